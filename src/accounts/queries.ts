@@ -1,0 +1,86 @@
+import { and, asc, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { Queryable } from '../db/connect.ts';
+import { apiTokens, organisations, users } from './schema.ts';
+
+export async function listOrganisations(db: Queryable) {
+  return db.select().from(organisations).orderBy(asc(organisations.name));
+}
+
+export async function findOrganisation(db: Queryable, ref: { id?: number; code?: string }) {
+  const where = ref.id !== undefined ? eq(organisations.id, ref.id) : eq(organisations.code, ref.code ?? '');
+  const [row] = await db.select().from(organisations).where(where);
+  return row;
+}
+
+/** Users with their personal data: for admins only (the route asks the policy). */
+export async function listUsers(db: Queryable) {
+  return db
+    .select({
+      id: users.id,
+      code: users.code,
+      email: users.email,
+      displayName: users.displayName,
+      role: users.role,
+      locale: users.locale,
+      organisationId: users.organisationId,
+      organisationCode: organisations.code,
+      lockedUntil: users.lockedUntil,
+      createdAt: users.createdAt,
+    })
+    .from(users)
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .orderBy(asc(organisations.code), asc(users.displayName));
+}
+
+export async function findUser(db: Queryable, id: number) {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+/** API tokens, never their secret: all of them for an admin, else those of one organisation. */
+export async function listTokens(db: Queryable, organisationId: number | null) {
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      organisationId: apiTokens.organisationId,
+      organisationCode: organisations.code,
+      role: apiTokens.role,
+      createdAt: apiTokens.createdAt,
+      expiresAt: apiTokens.expiresAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .innerJoin(organisations, eq(organisations.id, apiTokens.organisationId))
+    .where(organisationId === null ? undefined : eq(apiTokens.organisationId, organisationId))
+    .orderBy(desc(apiTokens.createdAt));
+}
+
+export async function findToken(db: Queryable, id: number) {
+  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id));
+  return row;
+}
+
+/** Figures for the secretariat's home page. */
+export async function accountFigures(db: Queryable, now = new Date()) {
+  const byKind = await db.select({ kind: organisations.kind, n: count() }).from(organisations).groupBy(organisations.kind);
+  const byRole = await db.select({ role: users.role, n: count() }).from(users).groupBy(users.role);
+  const [locked] = await db.select({ n: count() }).from(users).where(gt(users.lockedUntil, now));
+  const soon = new Date(now.getTime() + 14 * 86_400_000);
+  const [expiring] = await db
+    .select({ n: count() })
+    .from(apiTokens)
+    .where(and(isNull(apiTokens.revokedAt), gt(apiTokens.expiresAt, now), sql`${apiTokens.expiresAt} < ${soon}`));
+  const [activeTokens] = await db
+    .select({ n: count() })
+    .from(apiTokens)
+    .where(and(isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))));
+  return {
+    organisationsByKind: Object.fromEntries(byKind.map((r) => [r.kind, Number(r.n)])) as Record<string, number>,
+    usersByRole: Object.fromEntries(byRole.map((r) => [r.role, Number(r.n)])) as Record<string, number>,
+    lockedUsers: Number(locked?.n ?? 0),
+    tokensExpiringSoon: Number(expiring?.n ?? 0),
+    activeTokens: Number(activeTokens?.n ?? 0),
+  };
+}

@@ -1,0 +1,318 @@
+import { randomBytes } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { SingleBar, Presets } from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createApiToken, createOrganisation, createUser, revokeApiToken } from './accounts/commands.ts';
+import { demoPassword, demoUsers } from './accounts/demo.ts';
+import { findOrganisation, listTokens, listUsers } from './accounts/queries.ts';
+import { createApp } from './app.tsx';
+import type { Config } from './config.ts';
+import { organisationKinds, userRoles, type OrganisationKind, type UserRole } from './core/auth/roles.ts';
+import { runInvariants } from './core/invariants.ts';
+import { backupDatabase, restoreDatabase } from './db/backup.ts';
+import type { DatabaseHandle } from './db/connect.ts';
+import { DataDirInUseError } from './db/lock.ts';
+import { loadDemo, RealDataError, resetDatabase } from './demo.ts';
+import { runCommand, signCheckpoint } from './journal/commands.ts';
+import { rotateKey } from './journal/keys.ts';
+import { journalSize, latestCheckpoint } from './journal/queries.ts';
+import { verifyJournal } from './journal/verify.ts';
+import { modules } from './modules.ts';
+import { buildDeps, createLogger, openDatabase, openKeyring } from './runtime.ts';
+
+/** Exit codes: 0 done; 1 a check failed; 2 bad usage or input; 3 the database cannot be opened. */
+export const exit = { ok: 0, checkFailed: 1, badInput: 2, databaseUnavailable: 3 } as const;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+const system = { kind: 'system', orgId: null, orgCode: null, role: 'admin' } as const;
+
+function progressBar(label: string) {
+  const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total}`, hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic);
+  return bar;
+}
+
+async function withDatabase<T>(config: Config, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  let handle: DatabaseHandle;
+  try {
+    handle = await openDatabase(config);
+  } catch (error) {
+    if (error instanceof DataDirInUseError) throw new CliError(error.message, exit.databaseUnavailable);
+    throw new CliError(`cannot open the database: ${(error as Error).message}`, exit.databaseUnavailable);
+  }
+  try {
+    return await work(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('a positive whole number');
+  return n;
+}
+
+function printDemoLogins(url: string) {
+  console.log('\nDemonstration data. Sign in at %s/login with:', url);
+  for (const user of demoUsers) console.log(`  ${user.role.padEnd(12)} ${user.email.padEnd(26)} ${demoPassword(user.email)}`);
+}
+
+async function serveCommand(config: Config, options: { demo: boolean; port?: number }) {
+  const handle = await openDatabase(config).catch((error: Error) => {
+    throw new CliError(error.message, exit.databaseUnavailable);
+  });
+  const logger = createLogger(config.logLevel);
+  const keyring = openKeyring(config);
+  try {
+    if (options.demo && (await journalSize(handle.db)) === 0) {
+      console.log('First start: loading the demo data set…');
+      await loadDemo(handle, keyring, modules, { say: (line) => console.log(`  ${line}`) });
+    }
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  const deps = await buildDeps(handle, config, keyring, logger);
+  await signCheckpoint(handle.db, keyring, 'start', deps.journalTree);
+  const app = createApp(deps, modules);
+  const port = options.port ?? config.port;
+  const server = serve({ fetch: app.fetch, port, hostname: config.host }, (info) => {
+    const url = `http://localhost:${info.port}`;
+    console.log(`Orebook is running at ${url} (${handle.kind === 'pglite' ? `embedded database in ${handle.location}` : `PostgreSQL at ${handle.location}`})`);
+    if (deps.demo) printDemoLogins(url);
+  });
+  // A checkpoint each day: look every hour whether the latest is a day old.
+  const daily = setInterval(async () => {
+    const latest = await latestCheckpoint(handle.db).catch(() => undefined);
+    if (!latest || Date.now() - latest.signedAt.getTime() >= 86_400_000) {
+      await signCheckpoint(handle.db, keyring, 'daily', deps.journalTree).catch((error: Error) => logger.error({ err: error.message }, 'daily checkpoint failed'));
+    }
+  }, 3_600_000);
+  daily.unref();
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    clearInterval(daily);
+    server.close(async () => {
+      await handle.close();
+      process.exit(exit.ok);
+    });
+    setTimeout(() => handle.close().finally(() => process.exit(exit.ok)), 5_000).unref();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+export function buildCli(config: Config): Command {
+  const program = new Command('orebook')
+    .description('Orebook: Responsible Minerals Credits, site data, premium funds and field programmes')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('start the web server and API (PORT, default 8080)')
+    .option('--demo', 'on an empty database, load the demo data set first', false)
+    .option('-p, --port <port>', 'port to listen on (overrides PORT)', parsePositiveInt)
+    .action((options: { demo: boolean; port?: number }) => serveCommand(config, options));
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(() => withDatabase(config, async (handle) => console.log(`migrated ${handle.kind} database at ${handle.location}`)));
+
+  program
+    .command('demo')
+    .description('load or reload the demo data set (replaces everything in the database)')
+    .option('--seed <n>', 'seed of the generator', parsePositiveInt, 2023)
+    .option('--force', 'replace a database that holds real data', false)
+    .action((options: { seed: number; force: boolean }) =>
+      withDatabase(config, async (handle) => {
+        try {
+          await loadDemo(handle, openKeyring(config), modules, { ...options, say: (line) => console.log(line) });
+        } catch (error) {
+          if (error instanceof RealDataError) throw new CliError(error.message, exit.badInput);
+          throw error;
+        }
+        console.log(`demo data loaded: ${await journalSize(handle.db)} journal events`);
+        printDemoLogins(`http://localhost:${config.port}`);
+      }),
+    );
+
+  program
+    .command('verify')
+    .description('recompute the journal tree, check every checkpoint and every module invariant; exit 1 on any problem')
+    .action(() =>
+      withDatabase(config, async (handle) => {
+        const keyring = openKeyring(config);
+        const bar = progressBar('journal');
+        const size = await journalSize(handle.db);
+        bar.start(size, 0);
+        const journal = await verifyJournal(handle.db, keyring, (done) => bar.update(done));
+        bar.stop();
+        const invariants = await runInvariants(handle.db, modules.flatMap((module) => module.invariants ?? []));
+        console.log(`journal: ${journal.size} entries, root ${journal.rootHash.toString('base64')}, ${journal.checkpoints} checkpoints`);
+        for (const problem of journal.problems) console.log(`  FAIL ${problem}`);
+        if (journal.firstBadSeq !== null) console.log(`  first bad sequence number: ${journal.firstBadSeq}`);
+        if (journal.problems.length === 0) console.log('  ok: every entry, checkpoint signature and consistency proof holds');
+        for (const result of invariants) {
+          console.log(`${result.problems.length ? 'FAIL' : 'ok  '} ${result.id}: ${result.description}`);
+          for (const problem of result.problems) console.log(`  ${problem}`);
+        }
+        const failed = journal.problems.length > 0 || invariants.some((result) => result.problems.length > 0);
+        if (failed) throw new CliError('verification failed', exit.checkFailed);
+        console.log('verification passed');
+      }),
+    );
+
+  program
+    .command('checkpoint')
+    .description('sign a checkpoint over the journal now and print it')
+    .action(() =>
+      withDatabase(config, async (handle) => {
+        const checkpoint = await signCheckpoint(handle.db, openKeyring(config), 'on_demand');
+        process.stdout.write(checkpoint.note);
+      }),
+    );
+
+  const user = program.command('user').description('manage users');
+  user
+    .command('add')
+    .description('add a user; creates the organisation first when it does not exist (the first admin starts a real installation)')
+    .requiredOption('--email <email>', 'email address (the sign-in name)')
+    .requiredOption('--name <name>', 'display name')
+    .addOption(new Option('--role <role>', 'role').choices(userRoles).makeOptionMandatory())
+    .requiredOption('--org <code>', 'organisation code, e.g. fca')
+    .option('--org-name <name>', 'name of a new organisation')
+    .addOption(new Option('--org-kind <kind>', 'kind of a new organisation').choices(organisationKinds).default('secretariat'))
+    .option('--country <cc>', 'country of a new organisation (ISO 3166-1 alpha-2)', 'CD')
+    .option('--password <password>', 'password (else one is generated and printed once)')
+    .action((options: { email: string; name: string; role: UserRole; org: string; orgName?: string; orgKind: OrganisationKind; country: string; password?: string }) =>
+      withDatabase(config, async (handle) => {
+        let organisation = await findOrganisation(handle.db, { code: options.org });
+        if (!organisation) {
+          if (!options.orgName) throw new CliError(`there is no organisation "${options.org}"; give --org-name (and --org-kind) to create it`, exit.badInput);
+          organisation = await runCommand(handle.db, system, (ctx) =>
+            createOrganisation(ctx, { code: options.org, name: options.orgName!, kind: options.orgKind, country: options.country }),
+          );
+          console.log(`created organisation ${organisation.code} (${organisation.kind})`);
+        }
+        const password = options.password ?? randomBytes(12).toString('base64url');
+        if (password.length < 12) throw new CliError('the password needs at least 12 characters', exit.badInput);
+        const created = await runCommand(handle.db, system, (ctx) =>
+          createUser(ctx, { organisationId: organisation.id, email: options.email, displayName: options.name, role: options.role, password }),
+        );
+        console.log(`created user ${created.email} (${created.role}, ${organisation.code}), code ${created.code}`);
+        if (!options.password) console.log(`password: ${password}\n(shown once: give it to the person in private)`);
+      }),
+    );
+  user
+    .command('list')
+    .description('list users (personal data: for administrators)')
+    .action(() =>
+      withDatabase(config, async (handle) => {
+        for (const row of await listUsers(handle.db)) console.log(`${row.organisationCode.padEnd(14)} ${row.role.padEnd(12)} ${row.email.padEnd(30)} ${row.displayName}`);
+      }),
+    );
+
+  const token = program.command('token').description('manage API tokens');
+  token
+    .command('create')
+    .description('create an API token scoped to an organisation and role; prints it once')
+    .requiredOption('--org <code>', 'organisation code')
+    .addOption(new Option('--role <role>', 'role the token acts with').choices(userRoles).makeOptionMandatory())
+    .requiredOption('--name <name>', 'what the token is for')
+    .option('--expires-days <days>', 'days until it expires', parsePositiveInt)
+    .action((options: { org: string; role: UserRole; name: string; expiresDays?: number }) =>
+      withDatabase(config, async (handle) => {
+        const organisation = await findOrganisation(handle.db, { code: options.org });
+        if (!organisation) throw new CliError(`there is no organisation "${options.org}"`, exit.badInput);
+        const expiresAt = options.expiresDays ? new Date(Date.now() + options.expiresDays * 86_400_000) : null;
+        const created = await runCommand(handle.db, system, (ctx) =>
+          createApiToken(ctx, { organisationId: organisation.id, role: options.role, name: options.name, expiresAt }),
+        );
+        console.log(`token ${created.record.id} for ${organisation.code} as ${options.role}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}:`);
+        console.log(created.token);
+      }),
+    );
+  token
+    .command('revoke')
+    .description('revoke an API token by its number')
+    .argument('<id>', 'token number', parsePositiveInt)
+    .action((id: number) =>
+      withDatabase(config, async (handle) => {
+        const revoked = await runCommand(handle.db, system, (ctx) => revokeApiToken(ctx, { tokenId: id }));
+        console.log(`revoked token ${revoked.id} (${revoked.name})`);
+      }),
+    );
+  token
+    .command('list')
+    .description('list API tokens (never their secret)')
+    .action(() =>
+      withDatabase(config, async (handle) => {
+        for (const row of await listTokens(handle.db, null)) {
+          const state = row.revokedAt ? 'revoked' : row.expiresAt && row.expiresAt <= new Date() ? 'expired' : 'active';
+          console.log(`${String(row.id).padStart(4)} ${row.organisationCode.padEnd(14)} ${row.role.padEnd(12)} ${state.padEnd(8)} ${row.prefix}… ${row.name}`);
+        }
+      }),
+    );
+
+  program
+    .command('backup')
+    .description('write a consistent copy of the whole database to FILE (gzip NDJSON, restores on PGlite or PostgreSQL)')
+    .argument('<file>', 'backup file to write')
+    .action((file: string) =>
+      withDatabase(config, async (handle) => {
+        const bar = progressBar('tables');
+        let started = false;
+        const header = await backupDatabase(handle, file, (_table, done, total) => {
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
+        });
+        bar.stop();
+        console.log(`backup written to ${file}: ${header.tables.length} tables, journal of ${header.journal.size} entries`);
+      }),
+    );
+
+  program
+    .command('restore')
+    .description('replace the database with the content of a backup FILE')
+    .argument('<file>', 'backup file to read')
+    .option('--force', 'replace a database whose journal is not empty', false)
+    .action((file: string, options: { force: boolean }) =>
+      withDatabase(config, async (handle) => {
+        if (!options.force && (await journalSize(handle.db)) > 0) {
+          throw new CliError('the database is not empty; use --force to replace it with the backup', exit.badInput);
+        }
+        const header = await restoreDatabase(handle, file, resetDatabase, (table) => console.log(`  ${table}`));
+        const size = await journalSize(handle.db);
+        console.log(`restored ${file}: journal of ${size} entries (backup had ${header.journal.size})`);
+        if (size !== header.journal.size) throw new CliError('the restored journal differs from the backup', exit.checkFailed);
+      }),
+    );
+
+  program
+    .command('key')
+    .description('manage the journal signing key')
+    .command('rotate')
+    .description('add a new signing key; the old one goes on signing for the overlap')
+    .option('--overlap-days <days>', 'days both keys sign', parsePositiveInt, 30)
+    .action((options: { overlapDays: number }) => {
+      if (config.signingKey) throw new CliError('the signing keys come from OREBOOK_SIGNING_KEY: rotate them there', exit.badInput);
+      const keyring = rotateKey({ dataDir: config.dataDir, origin: config.origin, overlapDays: options.overlapDays });
+      for (const key of keyring.published) console.log(`${key.verifierKey}  signs until ${key.signsUntil ?? 'further notice'}`);
+    });
+
+  return program;
+}

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  OREBOOK_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  OREBOOK_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/, 'a schema-less URL without spaces or "+", e.g. orebook.example.org/journal')
+    .default('orebook.local/journal'),
+  OREBOOK_SIGNING_KEY: z.string().optional(),
+  OREBOOK_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
+  OREBOOK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OREBOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  origin: string;
+  signingKey: string | undefined;
+  secureCookies: 'auto' | 'always' | 'never';
+  logLevel: string;
+  bodyLimitBytes: number;
+};
+
+/** Reads and validates the environment once; a bad value stops the process with a clear message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.OREBOOK_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    origin: e.OREBOOK_ORIGIN,
+    signingKey: e.OREBOOK_SIGNING_KEY,
+    secureCookies: e.OREBOOK_SECURE_COOKIES,
+    logLevel: e.OREBOOK_LOG_LEVEL,
+    bodyLimitBytes: e.OREBOOK_BODY_LIMIT_BYTES,
+  };
+}

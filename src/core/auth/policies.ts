@@ -1,0 +1,55 @@
+import { coreError } from '../errors.ts';
+import { isAuthenticated, type Actor, type Role } from './roles.ts';
+
+/**
+ * Every rule of who may do what, in one place. A rule names the roles that may act, and may add a
+ * condition on the resource (for example "only tokens of one's own organisation"). Routes and pages
+ * ask `authorize` or `can`; no handler checks a role itself.
+ */
+type Rule<R> = { roles: readonly Role[]; when?: (actor: Actor, resource: R) => boolean };
+
+const everyone: readonly Role[] = ['admin', 'field', 'cooperative', 'verifier', 'committee', 'buyer', 'member', 'public'];
+const signedIn: readonly Role[] = everyone.filter((role) => role !== 'public');
+
+const sameOrganisation = (actor: Actor, resource: { orgId: number }) => actor.role === 'admin' || ('orgId' in actor && actor.orgId === resource.orgId);
+
+const policies = {
+  'journal.read': { roles: everyone },
+  'indicator.read.public': { roles: everyone },
+  'indicator.read.restricted': { roles: ['admin', 'field', 'committee', 'member'] },
+  'me.read': { roles: signedIn },
+  'organisation.list': { roles: ['admin'] },
+  'organisation.read': { roles: signedIn, when: (actor: Actor, org: { orgId: number }) => sameOrganisation(actor, org) },
+  'organisation.create': { roles: ['admin'] },
+  'user.list': { roles: ['admin'] },
+  'user.create': { roles: ['admin'] },
+  'token.list': { roles: signedIn },
+  'token.create': {
+    roles: signedIn,
+    when: (actor: Actor, target: { orgId: number; role: Role }) =>
+      actor.role === 'admin' || ('orgId' in actor && actor.orgId === target.orgId && actor.role === target.role),
+  },
+  'token.revoke': { roles: signedIn, when: (actor: Actor, token: { orgId: number }) => sameOrganisation(actor, token) },
+  'checkpoint.sign': { roles: ['admin'] },
+} satisfies Record<string, Rule<never>>;
+
+export type Action = keyof typeof policies;
+type ResourceOf<A extends Action> = (typeof policies)[A] extends { when: (actor: Actor, resource: infer R) => boolean } ? R : undefined;
+
+/** Whether the actor may take this action (on this resource, when the rule looks at one). */
+export function can<A extends Action>(actor: Actor, action: A, ...resource: ResourceOf<A> extends undefined ? [] : [ResourceOf<A>]): boolean {
+  const rule = policies[action] as Rule<unknown>;
+  if (!rule.roles.includes(actor.role)) return false;
+  return rule.when ? rule.when(actor, resource[0]) : true;
+}
+
+/** Like `can`, but throws: 401 for an anonymous reader who should sign in, 403 for a role that may not. */
+export function authorize<A extends Action>(actor: Actor, action: A, ...resource: ResourceOf<A> extends undefined ? [] : [ResourceOf<A>]): void {
+  if (can(actor, action, ...resource)) return;
+  throw isAuthenticated(actor) ? coreError('forbidden', 403) : coreError('unauthenticated', 401);
+}
+
+/** The roles a rule admits, for the policy matrix test and the API reference. */
+export function rolesFor(action: Action): readonly Role[] {
+  return policies[action].roles;
+}

@@ -1,0 +1,86 @@
+import { defineMessages, type Localized, type Params } from './i18n/index.ts';
+
+const errorMessages = defineMessages({
+  en: {
+    malformed_json: 'The request body is not valid JSON.',
+    validation_failed: 'Some fields are missing or not valid: {fields}.',
+    payload_too_large: 'The request body is larger than the {limit} bytes allowed.',
+    unsupported_media_type: 'Send the request body as application/json.',
+    unauthenticated: 'Sign in, or send an API token, to do this.',
+    invalid_credentials: 'The email address or password is not right.',
+    account_locked: 'Too many failed sign-in attempts. Try again after {until}.',
+    rate_limited: 'Too many requests. Wait {seconds} seconds and try again.',
+    forbidden: 'Your role does not allow this.',
+    csrf_failed: 'The form had expired or did not come from Orebook. Reload the page and try again.',
+    token_invalid: 'The API token is not valid.',
+    token_revoked: 'The API token has been revoked.',
+    token_expired: 'The API token expired on {expiredAt}.',
+    not_found: 'There is nothing here.',
+    organisation_code_taken: 'An organisation with the code “{code}” already exists.',
+    email_taken: 'A user with this email address already exists.',
+    organisation_not_found: 'There is no organisation “{ref}”.',
+    role_not_allowed_for_organisation: 'The role {role} cannot belong to an organisation of kind {kind}.',
+    token_role_not_allowed: 'You can only create tokens for your own organisation and role.',
+    token_already_revoked: 'This token was already revoked.',
+    journal_range_invalid: 'The journal has {size} entries; {reason}.',
+    internal_error: 'Something went wrong on our side. The request id is {requestId}.',
+  },
+  fr: {
+    malformed_json: 'Le corps de la requête n’est pas du JSON valide.',
+    validation_failed: 'Des champs manquent ou ne sont pas valides : {fields}.',
+    payload_too_large: 'Le corps de la requête dépasse les {limit} octets autorisés.',
+    unsupported_media_type: 'Envoyez le corps de la requête en application/json.',
+    unauthenticated: 'Connectez-vous, ou envoyez un jeton d’API, pour faire ceci.',
+    invalid_credentials: 'L’adresse e-mail ou le mot de passe n’est pas correct.',
+    account_locked: 'Trop de tentatives de connexion échouées. Réessayez après {until}.',
+    rate_limited: 'Trop de requêtes. Attendez {seconds} secondes puis réessayez.',
+    forbidden: 'Votre rôle ne permet pas cette action.',
+    csrf_failed: 'Le formulaire a expiré ou ne vient pas d’Orebook. Rechargez la page et réessayez.',
+    token_invalid: 'Le jeton d’API n’est pas valide.',
+    token_revoked: 'Le jeton d’API a été révoqué.',
+    token_expired: 'Le jeton d’API a expiré le {expiredAt}.',
+    not_found: 'Il n’y a rien ici.',
+    organisation_code_taken: 'Une organisation avec le code « {code} » existe déjà.',
+    email_taken: 'Un utilisateur avec cette adresse e-mail existe déjà.',
+    organisation_not_found: 'Il n’existe pas d’organisation « {ref} ».',
+    role_not_allowed_for_organisation: 'Le rôle {role} ne peut pas appartenir à une organisation de type {kind}.',
+    token_role_not_allowed: 'Vous ne pouvez créer des jetons que pour votre organisation et votre rôle.',
+    token_already_revoked: 'Ce jeton a déjà été révoqué.',
+    journal_range_invalid: 'Le journal compte {size} entrées ; {reason}.',
+    internal_error: 'Une erreur s’est produite de notre côté. L’identifiant de la requête est {requestId}.',
+  },
+});
+
+export type CoreErrorCode = (typeof errorMessages.keys)[number];
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500;
+
+/**
+ * The one error type that reaches a client: a stable code, an HTTP status, a message in every
+ * language, and optional details (for example the fields that failed validation).
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: ErrorStatus,
+    readonly text: Localized,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(text.en);
+    this.name = 'AppError';
+  }
+}
+
+/** Builds an AppError whose message comes from the core catalogue. */
+export function coreError(
+  code: CoreErrorCode,
+  status: ErrorStatus,
+  params?: Params,
+  details?: unknown,
+  headers?: Record<string, string>,
+): AppError {
+  return new AppError(code, status, errorMessages.localized(code, params), details, headers);
+}
+
+export const notFound = () => coreError('not_found', 404);

@@ -1,0 +1,93 @@
+import { and, asc, count, desc, gte, lt, sql } from 'drizzle-orm';
+import { MerkleTree } from '../core/merkle.ts';
+import { rowsOf, type Queryable } from '../db/connect.ts';
+import { journalCheckpoints, journalEntries } from './schema.ts';
+
+export async function journalSize(db: Queryable): Promise<number> {
+  const [head] = rowsOf<{ size: number | string }>(await db.execute(sql`select size from journal_head where id = 1`));
+  return Number(head?.size ?? 0);
+}
+
+/**
+ * The Merkle tree over the first `size` entries. A server passes its long-lived `cache` so that
+ * only new entries are read and hashed; the cache is rebuilt if the database no longer matches it
+ * (for example after a restore).
+ */
+export async function loadJournalTree(db: Queryable, size: number, cache?: MerkleTree): Promise<MerkleTree> {
+  let tree = cache ?? new MerkleTree();
+  if (tree.size > 0) {
+    const last = tree.size - 1;
+    const [row] = await db.select({ leafHash: journalEntries.leafHash }).from(journalEntries).where(sql`${journalEntries.seq} = ${last}`);
+    if (!row || !row.leafHash.equals(tree.leafHash(last))) tree = new MerkleTree();
+  }
+  if (tree.size > size) return tree;
+  const batch = 10_000;
+  for (let start = tree.size; start < size; start += batch) {
+    const rows = await db
+      .select({ seq: journalEntries.seq, leafHash: journalEntries.leafHash })
+      .from(journalEntries)
+      .where(and(gte(journalEntries.seq, start), lt(journalEntries.seq, Math.min(size, start + batch))))
+      .orderBy(asc(journalEntries.seq));
+    for (const row of rows) {
+      if (row.seq !== tree.size) throw new Error(`journal entry ${tree.size} is missing`);
+      tree.append(row.leafHash);
+    }
+  }
+  return tree;
+}
+
+/**
+ * A server's long-lived copy of the journal tree. Requests share it; extending it is serialised
+ * so that two requests never append the same entries twice.
+ */
+export class JournalTreeCache {
+  private tree = new MerkleTree();
+  private pending: Promise<unknown> = Promise.resolve();
+
+  /** The tree, grown to at least `size` entries. */
+  at(db: Queryable, size: number): Promise<MerkleTree> {
+    const next = this.pending.then(async () => {
+      this.tree = await loadJournalTree(db, size, this.tree);
+      return this.tree;
+    });
+    this.pending = next.catch(() => undefined);
+    return next;
+  }
+}
+
+export async function listEntries(db: Queryable, start: number, limit: number) {
+  return db
+    .select({ seq: journalEntries.seq, bytes: journalEntries.bytes })
+    .from(journalEntries)
+    .where(and(gte(journalEntries.seq, start), lt(journalEntries.seq, start + limit)))
+    .orderBy(asc(journalEntries.seq));
+}
+
+export async function latestCheckpoint(db: Queryable) {
+  const [row] = await db.select().from(journalCheckpoints).orderBy(desc(journalCheckpoints.treeSize), desc(journalCheckpoints.id)).limit(1);
+  return row;
+}
+
+export async function listCheckpoints(db: Queryable) {
+  return db.select().from(journalCheckpoints).orderBy(asc(journalCheckpoints.treeSize), asc(journalCheckpoints.id));
+}
+
+/** Journal events per month (and type), the foundation's own indicator. */
+export async function eventsPerMonth(db: Queryable, period: { from: Date; to: Date }) {
+  const month = sql<string>`to_char(${journalEntries.recordedAt} at time zone 'UTC', 'YYYY-MM')`;
+  const rows = await db
+    .select({ month, type: journalEntries.type, events: count() })
+    .from(journalEntries)
+    .where(and(gte(journalEntries.recordedAt, period.from), lt(journalEntries.recordedAt, period.to)))
+    .groupBy(month, journalEntries.type)
+    .orderBy(month, journalEntries.type);
+  return rows.map((row) => ({ month: row.month, type: row.type, events: Number(row.events) }));
+}
+
+export async function recentEvents(db: Queryable, limit: number) {
+  return db
+    .select({ seq: journalEntries.seq, type: journalEntries.type, subject: journalEntries.subject, orgCode: journalEntries.orgCode, recordedAt: journalEntries.recordedAt })
+    .from(journalEntries)
+    .orderBy(desc(journalEntries.seq))
+    .limit(limit);
+}

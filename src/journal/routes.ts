@@ -1,0 +1,145 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { authorize } from '../core/auth/policies.ts';
+import { coreError } from '../core/errors.ts';
+import type { AppEnv } from '../web/context.ts';
+import { errorResponses } from '../web/openapi.ts';
+import { signCheckpoint } from './commands.ts';
+import { journalSize, latestCheckpoint, listEntries } from './queries.ts';
+
+const base64 = z.string().openapi({ description: 'base64 (standard alphabet, padded)' });
+
+const checkpointRoute = createRoute({
+  method: 'get',
+  path: '/journal/checkpoint',
+  tags: ['Journal'],
+  summary: 'The latest signed checkpoint (C2SP signed-note, tlog-checkpoint body)',
+  responses: { 200: { description: 'The signed note', content: { 'text/plain': { schema: z.string() } } } },
+});
+
+const entriesRoute = createRoute({
+  method: 'get',
+  path: '/journal/entries',
+  tags: ['Journal'],
+  summary: 'Journal entries: the exact canonical JSON bytes of each event, base64',
+  description: 'Send `Accept: application/x-ndjson` for one JSON object per line.',
+  request: {
+    query: z.object({
+      start: z.coerce.number().int().min(0).default(0),
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Entries from `start`, at most `limit`',
+      content: {
+        'application/json': { schema: z.object({ size: z.number().int(), entries: z.array(z.object({ index: z.number().int(), bytes: base64 })) }) },
+        'application/x-ndjson': { schema: z.string() },
+      },
+    },
+    ...errorResponses(400),
+  },
+});
+
+const inclusionRoute = createRoute({
+  method: 'get',
+  path: '/journal/proof/inclusion',
+  tags: ['Journal'],
+  summary: 'RFC 9162 inclusion proof of entry `index` in the tree of `size` entries',
+  request: { query: z.object({ index: z.coerce.number().int().min(0), size: z.coerce.number().int().min(1) }) },
+  responses: {
+    200: {
+      description: 'The audit path, leaf first',
+      content: {
+        'application/json': {
+          schema: z.object({ index: z.number().int(), size: z.number().int(), leafHash: base64, rootHash: base64, proof: z.array(base64) }),
+        },
+      },
+    },
+    ...errorResponses(400),
+  },
+});
+
+const consistencyRoute = createRoute({
+  method: 'get',
+  path: '/journal/proof/consistency',
+  tags: ['Journal'],
+  summary: 'RFC 9162 consistency proof between the trees of `from` and `to` entries',
+  request: { query: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }) },
+  responses: {
+    200: {
+      description: 'The consistency proof',
+      content: {
+        'application/json': {
+          schema: z.object({ from: z.number().int(), to: z.number().int(), fromRootHash: base64, toRootHash: base64, proof: z.array(base64) }),
+        },
+      },
+    },
+    ...errorResponses(400),
+  },
+});
+
+async function treeOfSize(c: Context<AppEnv>, size: number, reason: (size: number) => string | null) {
+  const { db, journalTree } = c.get('deps');
+  const journal = await journalSize(db);
+  const problem = size > journal ? `size ${size} is larger than the journal` : reason(journal);
+  if (problem) throw coreError('journal_range_invalid', 400, { size: journal, reason: problem });
+  return journalTree.at(db, size);
+}
+
+/** The public, anonymous journal API: checkpoints, entries and proofs that let anyone check the log offline. */
+export function registerJournalApi(api: OpenAPIHono<AppEnv>) {
+  api.openapi(checkpointRoute, async (c) => {
+    authorize(c.get('actor'), 'journal.read');
+    const { db, keyring, journalTree } = c.get('deps');
+    const checkpoint = (await latestCheckpoint(db)) ?? (await signCheckpoint(db, keyring, 'on_demand', journalTree));
+    return c.text(checkpoint.note, 200, { 'Cache-Control': 'no-cache' });
+  });
+
+  api.openapi(entriesRoute, async (c) => {
+    authorize(c.get('actor'), 'journal.read');
+    const { start, limit } = c.req.valid('query');
+    const db = c.get('deps').db;
+    const size = await journalSize(db);
+    const rows = await listEntries(db, start, Math.min(limit, Math.max(0, size - start)));
+    const entries = rows.map((row) => ({ index: row.seq, bytes: row.bytes.toString('base64') }));
+    if ((c.req.header('accept') ?? '').includes('application/x-ndjson')) {
+      const body = entries.map((entry) => JSON.stringify(entry)).join('\n');
+      // NDJSON is a second representation of the same entries; the typed-response helper knows only JSON.
+      return c.body(entries.length ? `${body}\n` : '', 200, { 'Content-Type': 'application/x-ndjson' }) as never;
+    }
+    return c.json({ size, entries }, 200);
+  });
+
+  api.openapi(inclusionRoute, async (c) => {
+    authorize(c.get('actor'), 'journal.read');
+    const { index, size } = c.req.valid('query');
+    const tree = await treeOfSize(c, size, () => (index >= size ? `index ${index} is not below size ${size}` : null));
+    return c.json(
+      {
+        index,
+        size,
+        leafHash: tree.leafHash(index).toString('base64'),
+        rootHash: tree.root(size).toString('base64'),
+        proof: tree.inclusionProof(index, size).map((hash) => hash.toString('base64')),
+      },
+      200,
+    );
+  });
+
+  api.openapi(consistencyRoute, async (c) => {
+    authorize(c.get('actor'), 'journal.read');
+    const { from, to } = c.req.valid('query');
+    const tree = await treeOfSize(c, to, () => (from > to ? `from ${from} is larger than to ${to}` : null));
+    return c.json(
+      {
+        from,
+        to,
+        fromRootHash: tree.root(from).toString('base64'),
+        toRootHash: tree.root(to).toString('base64'),
+        proof: tree.consistencyProof(from, to).map((hash) => hash.toString('base64')),
+      },
+      200,
+    );
+  });
+}

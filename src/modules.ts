@@ -1,0 +1,26 @@
+import { registerAccountsApi } from './accounts/routes.ts';
+import { registerAccountsPages } from './accounts/pages.tsx';
+import { loadAccountsDemo } from './accounts/demo.ts';
+import { journalEventsPerMonth } from './journal/indicators.ts';
+import { registerJournalApi } from './journal/routes.ts';
+import { registerJournalPages } from './journal/pages.tsx';
+import type { OrebookModule } from './web/module.ts';
+
+/**
+ * The modules of this Orebook, in the order their demo data builds on each other: a later
+ * module's demo may use what an earlier one made.
+ */
+export const modules: readonly OrebookModule[] = [
+  {
+    name: 'accounts',
+    registerApi: registerAccountsApi,
+    registerPages: registerAccountsPages,
+    loadDemo: loadAccountsDemo,
+  },
+  {
+    name: 'journal',
+    registerApi: registerJournalApi,
+    registerPages: registerJournalPages,
+    indicators: [journalEventsPerMonth],
+  },
+];

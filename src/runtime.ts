@@ -1,0 +1,52 @@
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import { readSetting } from './db/settings.ts';
+import { loadKeyring, type Keyring } from './journal/keys.ts';
+import { JournalTreeCache } from './journal/queries.ts';
+import type { Deps } from './web/context.ts';
+
+export const demoSettingKey = 'demo_data';
+
+export function createLogger(level: string): Logger {
+  // Redaction is a second line of defence: the code never logs bodies, cookies or tokens.
+  return pino({ level, redact: { paths: ['password', '*.password', 'token', '*.token', 'email', '*.email', 'headers.authorization', 'headers.cookie'], remove: true } });
+}
+
+/** Opens the configured database (PGlite with its lock, or PostgreSQL) and applies pending migrations. */
+export async function openDatabase(config: Config): Promise<DatabaseHandle> {
+  const handle = config.databaseUrl
+    ? await connectDatabase({ kind: 'postgres', url: config.databaseUrl })
+    : await connectDatabase({ kind: 'pglite', dataDir: config.dataDir, displayDir: displayPath(config.dataDir) });
+  try {
+    await migrateDatabase(handle);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
+}
+
+function displayPath(dir: string): string {
+  const relative = dir.startsWith(process.cwd() + '/') ? `./${dir.slice(process.cwd().length + 1)}` : dir;
+  return relative;
+}
+
+export function openKeyring(config: Config): Keyring {
+  return loadKeyring({ dataDir: config.dataDir, origin: config.origin, signingKey: config.signingKey });
+}
+
+/** Everything the HTTP app needs, built from an open database. */
+export async function buildDeps(handle: DatabaseHandle, config: Config, keyring: Keyring, logger: Logger): Promise<Deps> {
+  return {
+    db: handle.db,
+    dbKind: handle.kind,
+    keyring,
+    logger,
+    journalTree: new JournalTreeCache(),
+    secureCookies: config.secureCookies,
+    bodyLimitBytes: config.bodyLimitBytes,
+    demo: (await readSetting<boolean>(handle.db, demoSettingKey)) === true,
+  };
+}

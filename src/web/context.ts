@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { Actor } from '../core/auth/roles.ts';
+import type { Locale } from '../core/i18n/index.ts';
+import type { Database } from '../db/connect.ts';
+import type { Keyring } from '../journal/keys.ts';
+import type { JournalTreeCache } from '../journal/queries.ts';
+
+/** What the HTTP app needs from the process that runs it. Tests build one per test file. */
+export type Deps = {
+  db: Database;
+  dbKind: 'pglite' | 'postgres';
+  keyring: Keyring;
+  logger: Logger;
+  /** The journal's Merkle tree, kept in memory and extended as entries arrive. */
+  journalTree: JournalTreeCache;
+  secureCookies: 'auto' | 'always' | 'never';
+  bodyLimitBytes: number;
+  /** Whether this database holds demonstration data (a banner says so on every page). */
+  demo: boolean;
+};
+
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    actor: Actor;
+    locale: Locale;
+    requestId: string;
+    /** The CSRF token that forms on this page must send back. */
+    csrfToken: string;
+  };
+};

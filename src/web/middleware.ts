@@ -1,0 +1,92 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { resolveApiToken, resolveSession } from '../accounts/sessions.ts';
+import { anonymous } from '../core/auth/roles.ts';
+import { coreError } from '../core/errors.ts';
+import { isLocale, negotiateLocale } from '../core/i18n/index.ts';
+import type { AppEnv } from './context.ts';
+
+export const sessionCookie = 'orebook_session';
+export const csrfCookie = 'orebook_csrf';
+export const languageCookie = 'orebook_lang';
+
+export function isSecureRequest(c: Context<AppEnv>): boolean {
+  const mode = c.get('deps').secureCookies;
+  if (mode !== 'auto') return mode === 'always';
+  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+}
+
+/** The reader's language: `?lang=`, then the language cookie, then Accept-Language. */
+export function chooseLocale(): MiddlewareHandler<AppEnv> {
+  return async function chooseLocale(c, next) {
+    const explicit = c.req.query('lang') ?? getCookie(c, languageCookie);
+    c.set('locale', negotiateLocale(isLocale(explicit) ? explicit : undefined, c.req.header('accept-language')));
+    await next();
+  };
+}
+
+/**
+ * Works out who is asking: a bearer API token, else a session cookie, else nobody. A token that is
+ * wrong, revoked or expired is refused outright rather than treated as anonymous.
+ */
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async function authenticate(c, next) {
+    const db = c.get('deps').db;
+    const authorization = c.req.header('authorization');
+    c.set('actor', anonymous);
+    if (authorization) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      if (!match?.[1]) throw coreError('token_invalid', 401);
+      c.set('actor', await resolveApiToken(db, match[1]));
+      c.set('csrfToken', '');
+      return next();
+    }
+    const session = getCookie(c, sessionCookie);
+    const resolved = session ? await resolveSession(db, session) : null;
+    if (resolved) {
+      c.set('actor', resolved.actor);
+      c.set('csrfToken', resolved.csrfToken);
+      if (!getCookie(c, languageCookie) && !c.req.query('lang') && isLocale(resolved.locale)) c.set('locale', resolved.locale);
+    } else {
+      let token = getCookie(c, csrfCookie);
+      if (!token || token.length < 20) {
+        token = randomBytes(24).toString('base64url');
+        setCookie(c, csrfCookie, token, { httpOnly: true, sameSite: 'Lax', secure: isSecureRequest(c), path: '/' });
+      }
+      c.set('csrfToken', token);
+    }
+    return next();
+  };
+}
+
+function sameToken(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * CSRF protection. Whenever the browser sends credentials on its own (a session cookie), or posts a
+ * form, an unsafe request must carry the page's token: the `_csrf` form field or the X-CSRF-Token
+ * header. Requests with a bearer token carry no ambient credentials and need none.
+ */
+export function requireCsrfToken(): MiddlewareHandler<AppEnv> {
+  return async function requireCsrfToken(c, next) {
+    if (!unsafeMethods.has(c.req.method) || c.get('actor').kind === 'token') return next();
+    const contentType = c.req.header('content-type') ?? '';
+    const isForm = contentType.startsWith('application/x-www-form-urlencoded') || contentType.startsWith('multipart/form-data');
+    const hasSession = c.get('actor').kind === 'user';
+    if (!hasSession && !isForm) return next();
+    let sent = c.req.header('x-csrf-token');
+    if (!sent && isForm) {
+      const body = await c.req.parseBody();
+      sent = typeof body._csrf === 'string' ? body._csrf : undefined;
+    }
+    const expected = c.get('csrfToken');
+    if (!sent || !expected || !sameToken(sent, expected)) throw coreError('csrf_failed', 403);
+    return next();
+  };
+}

@@ -1,0 +1,33 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, Hono } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { Actor } from '../core/auth/roles.ts';
+import type { Indicator } from '../core/indicators.ts';
+import type { Invariant } from '../core/invariants.ts';
+import type { Database } from '../db/connect.ts';
+import type { AppEnv } from './context.ts';
+
+/** What the demo generator hands each module: a seeded random source and what earlier modules made. */
+export type DemoContext = {
+  db: Database;
+  /** Deterministic: the same seed gives the same data set. */
+  random: () => number;
+  system: Actor;
+  organisations: Record<string, number>;
+  say: (line: string) => void;
+};
+
+/**
+ * A domain module, as the app, the CLI and `orebook verify` see it. Each module lists what it
+ * brings; `src/modules.ts` lists the modules in the order their demo data builds on each other.
+ */
+export type OrebookModule = {
+  name: string;
+  registerApi?: (api: OpenAPIHono<AppEnv>) => void;
+  registerPages?: (pages: Hono<AppEnv>) => void;
+  invariants?: readonly Invariant[];
+  indicators?: readonly Indicator[];
+  loadDemo?: (ctx: DemoContext) => Promise<void>;
+  /** Cards and tasks for the signed-in home page, for the roles this module concerns. */
+  homeSection?: (c: Context<AppEnv>) => Promise<Child | null>;
+};
