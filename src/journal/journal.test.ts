@@ -1,0 +1,208 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, system, type TestContext } from '../../test/harness.ts';
+import { createOrganisation } from '../accounts/commands.ts';
+import { canonicalBytes } from '../core/canonical-json.ts';
+import { hashLeaf, verifyConsistency, verifyInclusion } from '../core/merkle.ts';
+import { openNote, parseCheckpoint, verifierFromKey } from '../core/signed-note.ts';
+import { databaseErrorCode } from '../db/transaction.ts';
+import { appendEvent, runCommand, signCheckpoint } from './commands.ts';
+import { journalSize, listCheckpoints } from './queries.ts';
+import { verifyJournal } from './verify.ts';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestContext();
+});
+afterAll(() => t.close());
+
+const b64 = (s: string) => Buffer.from(s, 'base64');
+
+async function organisationsUntil(size: number) {
+  while ((await journalSize(t.db)) < size) await t.buildOrganisation();
+}
+
+describe('Journal', () => {
+  describe('appending', () => {
+    it('stores each event as its canonical JSON with a version, sequence, time, organisation, type, subject and payload', async () => {
+      const before = await journalSize(t.db);
+      await runCommand(t.db, { kind: 'system', orgId: 1, orgCode: 'fca', role: 'admin' }, (ctx) =>
+        createOrganisation(ctx, { code: 'journal-shape', name: 'Shape Ltd', kind: 'buyer', country: 'NL' }),
+      );
+      const response = await t.app.request(`/api/v1/journal/entries?start=${before}&limit=1`);
+      const body = (await response.json()) as { entries: { index: number; bytes: string }[] };
+      const text = b64(body.entries[0]!.bytes).toString('utf8');
+      const event = JSON.parse(text);
+      expect(Object.keys(event)).toEqual(['org', 'payload', 'seq', 'subject', 'time', 'type', 'v']);
+      expect(event).toMatchObject({ v: 1, seq: before, org: 'fca', type: 'accounts.organisation_created', subject: 'organisation:journal-shape' });
+      expect(canonicalBytes(event).toString('utf8')).toBe(text);
+    });
+
+    it('refuses a command that appends no event, and keeps nothing of it', async () => {
+      const before = await journalSize(t.db);
+      await expect(
+        runCommand(t.db, system, async (ctx) => {
+          await ctx.tx.execute(sql`insert into settings (key, value) values ('half-done', 'true')`);
+        }),
+      ).rejects.toThrow(/exactly one journal event/);
+      const rows = await t.db.execute(sql`select count(*)::int as n from settings where key = 'half-done'`);
+      expect((rows as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(0);
+      expect(await journalSize(t.db)).toBe(before);
+    });
+
+    it('refuses a command that appends two events', async () => {
+      await expect(
+        runCommand(t.db, system, async (ctx) => {
+          await appendEvent(ctx, { type: 'test.one', subject: 'test:1', payload: {} });
+          await appendEvent(ctx, { type: 'test.two', subject: 'test:2', payload: {} });
+        }),
+      ).rejects.toThrow(/exactly one journal event/);
+    });
+
+    it('gives 50 concurrent commands 50 consecutive sequence numbers and one consistent tree', async () => {
+      const before = await journalSize(t.db);
+      const first = await signCheckpoint(t.db, t.keyring, 'on_demand');
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          runCommand(t.db, system, (ctx) => appendEvent(ctx, { type: 'test.concurrent', subject: `test:${i}`, payload: { i } })),
+        ),
+      );
+      const seqs = results.map((event) => event.seq).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => before + i));
+      expect(await journalSize(t.db)).toBe(before + 50);
+      const second = await signCheckpoint(t.db, t.keyring, 'on_demand');
+      expect(second.treeSize).toBe(before + 50);
+      const proof = await (await t.app.request(`/api/v1/journal/proof/consistency?from=${first.treeSize}&to=${second.treeSize}`)).json();
+      expect(verifyConsistency(first.treeSize, second.treeSize, proof.proof.map(b64), first.rootHash, second.rootHash)).toBe(true);
+      const report = await verifyJournal(t.db, t.keyring);
+      expect(report.problems).toEqual([]);
+    });
+  });
+
+  describe('append-only storage', () => {
+    it('refuses UPDATE and DELETE of journal rows in the database itself', async () => {
+      await t.buildOrganisation();
+      const update = t.db.execute(sql`update journal_entries set type = 'forged' where seq = 0`);
+      await expect(update).rejects.toSatisfy((error: unknown) => databaseErrorCode(error) === 'P0001');
+      const remove = t.db.execute(sql`delete from journal_entries where seq = 0`);
+      await expect(remove).rejects.toSatisfy((error: unknown) => databaseErrorCode(error) === 'P0001');
+      await expect(t.db.execute(sql`truncate journal_entries`)).rejects.toSatisfy((error: unknown) => databaseErrorCode(error) === 'P0001');
+    });
+  });
+
+  describe('checkpoints', () => {
+    it('publishes a C2SP signed note that opens with the published verifier key', async () => {
+      await t.buildOrganisation();
+      await signCheckpoint(t.db, t.keyring, 'on_demand');
+      const note = await (await t.app.request('/api/v1/journal/checkpoint')).text();
+      const key = (await (await t.app.request('/.well-known/orebook-key')).json()) as { origin: string; keys: { verifierKey: string }[] };
+      const opened = openNote(note, key.keys.map((k) => verifierFromKey(k.verifierKey)));
+      const checkpoint = parseCheckpoint(opened.text);
+      expect(checkpoint.origin).toBe(key.origin);
+      expect(checkpoint.size).toBe(await journalSize(t.db));
+    });
+  });
+
+  describe('proofs', () => {
+    it('proves inclusion of every entry in every tree up to 70, and rejects a wrong index or a changed byte', async () => {
+      await organisationsUntil(70);
+      const entries = (await (await t.app.request('/api/v1/journal/entries?start=0&limit=70')).json()) as { entries: { index: number; bytes: string }[] };
+      for (let size = 1; size <= 70; size++) {
+        for (let index = 0; index < size; index++) {
+          const proof = (await (await t.app.request(`/api/v1/journal/proof/inclusion?index=${index}&size=${size}`)).json()) as { proof: string[]; rootHash: string };
+          const path = proof.proof.map(b64);
+          const root = b64(proof.rootHash);
+          const bytes = b64(entries.entries[index]!.bytes);
+          expect(verifyInclusion(hashLeaf(bytes), index, size, path, root)).toBe(true);
+          if (size > 1) expect(verifyInclusion(hashLeaf(bytes), (index + 1) % size, size, path, root)).toBe(false);
+          const changed = Buffer.from(bytes);
+          changed.writeUInt8(changed.readUInt8(changed.length - 2) ^ 1, changed.length - 2);
+          expect(verifyInclusion(hashLeaf(changed), index, size, path, root)).toBe(false);
+        }
+      }
+    });
+
+    it('proves consistency between every pair of sizes up to 70', async () => {
+      await organisationsUntil(70);
+      const roots: Buffer[] = [];
+      for (let size = 1; size <= 70; size++) {
+        const proof = (await (await t.app.request(`/api/v1/journal/proof/inclusion?index=0&size=${size}`)).json()) as { rootHash: string };
+        roots[size] = b64(proof.rootHash);
+      }
+      for (let from = 1; from <= 70; from++) {
+        for (let to = from; to <= 70; to++) {
+          const body = (await (await t.app.request(`/api/v1/journal/proof/consistency?from=${from}&to=${to}`)).json()) as { proof: string[] };
+          const proof = body.proof.map(b64);
+          expect(verifyConsistency(from, to, proof, roots[from]!, roots[to]!)).toBe(true);
+          if (proof.length > 0) {
+            const broken = proof.map((hash) => Buffer.from(hash));
+            broken[0]![0]! ^= 1;
+            expect(verifyConsistency(from, to, broken, roots[from]!, roots[to]!)).toBe(false);
+          }
+        }
+      }
+    });
+
+    it('answers 400 journal_range_invalid for an index beyond the tree or a size beyond the journal', async () => {
+      const size = await journalSize(t.db);
+      for (const query of [`index=${size}&size=${size}`, `index=0&size=${size + 1}`]) {
+        const response = await t.app.request(`/api/v1/journal/proof/inclusion?${query}`);
+        expect(response.status).toBe(400);
+        expect((await response.json()).error.code).toBe('journal_range_invalid');
+      }
+      const response = await t.app.request(`/api/v1/journal/proof/consistency?from=5&to=3`);
+      expect((await response.json()).error.code).toBe('journal_range_invalid');
+    });
+
+    it('serves entries as NDJSON on request', async () => {
+      const response = await t.app.request('/api/v1/journal/entries?start=0&limit=3', { headers: { accept: 'application/x-ndjson' } });
+      expect(response.headers.get('content-type')).toContain('application/x-ndjson');
+      const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+      expect(lines.map((line) => line.index)).toEqual([0, 1, 2]);
+    });
+  });
+});
+
+describe('Tampering', () => {
+  it('is detected by verify, which names the first bad sequence number', async () => {
+    const ctx = await createTestContext();
+    try {
+      for (let i = 0; i < 12; i++) await ctx.buildOrganisation();
+      await signCheckpoint(ctx.db, ctx.keyring, 'on_demand');
+      expect((await verifyJournal(ctx.db, ctx.keyring)).problems).toEqual([]);
+
+      // Someone with a raw connection disables the guard and rewrites an event's bytes.
+      await ctx.db.execute(sql`alter table journal_entries disable trigger journal_entries_append_only`);
+      await ctx.db.execute(sql`update journal_entries set bytes = convert_to(replace(convert_from(bytes, 'UTF8'), 'Organisation', 'Organisatiom'), 'UTF8') where seq = 7`);
+      await ctx.db.execute(sql`alter table journal_entries enable trigger journal_entries_append_only`);
+      const report = await verifyJournal(ctx.db, ctx.keyring);
+      expect(report.firstBadSeq).toBe(7);
+      expect(report.problems.join('\n')).toMatch(/entry 7/);
+
+      // Rewriting the stored leaf hash as well still breaks the signed root.
+      await ctx.db.execute(sql`alter table journal_entries disable trigger journal_entries_append_only`);
+      await ctx.db.execute(sql`update journal_entries set leaf_hash = sha256(${Buffer.from([0])} || bytes) where seq = 7`);
+      await ctx.db.execute(sql`alter table journal_entries enable trigger journal_entries_append_only`);
+      const again = await verifyJournal(ctx.db, ctx.keyring);
+      expect(again.problems.join('\n')).toMatch(/no longer give the signed root/);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('detects a checkpoint whose signature was altered', async () => {
+    const ctx = await createTestContext();
+    try {
+      await ctx.buildOrganisation();
+      await signCheckpoint(ctx.db, ctx.keyring, 'on_demand');
+      await ctx.db.execute(sql`alter table journal_checkpoints disable trigger journal_checkpoints_append_only`);
+      await ctx.db.execute(sql`update journal_checkpoints set note = replace(note, E'\n1\n', E'\n2\n')`);
+      await ctx.db.execute(sql`alter table journal_checkpoints enable trigger journal_checkpoints_append_only`);
+      const report = await verifyJournal(ctx.db, ctx.keyring);
+      expect(report.problems.join('\n')).toMatch(/signature does not verify/);
+      expect((await listCheckpoints(ctx.db)).length).toBe(1);
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import pg from 'pg';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { createApiToken, createOrganisation, createUser } from '../src/accounts/commands.ts';
+import { createApp } from '../src/app.tsx';
+import { rolesByOrganisationKind, type Actor, type OrganisationKind, type UserRole } from '../src/core/auth/roles.ts';
+import { connectDatabase, type DatabaseHandle } from '../src/db/connect.ts';
+import { runCommand } from '../src/journal/commands.ts';
+import { memoryKeyring, type Keyring } from '../src/journal/keys.ts';
+import { JournalTreeCache } from '../src/journal/queries.ts';
+import { modules } from '../src/modules.ts';
+import type { Deps } from '../src/web/context.ts';
+
+export const system: Actor = { kind: 'system', orgId: null, orgCode: null, role: 'admin' };
+export const testOrigin = 'test.orebook/journal';
+
+/** A database for one test file: a copy of the migrated schema on PGlite, or on the PostgreSQL server. */
+export async function openTestDatabase(): Promise<DatabaseHandle> {
+  const template = inject('postgresTemplate');
+  const url = process.env.DATABASE_URL;
+  if (template && url) {
+    const name = `orebook_t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`create database ${name} template ${template}`);
+    const target = new URL(url);
+    target.pathname = `/${name}`;
+    const handle = await connectDatabase({ kind: 'postgres', url: target.toString(), poolSize: 20 });
+    return {
+      ...handle,
+      close: async () => {
+        await handle.close();
+        await admin.query(`drop database if exists ${name} with (force)`);
+        await admin.end();
+      },
+    };
+  }
+  const snapshot = new Blob([fs.readFileSync(inject('pgliteSnapshot'))]);
+  return connectDatabase({ kind: 'memory', loadDataDir: snapshot });
+}
+
+export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
+
+/** A fresh database, keyring and HTTP app for one test file, with factories for its data. */
+export async function createTestContext(options: { demo?: boolean } = {}) {
+  const handle = await openTestDatabase();
+  const keyring: Keyring = memoryKeyring(testOrigin);
+  const deps: Deps = {
+    db: handle.db,
+    dbKind: handle.kind,
+    keyring,
+    logger: pino({ level: 'silent' }),
+    journalTree: new JournalTreeCache(),
+    secureCookies: 'never',
+    bodyLimitBytes: 64 * 1024,
+    demo: options.demo ?? false,
+  };
+  const app = createApp(deps, modules);
+  let counter = 0;
+  const unique = () => `${++counter}${randomBytes(3).toString('hex')}`;
+
+  async function buildOrganisation(props: { kind?: OrganisationKind; code?: string; name?: string } = {}) {
+    const code = props.code ?? `org-${unique()}`;
+    return runCommand(handle.db, system, (ctx) =>
+      createOrganisation(ctx, { code, name: props.name ?? `Organisation ${code}`, kind: props.kind ?? 'secretariat', country: 'CD' }),
+    );
+  }
+
+  const kindFor = (role: UserRole): OrganisationKind =>
+    (Object.entries(rolesByOrganisationKind).find(([, roles]) => roles.includes(role))?.[0] ?? 'secretariat') as OrganisationKind;
+
+  async function buildUser(props: { role: UserRole; organisationId?: number; password?: string }) {
+    const organisationId = props.organisationId ?? (await buildOrganisation({ kind: kindFor(props.role) })).id;
+    const password = props.password ?? `password-${unique()}`;
+    const email = `user-${unique()}@example.test`;
+    const user = await runCommand(handle.db, system, (ctx) =>
+      createUser(ctx, { organisationId, email, displayName: `Test ${props.role}`, role: props.role, password }),
+    );
+    return { ...user, password };
+  }
+
+  async function buildToken(props: { role: UserRole; organisationId?: number; expiresAt?: Date | null }) {
+    const organisationId = props.organisationId ?? (await buildOrganisation({ kind: kindFor(props.role) })).id;
+    const created = await runCommand(handle.db, system, (ctx) =>
+      createApiToken(ctx, { organisationId, role: props.role, name: `test ${props.role}`, expiresAt: props.expiresAt ?? null }),
+    );
+    return { ...created, organisationId };
+  }
+
+  /** Signs in through the API and returns a client that sends the session cookie and CSRF header. */
+  async function signIn(email: string, password: string) {
+    const response = await app.request('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    if (response.status !== 200) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const { csrfToken } = (await response.json()) as { csrfToken: string };
+    return {
+      cookie,
+      csrfToken,
+      request: (path: string, init: RequestInit = {}) =>
+        app.request(path, { ...init, headers: { cookie, 'x-csrf-token': csrfToken, ...(init.headers as Record<string, string> | undefined) } }),
+    };
+  }
+
+  return {
+    db: handle.db,
+    handle,
+    keyring,
+    deps,
+    app,
+    buildOrganisation,
+    buildUser,
+    buildToken,
+    signIn,
+    close: () => handle.close(),
+  };
+}
+
+/** JSON request helper for the API. */
+export function jsonRequest(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { method, headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+}
