@@ -97,7 +97,7 @@ export async function createTestContext(options: { demo?: boolean } = {}) {
       body: JSON.stringify({ email, password }),
     });
     if (response.status !== 200) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
-    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('orebook_session='))!.split(';')[0]!;
     const { csrfToken } = (await response.json()) as { csrfToken: string };
     return {
       cookie,

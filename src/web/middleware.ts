@@ -48,7 +48,8 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       c.set('actor', resolved.actor);
       c.set('csrfToken', resolved.csrfToken);
       if (!getCookie(c, languageCookie) && !c.req.query('lang') && isLocale(resolved.locale)) c.set('locale', resolved.locale);
-    } else {
+    } else if (!c.req.path.startsWith('/api/')) {
+      // Pages get a per-browser CSRF token (double-submit) before anyone signs in, for the sign-in form.
       let token = getCookie(c, csrfCookie);
       if (!token || token.length < 20) {
         token = randomBytes(24).toString('base64url');

@@ -1,0 +1,434 @@
+/**
+ * Journal benchmark: what the append-only, Merkle-committed journal costs.
+ *
+ * 1. Events appended per second through the real command path (`runCommand` + `appendEvent`), against
+ *    single-row INSERT transactions per second on the same engine (scratch table `bench_rows`), in
+ *    interleaved rounds so that machine noise hits both alike. PGlite on disk in a fresh temp data
+ *    dir always; PostgreSQL too when DATABASE_URL is set (a fresh database `orebook_bench_<pid>`,
+ *    migrated, dropped at the end).
+ * 2. Recomputing the tree over 100,000 events (hashLeaf + MerkleTree + root, as `orebook verify`
+ *    does) against plain SHA-256 over the same bytes, and the size of an inclusion proof.
+ *
+ * A measurement, not a test: figures below a goal are reported as BELOW, never fail the run.
+ *
+ *   npm run bench:journal
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:journal
+ *
+ * Knobs: BENCH_N (transactions per path and round), BENCH_ROUNDS, BENCH_TREE_SIZE, and
+ * OREBOOK_BENCH_DIR (parent of the temp PGlite data dir; default the OS temp dir).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import type { Actor } from '../src/core/auth/roles.ts';
+import { canonicalBytes } from '../src/core/canonical-json.ts';
+import { hashLeaf, MerkleTree, rootHash, verifyInclusion } from '../src/core/merkle.ts';
+import { connectDatabase, rowsOf, type Database, type DatabaseHandle } from '../src/db/connect.ts';
+import { migrateDatabase } from '../src/db/migrate.ts';
+import { appendEvent, eventVersion, runCommand, type JournalEvent } from '../src/journal/commands.ts';
+
+const N = positiveInt('BENCH_N', 500);
+const ROUNDS = positiveInt('BENCH_ROUNDS', 3);
+const WARMUP = Math.min(50, N);
+const TREE_SIZE = positiveInt('BENCH_TREE_SIZE', 100_000);
+const TREE_REPEATS = 5;
+const JOURNAL_GOAL = 0.5;
+const TREE_GOAL = 0.5;
+
+const ORG = 'fca';
+const actor: Actor = { kind: 'system', orgId: 1, orgCode: ORG, role: 'admin' };
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  console.error('\ninterrupted: cleaning up (Ctrl-C again to force)');
+});
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return value;
+}
+
+function checkInterrupted(): void {
+  if (interrupted) throw new Error('interrupted');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Realistic events
+
+const hex = (i: number, salt: string) => createHash('sha256').update(`${salt}:${i}`).digest('hex');
+
+/** Input of a typical small command: a lot of minerals received at a site, with a salted commitment. */
+function eventInput(i: number) {
+  return {
+    type: 'credits.lot_received',
+    subject: `lot:KAL-${String(100_000 + i)}`,
+    payload: {
+      site: 'site:kalimba-04',
+      grams: 1_000 + (i % 9_000),
+      grade: 'Au-dore',
+      batch: `B${2025}-${String(i % 997).padStart(4, '0')}`,
+      commitment: hex(i, 'commitment'),
+    },
+  };
+}
+
+/** The canonical JSON bytes of event `i` as the journal would hold it (about 250 bytes). */
+function eventBytes(i: number, start: number): Buffer {
+  const input = eventInput(i);
+  const event: JournalEvent = {
+    v: eventVersion,
+    seq: i,
+    time: new Date(start + i * 1_379).toISOString(),
+    org: ORG,
+    ...input,
+  };
+  return canonicalBytes(event);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engines
+
+type Engine = { label: string; version: string; where: string; handle: DatabaseHandle; cleanup(): Promise<void> };
+
+const FS_TYPES: Record<number, string> = {
+  0xef53: 'ext4',
+  0x01021994: 'tmpfs (RAM, not a disk!)',
+  0x58465342: 'xfs',
+  0x9123683e: 'btrfs',
+  0x794c7630: 'overlayfs',
+  0x2fc12fc1: 'zfs',
+  0x6a656a63: 'fakeowner (Docker Desktop)',
+};
+
+function fsType(dir: string): string {
+  try {
+    const type = fs.statfsSync(dir).type;
+    return FS_TYPES[type] ?? `fs type 0x${type.toString(16)}`;
+  } catch {
+    return 'fs type unknown';
+  }
+}
+
+async function serverVersion(db: Database): Promise<string> {
+  const [row] = rowsOf<{ server_version: string }>(await db.execute(sql`show server_version`));
+  return row?.server_version ?? '?';
+}
+
+function pgliteVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
+async function openPglite(): Promise<Engine> {
+  const parent = process.env.OREBOOK_BENCH_DIR || os.tmpdir();
+  fs.mkdirSync(parent, { recursive: true });
+  const dataDir = fs.mkdtempSync(path.join(parent, 'orebook-bench-'));
+  const remove = () => fs.rmSync(dataDir, { recursive: true, force: true });
+  try {
+    const handle = await connectDatabase({ kind: 'pglite', dataDir });
+    return {
+      label: 'PGlite (disk)',
+      version: `PGlite ${pgliteVersion()} (PostgreSQL ${await serverVersion(handle.db)})`,
+      where: `${dataDir} on ${fsType(dataDir)}`,
+      handle,
+      cleanup: async () => {
+        try {
+          await handle.close();
+        } finally {
+          remove();
+        }
+      },
+    };
+  } catch (error) {
+    remove();
+    throw error;
+  }
+}
+
+async function openPostgres(adminUrl: string): Promise<Engine> {
+  const name = `orebook_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const drop = async () => {
+    try {
+      await admin.query(`drop database if exists ${name} with (force)`);
+    } finally {
+      await admin.end();
+    }
+  };
+  try {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    const handle = await connectDatabase({ kind: 'postgres', url: url.toString() });
+    const [settings] = rowsOf<{ fsync: string; synchronous_commit: string }>(
+      await handle.db.execute(sql`select current_setting('fsync') as fsync, current_setting('synchronous_commit') as synchronous_commit`),
+    );
+    const shown = new URL(handle.location);
+    return {
+      label: 'PostgreSQL',
+      version: `PostgreSQL ${await serverVersion(handle.db)}`,
+      where: `${shown.host}/${name} (fsync=${settings?.fsync}, synchronous_commit=${settings?.synchronous_commit})`,
+      handle,
+      cleanup: async () => {
+        try {
+          await handle.close();
+        } finally {
+          await drop();
+        }
+      },
+    };
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Appends against raw inserts
+
+type PathName = 'journal' | 'raw';
+type EngineResult = { engine: Engine; rates: Record<PathName, number[]> };
+
+async function prepare(db: Database): Promise<void> {
+  await db.execute(sql`create table if not exists bench_rows (id serial primary key, payload jsonb not null)`);
+}
+
+/** One command: one event through the real command path. */
+async function journalOnce(db: Database, i: number): Promise<void> {
+  await runCommand(db, actor, (ctx) => appendEvent(ctx, eventInput(i)));
+}
+
+/** One transaction with one INSERT of a payload of the same size as the event's. */
+async function rawOnce(db: Database, i: number): Promise<void> {
+  const payload = JSON.stringify({ v: eventVersion, seq: i, time: new Date().toISOString(), org: ORG, ...eventInput(i) });
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`insert into bench_rows (payload) values (${payload}::jsonb)`);
+  });
+}
+
+const runners: Record<PathName, (db: Database, i: number) => Promise<void>> = { journal: journalOnce, raw: rawOnce };
+
+/** Runs `count` transactions of one path; returns transactions per second. */
+async function timed(db: Database, which: PathName, count: number, offset: number): Promise<number> {
+  const run = runners[which];
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) {
+    checkInterrupted();
+    await run(db, offset + i);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return count / seconds;
+}
+
+async function benchEngine(engine: Engine): Promise<EngineResult> {
+  const db = engine.handle.db;
+  await migrateDatabase(engine.handle);
+  await prepare(db);
+  // Warm up both paths (JIT, prepared plans, first pages) before anything is counted.
+  await timed(db, 'journal', WARMUP, 0);
+  await timed(db, 'raw', WARMUP, 0);
+  const rates: Record<PathName, number[]> = { journal: [], raw: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate which path goes first, so drift within a round does not favour one of them.
+    const order: PathName[] = round % 2 === 0 ? ['journal', 'raw'] : ['raw', 'journal'];
+    for (const which of order) {
+      rates[which].push(await timed(db, which, N, WARMUP + round * N));
+      process.stderr.write(`  ${engine.label}: round ${round + 1}/${ROUNDS} ${which} done\n`);
+    }
+  }
+  return { engine, rates };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tree recomputation
+
+type TreeResult = {
+  size: number;
+  averageBytes: number;
+  treeMs: number[];
+  rootHashMs: number[];
+  plainMs: number[];
+  proof: { index: number; hashes: number; verifies: boolean }[];
+};
+
+function msSince(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function benchTree(): TreeResult {
+  const start = Date.UTC(2025, 0, 1);
+  const entries = Array.from({ length: TREE_SIZE }, (_, i) => eventBytes(i, start));
+  const averageBytes = entries.reduce((sum, bytes) => sum + bytes.length, 0) / entries.length;
+
+  let sink = 0; // keeps every digest observable, so nothing is optimised away
+  let tree = new MerkleTree();
+  const result: TreeResult = { size: TREE_SIZE, averageBytes, treeMs: [], rootHashMs: [], plainMs: [], proof: [] };
+  const runs: Record<'tree' | 'rootHash' | 'plain', () => void> = {
+    // What `orebook verify` does: hash each entry's bytes as a leaf, append it, take the root.
+    tree: () => {
+      const t = new MerkleTree();
+      for (const bytes of entries) t.append(hashLeaf(bytes));
+      sink ^= t.root()[0]!;
+      tree = t;
+    },
+    // The same with the stack-based rootHash over the list of leaf hashes.
+    rootHash: () => {
+      const leaves = entries.map((bytes) => hashLeaf(bytes));
+      sink ^= rootHash(leaves)[0]!;
+    },
+    // The floor: one SHA-256 per entry, no tree.
+    plain: () => {
+      for (const bytes of entries) sink ^= createHash('sha256').update(bytes).digest()[0]!;
+    },
+  };
+  runs.plain(); // warm-up
+  runs.tree();
+  runs.rootHash();
+  for (let r = 0; r < TREE_REPEATS; r++) {
+    const order = r % 2 === 0 ? (['tree', 'rootHash', 'plain'] as const) : (['plain', 'rootHash', 'tree'] as const);
+    for (const which of order) {
+      const started = process.hrtime.bigint();
+      runs[which]();
+      result[`${which}Ms`].push(msSince(started));
+    }
+  }
+  if (sink === 256) console.log(''); // never true; uses sink
+
+  const rootNow = tree.root();
+  for (const index of [0, Math.floor(TREE_SIZE / 2), TREE_SIZE - 1]) {
+    const proof = tree.inclusionProof(index, TREE_SIZE);
+    result.proof.push({ index, hashes: proof.length, verifies: verifyInclusion(tree.leafHash(index), index, TREE_SIZE, proof, rootNow) });
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;
+
+function table(rows: string[][], rightAligned: (column: number) => boolean): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
+  return rows
+    .map((row) => row.map((cell, c) => (rightAligned(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd())
+    .join('\n');
+}
+
+function verdict(value: number, goal: number): string {
+  return value >= goal ? 'PASS' : 'BELOW';
+}
+
+async function main(): Promise<void> {
+  const cpus = os.cpus();
+  const databaseUrl = process.env.DATABASE_URL;
+  console.log('Orebook journal benchmark');
+  console.log(`  machine : ${cpus.length} CPU${cpus.length === 1 ? '' : 's'} (${cpus[0]?.model.trim() ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()} ${os.arch()}`);
+  console.log(`  node    : ${process.version}`);
+  console.log(`  rounds  : ${ROUNDS} × ${N} transactions per path (after ${WARMUP} warm-up each), interleaved`);
+
+  const results: EngineResult[] = [];
+  const failures: string[] = [];
+  const openers: [string, () => Promise<Engine>][] = [['PGlite', openPglite]];
+  if (databaseUrl) openers.push(['PostgreSQL', () => openPostgres(databaseUrl)]);
+  else console.log('  (DATABASE_URL not set: PostgreSQL skipped)');
+
+  for (const [name, open] of openers) {
+    checkInterrupted();
+    let engine: Engine | undefined;
+    try {
+      engine = await open();
+      console.log(`  engine  : ${engine.version}, ${engine.where}`);
+      results.push(await benchEngine(engine));
+    } catch (error) {
+      failures.push(`${name}: ${(error as Error).message}`);
+    } finally {
+      await engine?.cleanup().catch((error: unknown) => failures.push(`${name} cleanup: ${(error as Error).message}`));
+    }
+  }
+  checkInterrupted();
+  console.log(`  tree    : ${TREE_SIZE.toLocaleString('en-US')} events generated in memory, ${TREE_REPEATS} interleaved repeats`);
+  const tree = benchTree();
+
+  // Appends
+  const roundHeads = Array.from({ length: ROUNDS }, (_, r) => `round ${r + 1}`);
+  const appendRows: string[][] = [['engine', 'path', ...roundHeads, 'median', 'ms/tx']];
+  for (const { engine, rates } of results) {
+    for (const [which, label] of [
+      ['journal', 'journal append (runCommand+appendEvent)'],
+      ['raw', 'raw insert (1 row per transaction)'],
+    ] as const) {
+      const m = median(rates[which]);
+      appendRows.push([engine.label, `${label}, tx/s`, ...rates[which].map(int), int(m), (1000 / m).toFixed(2)]);
+    }
+    const perRound = rates.journal.map((j, r) => j / rates.raw[r]!);
+    appendRows.push([engine.label, 'ratio journal/raw', ...perRound.map(pct), pct(median(rates.journal) / median(rates.raw)), '']);
+  }
+  console.log('\nAppends through the command path against raw single-row insert transactions');
+  console.log(table(appendRows, (c) => c >= 2));
+
+  // Tree
+  const treeMs = median(tree.treeMs);
+  const plainMs = median(tree.plainMs);
+  const log2 = Math.ceil(Math.log2(tree.size));
+  const hashes = tree.proof.map((p) => p.hashes);
+  const treeRows: string[][] = [
+    ['work', ...tree.treeMs.map((_, r) => `run ${r + 1}`), 'median ms', 'µs/entry'],
+    ['hashLeaf + MerkleTree.append + root (as verify)', ...tree.treeMs.map((ms) => ms.toFixed(1)), treeMs.toFixed(1), ((treeMs * 1000) / tree.size).toFixed(2)],
+    ['hashLeaf + rootHash() over the leaf list', ...tree.rootHashMs.map((ms) => ms.toFixed(1)), median(tree.rootHashMs).toFixed(1), ((median(tree.rootHashMs) * 1000) / tree.size).toFixed(2)],
+    ['plain SHA-256 per entry', ...tree.plainMs.map((ms) => ms.toFixed(1)), plainMs.toFixed(1), ((plainMs * 1000) / tree.size).toFixed(2)],
+  ];
+  console.log(`\nTree recomputation over ${tree.size.toLocaleString('en-US')} events (canonical JSON, ${tree.averageBytes.toFixed(0)} bytes on average)`);
+  console.log(table(treeRows, (c) => c >= 1));
+  console.log(`ratio plain/tree: ${(plainMs / treeMs).toFixed(2)}`);
+  console.log(
+    `inclusion proof at size ${tree.size.toLocaleString('en-US')}: ${tree.proof
+      .map((p) => `leaf ${p.index} → ${p.hashes} hashes, ${p.hashes * 32} bytes${p.verifies ? '' : ' (DOES NOT VERIFY)'}`)
+      .join('; ')} (ceil(log2 n) = ${log2})`,
+  );
+
+  // Goals
+  console.log('\nGoals');
+  for (const { engine, rates } of results) {
+    const ratio = median(rates.journal) / median(rates.raw);
+    console.log(`  ${engine.label}: journal append rate ≥ ${pct(JOURNAL_GOAL)} of raw insert rate: ${pct(ratio)}  ${verdict(ratio, JOURNAL_GOAL)}`);
+  }
+  const treeRatio = plainMs / treeMs;
+  console.log(`  tree recomputation: plain/tree ≥ ${TREE_GOAL.toFixed(2)}: ${treeRatio.toFixed(2)}  ${verdict(treeRatio, TREE_GOAL)}`);
+  const maxHashes = Math.max(...hashes);
+  console.log(`  inclusion proof ≤ ceil(log2 n) = ${log2} hashes: ${maxHashes}  ${verdict(log2, maxHashes)}`);
+  for (const failure of failures) console.log(`  NOT MEASURED ${failure}`);
+
+  const knobs = ['BENCH_N', 'BENCH_ROUNDS', 'BENCH_TREE_SIZE', 'OREBOOK_BENCH_DIR']
+    .filter((name) => process.env[name])
+    .map((name) => `${name}=${process.env[name]} `)
+    .join('');
+  console.log('\nReproduce with');
+  console.log(`  ${knobs}npm run bench:journal`);
+  console.log(`  ${knobs}DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:journal`);
+  // A measurement: figures below a goal never fail the run; a run that could not measure does.
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rolesFor, type Action } from '../src/core/auth/policies.ts';
+import { userRoles, type Role, type UserRole } from '../src/core/auth/roles.ts';
+import { createTestContext, jsonRequest, type TestContext } from './harness.ts';
+
+let t: TestContext;
+const tokens = new Map<UserRole, { token: string; organisationId: number; orgCode: string; tokenId: number }>();
+let otherOrganisation: { id: number; code: string };
+
+beforeAll(async () => {
+  t = await createTestContext();
+  for (const role of userRoles) {
+    const created = await t.buildToken({ role });
+    const org = (await (await t.app.request(`/api/v1/me`, { headers: { authorization: `Bearer ${created.token}` } })).json()) as { organisation: string };
+    tokens.set(role, { token: created.token, organisationId: created.organisationId, orgCode: org.organisation, tokenId: created.record.id });
+  }
+  otherOrganisation = await t.buildOrganisation({ kind: 'buyer' });
+});
+afterAll(() => t.close());
+
+let sequence = 0;
+
+/** Every protected route of the foundation, with the policy that guards it and a request that would succeed. */
+type Case = { name: string; action: Action | 'signed-in'; request: (role: UserRole | 'public') => { path: string; init?: RequestInit } };
+
+const own = (role: UserRole | 'public') => (role === 'public' ? undefined : tokens.get(role));
+
+const cases: Case[] = [
+  { name: 'GET /me', action: 'me.read', request: () => ({ path: '/api/v1/me' }) },
+  { name: 'GET /organisations', action: 'organisation.list', request: () => ({ path: '/api/v1/organisations' }) },
+  {
+    name: 'POST /organisations',
+    action: 'organisation.create',
+    request: () => ({ path: '/api/v1/organisations', init: jsonRequest('POST', { code: `matrix-${++sequence}`, name: 'Matrix SARL', kind: 'partner', country: 'CD' }) }),
+  },
+  { name: 'GET /organisations/{own code}', action: 'organisation.read', request: (role) => ({ path: `/api/v1/organisations/${own(role)?.orgCode ?? 'x'}` }) },
+  { name: 'GET /users', action: 'user.list', request: () => ({ path: '/api/v1/users' }) },
+  {
+    name: 'POST /users',
+    action: 'user.create',
+    request: () => ({
+      path: '/api/v1/users',
+      init: jsonRequest('POST', { organisationId: otherOrganisation.id, email: `matrix-${++sequence}@example.test`, displayName: 'M', role: 'buyer', password: 'long-enough-password' }),
+    }),
+  },
+  { name: 'GET /tokens', action: 'token.list', request: () => ({ path: '/api/v1/tokens' }) },
+  {
+    name: 'POST /tokens (own organisation and role)',
+    action: 'token.create',
+    request: (role) => ({
+      path: '/api/v1/tokens',
+      init: jsonRequest('POST', { name: 'matrix', organisationId: own(role)?.organisationId ?? 1, role: role === 'public' ? 'buyer' : role }),
+    }),
+  },
+  {
+    name: 'DELETE /tokens/{own token}',
+    action: 'token.revoke',
+    request: (role) => ({ path: `/api/v1/tokens/${own(role)?.tokenId ?? 1}`, init: { method: 'DELETE' } }),
+  },
+  { name: 'POST /auth/logout', action: 'me.read', request: () => ({ path: '/api/v1/auth/logout', init: { method: 'POST' } }) },
+];
+
+const readers: Role[] = ['public', ...userRoles];
+
+describe('Policy matrix', () => {
+  for (const testCase of cases) {
+    describe(testCase.name, () => {
+      for (const role of readers) {
+        const allowed = testCase.action !== 'signed-in' && rolesFor(testCase.action).includes(role);
+        it(`${allowed ? 'allows' : 'refuses'} ${role}`, async () => {
+          const { path, init = {} } = testCase.request(role);
+          const headers: Record<string, string> = { ...((init.headers as Record<string, string>) ?? {}) };
+          const auth = role === 'public' ? undefined : tokens.get(role);
+          if (auth) headers.authorization = `Bearer ${auth.token}`;
+          const response = await t.app.request(path, { ...init, headers });
+          if (allowed) {
+            expect(response.status, await response.clone().text()).toBeLessThan(300);
+          } else {
+            const expected = role === 'public' ? { status: 401, code: 'unauthenticated' } : { status: 403, code: 'forbidden' };
+            expect(response.status).toBe(expected.status);
+            expect(((await response.json()) as { error: { code: string } }).error.code).toBe(expected.code);
+          }
+          // A revoked token cannot be used again: give the role a fresh one.
+          if (allowed && testCase.action === 'token.revoke' && auth) {
+            const fresh = await t.buildToken({ role: role as UserRole, organisationId: auth.organisationId });
+            tokens.set(role as UserRole, { ...auth, token: fresh.token, tokenId: fresh.record.id });
+          }
+        });
+      }
+    });
+  }
+
+  describe('conditions on the resource', () => {
+    it('refuses a non-admin reading another organisation', async () => {
+      const response = await t.app.request(`/api/v1/organisations/${otherOrganisation.code}`, { headers: { authorization: `Bearer ${tokens.get('buyer')!.token}` } });
+      expect(response.status).toBe(403);
+    });
+
+    it('refuses a non-admin creating a token for another organisation or role', async () => {
+      const buyer = tokens.get('buyer')!;
+      for (const body of [
+        { name: 'x', organisationId: otherOrganisation.id, role: 'buyer' },
+        { name: 'x', organisationId: buyer.organisationId, role: 'member' },
+      ]) {
+        const response = await t.app.request('/api/v1/tokens', jsonRequest('POST', body, { authorization: `Bearer ${buyer.token}` }));
+        expect(response.status).toBe(403);
+      }
+    });
+
+    it('refuses a non-admin revoking another organisation’s token', async () => {
+      const admin = tokens.get('admin')!;
+      const response = await t.app.request(`/api/v1/tokens/${admin.tokenId}`, { method: 'DELETE', headers: { authorization: `Bearer ${tokens.get('buyer')!.token}` } });
+      expect(response.status).toBe(403);
+    });
+  });
+
+  describe('public routes', () => {
+    for (const path of ['/api/v1/journal/checkpoint', '/api/v1/journal/entries', '/api/v1/indicators', '/.well-known/orebook-key', '/healthz', '/journal', '/']) {
+      it(`lets anyone read ${path}`, async () => {
+        expect((await t.app.request(path)).status).toBe(200);
+      });
+    }
+  });
+});
