@@ -26,20 +26,21 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { Actor } from '../src/core/auth/roles.ts';
 import { canonicalBytes } from '../src/core/canonical-json.ts';
+import { commitPersonalData } from '../src/core/commitment.ts';
 import { hashLeaf, MerkleTree, rootHash, verifyInclusion } from '../src/core/merkle.ts';
 import { connectDatabase, rowsOf, type Database, type DatabaseHandle } from '../src/db/connect.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
-import { appendEvent, eventVersion, runCommand, type JournalEvent } from '../src/journal/commands.ts';
+import { appendEvent, eventVersion, runCommand, type EventInput, type JournalEvent } from '../src/journal/commands.ts';
 
-const N = positiveInt('BENCH_N', 500);
+const N = positiveInt('BENCH_N', 1000);
 const ROUNDS = positiveInt('BENCH_ROUNDS', 3);
-const WARMUP = Math.min(50, N);
+const WARMUP = Math.min(200, N);
 const TREE_SIZE = positiveInt('BENCH_TREE_SIZE', 100_000);
 const TREE_REPEATS = 5;
 const JOURNAL_GOAL = 0.5;
 const TREE_GOAL = 0.5;
 
-const ORG = 'fca';
+const ORG = 'coop-kalimba';
 const actor: Actor = { kind: 'system', orgId: 1, orgCode: ORG, role: 'admin' };
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -64,24 +65,18 @@ function checkInterrupted(): void {
 // ---------------------------------------------------------------------------------------------
 // Realistic events
 
-const hex = (i: number, salt: string) => createHash('sha256').update(`${salt}:${i}`).digest('hex');
+const salt = Buffer.alloc(32, 7); // fixed, so that runs are comparable
 
-/** Input of a typical small command: a lot of minerals received at a site, with a salted commitment. */
-function eventInput(i: number) {
+/** Input of a typical small command: a worker registered at a site, with a salted commitment to their personal data. */
+function eventInput(i: number): EventInput {
   return {
-    type: 'credits.lot_received',
-    subject: `lot:KAL-${String(100_000 + i)}`,
-    payload: {
-      site: 'site:kalimba-04',
-      grams: 1_000 + (i % 9_000),
-      grade: 'Au-dore',
-      batch: `B${2025}-${String(i % 997).padStart(4, '0')}`,
-      commitment: hex(i, 'commitment'),
-    },
+    type: 'people.worker_registered',
+    subject: `worker:W-${String(i).padStart(6, '0')}`,
+    payload: { site: `site:kal-${String(i % 40).padStart(2, '0')}`, commitment: commitPersonalData(salt, { name: `Worker ${i}`, birthYear: 1960 + (i % 45) }) },
   };
 }
 
-/** The canonical JSON bytes of event `i` as the journal would hold it (about 250 bytes). */
+/** The canonical JSON bytes of event `i` as the journal would hold it (about 255 bytes). */
 function eventBytes(i: number, start: number): Buffer {
   const input = eventInput(i);
   const event: JournalEvent = {
@@ -336,6 +331,13 @@ function table(rows: string[][], rightAligned: (column: number) => boolean): str
     .join('\n');
 }
 
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' / ');
+}
+
 function verdict(value: number, goal: number): string {
   return value >= goal ? 'PASS' : 'BELOW';
 }
@@ -346,6 +348,7 @@ async function main(): Promise<void> {
   console.log('Orebook journal benchmark');
   console.log(`  machine : ${cpus.length} CPU${cpus.length === 1 ? '' : 's'} (${cpus[0]?.model.trim() ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()} ${os.arch()}`);
   console.log(`  node    : ${process.version}`);
+  console.log(`  load    : ${loadAverage()} (1/5/15 min) at start; other work on the machine skews every figure`);
   console.log(`  rounds  : ${ROUNDS} × ${N} transactions per path (after ${WARMUP} warm-up each), interleaved`);
 
   const results: EngineResult[] = [];
@@ -355,7 +358,7 @@ async function main(): Promise<void> {
   else console.log('  (DATABASE_URL not set: PostgreSQL skipped)');
 
   for (const [name, open] of openers) {
-    checkInterrupted();
+    if (interrupted) break;
     let engine: Engine | undefined;
     try {
       engine = await open();
@@ -367,9 +370,14 @@ async function main(): Promise<void> {
       await engine?.cleanup().catch((error: unknown) => failures.push(`${name} cleanup: ${(error as Error).message}`));
     }
   }
-  checkInterrupted();
+  if (interrupted) {
+    process.exitCode = 130;
+    return;
+  }
   console.log(`  tree    : ${TREE_SIZE.toLocaleString('en-US')} events generated in memory, ${TREE_REPEATS} interleaved repeats`);
   const tree = benchTree();
+
+  console.log(`  load    : ${loadAverage()} (1/5/15 min) at the end`);
 
   // Appends
   const roundHeads = Array.from({ length: ROUNDS }, (_, r) => `round ${r + 1}`);

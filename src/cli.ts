@@ -14,7 +14,7 @@ import type { DatabaseHandle } from './db/connect.ts';
 import { DataDirInUseError } from './db/lock.ts';
 import { loadDemo, RealDataError, resetDatabase } from './demo.ts';
 import { runCommand, signCheckpoint } from './journal/commands.ts';
-import { rotateKey } from './journal/keys.ts';
+import { publicKeyring, rotateKey } from './journal/keys.ts';
 import { journalSize, latestCheckpoint } from './journal/queries.ts';
 import { verifyJournal } from './journal/verify.ts';
 import { modules } from './modules.ts';
@@ -152,9 +152,15 @@ export function buildCli(config: Config): Command {
   program
     .command('verify')
     .description('recompute the journal tree, check every checkpoint and every module invariant; exit 1 on any problem')
-    .action(() =>
+    .option('--key <verifier-key...>', 'check checkpoints with these public verifier keys (name+hash+base64) instead of the local key file')
+    .action((options: { key?: string[] }) =>
       withDatabase(config, async (handle) => {
-        const keyring = openKeyring(config);
+        let keyring;
+        try {
+          keyring = options.key ? publicKeyring(config.origin, options.key) : openKeyring(config, { create: false });
+        } catch (error) {
+          throw new CliError((error as Error).message, exit.badInput);
+        }
         const bar = progressBar('journal');
         const size = await journalSize(handle.db);
         bar.start(size, 0);

@@ -11,6 +11,7 @@ const EnvSchema = z.object({
     .regex(/^[^\s+]+$/, 'a schema-less URL without spaces or "+", e.g. orebook.example.org/journal')
     .default('orebook.local/journal'),
   OREBOOK_SIGNING_KEY: z.string().optional(),
+  OREBOOK_RETIRED_KEYS: z.string().optional(),
   OREBOOK_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
   OREBOOK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OREBOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
@@ -23,6 +24,7 @@ export type Config = {
   databaseUrl: string | undefined;
   origin: string;
   signingKey: string | undefined;
+  retiredKeys: string | undefined;
   secureCookies: 'auto' | 'always' | 'never';
   logLevel: string;
   bodyLimitBytes: number;
@@ -43,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     origin: e.OREBOOK_ORIGIN,
     signingKey: e.OREBOOK_SIGNING_KEY,
+    retiredKeys: e.OREBOOK_RETIRED_KEYS,
     secureCookies: e.OREBOOK_SECURE_COOKIES,
     logLevel: e.OREBOOK_LOG_LEVEL,
     bodyLimitBytes: e.OREBOOK_BODY_LIMIT_BYTES,

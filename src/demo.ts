@@ -6,7 +6,7 @@ import { signCheckpoint } from './journal/commands.ts';
 import type { Keyring } from './journal/keys.ts';
 import { journalSize } from './journal/queries.ts';
 import { demoSettingKey } from './runtime.ts';
-import type { OrebookModule } from './web/module.ts';
+import type { DemoContext, OrebookModule } from './web/module.ts';
 
 /** A small seeded generator (mulberry32): the same seed always gives the same demo data set. */
 export function seededRandom(seed: number): () => number {
@@ -50,7 +50,7 @@ export async function loadDemo(
   await resetDatabase(handle);
   await writeSetting(handle.db, demoSettingKey, true);
   const random = seededRandom(options.seed ?? 2023);
-  const ctx = { db: handle.db, random, system: { kind: 'system', orgId: null, orgCode: null, role: 'admin' } as const, organisations: {}, say };
+  const ctx: DemoContext = { db: handle.db, random, system: { kind: 'system', orgId: null, orgCode: null, role: 'admin' }, organisations: {}, say };
   for (const module of modules) {
     if (!module.loadDemo) continue;
     say(`demo: ${module.name}`);

@@ -33,8 +33,9 @@ function displayPath(dir: string): string {
   return relative;
 }
 
-export function openKeyring(config: Config): Keyring {
-  return loadKeyring({ dataDir: config.dataDir, origin: config.origin, signingKey: config.signingKey });
+/** The journal keys; `create` makes the first key of a new installation (servers, demo, checkpoint). */
+export function openKeyring(config: Config, options: { create: boolean } = { create: true }): Keyring {
+  return loadKeyring({ dataDir: config.dataDir, origin: config.origin, signingKey: config.signingKey, retiredKeys: config.retiredKeys, create: options.create });
 }
 
 /** Everything the HTTP app needs, built from an open database. */

@@ -36,6 +36,7 @@ export async function loadAccountsDemo(ctx: DemoContext): Promise<void> {
   for (const organisation of demoOrganisations) {
     const created = await runCommand(ctx.db, ctx.system, (command) => createOrganisation(command, organisation));
     ctx.organisations[organisation.code] = created.id;
+    if (organisation.kind === 'secretariat') ctx.system = { kind: 'system', orgId: created.id, orgCode: created.code, role: 'admin' };
   }
   for (const user of demoUsers) {
     await runCommand(ctx.db, ctx.system, (command) =>

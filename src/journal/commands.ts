@@ -48,6 +48,7 @@ export async function appendEvent(ctx: CommandContext, input: EventInput): Promi
   const [head] = rowsOf<{ size: number | string }>(await ctx.tx.execute(sql`select size from journal_head where id = 1 for update`));
   if (!head) throw new Error('journal head row is missing: was the database migrated?');
   const seq = Number(head.size);
+  // Stamped under the head lock, so times never go backwards along the sequence.
   const recordedAt = new Date();
   const event: JournalEvent = {
     v: eventVersion,
@@ -107,7 +108,7 @@ export async function signCheckpoint(
   if (latest && latest.treeSize === size && reason !== 'daily') return latest;
   const tree = cache ? await cache.at(db, size) : await loadJournalTree(db, size);
   const rootHash = tree.root(size);
-  const note = signNote(formatCheckpoint({ origin: keyring.origin, size, rootHash }), keyring.signers);
+  const note = signNote(formatCheckpoint({ origin: keyring.origin, size, rootHash }), keyring.signersAt());
   const [row] = await db.insert(journalCheckpoints).values({ treeSize: size, rootHash, note, reason }).returning();
   return row!;
 }

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
@@ -7,6 +10,7 @@ import { hashLeaf, verifyConsistency, verifyInclusion } from '../core/merkle.ts'
 import { openNote, parseCheckpoint, verifierFromKey } from '../core/signed-note.ts';
 import { databaseErrorCode } from '../db/transaction.ts';
 import { appendEvent, runCommand, signCheckpoint } from './commands.ts';
+import { loadKeyring, publicKeyring, rotateKey } from './keys.ts';
 import { journalSize, listCheckpoints } from './queries.ts';
 import { verifyJournal } from './verify.ts';
 
@@ -151,7 +155,9 @@ describe('Journal', () => {
         expect((await response.json()).error.code).toBe('journal_range_invalid');
       }
       const response = await t.app.request(`/api/v1/journal/proof/consistency?from=5&to=3`);
-      expect((await response.json()).error.code).toBe('journal_range_invalid');
+      expect((await response.json()).error).toMatchObject({ code: 'journal_range_invalid', details: { size, reason: 'from 5 is larger than to 3' } });
+      const fromEmpty = (await (await t.app.request(`/api/v1/journal/proof/consistency?from=0&to=3`)).json()) as { proof: string[] };
+      expect(fromEmpty.proof).toEqual([]);
     });
 
     it('serves entries as NDJSON on request', async () => {
@@ -203,6 +209,25 @@ describe('Tampering', () => {
       expect((await listCheckpoints(ctx.db)).length).toBe(1);
     } finally {
       await ctx.close();
+    }
+  });
+});
+
+describe('Keys', () => {
+  it('stops signing with a rotated-out key once its overlap ends, and verifies with public keys only', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orebook-keys-'));
+    try {
+      expect(() => loadKeyring({ dataDir: dir, origin: 'k.test/journal' })).toThrow(/no journal keys/);
+      const first = loadKeyring({ dataDir: dir, origin: 'k.test/journal', create: true });
+      const rotated = rotateKey({ dataDir: dir, origin: 'k.test/journal', overlapDays: 30 });
+      expect(rotated.signersAt().length).toBe(2);
+      expect(rotated.signersAt(new Date(Date.now() + 31 * 86_400_000)).length).toBe(1);
+      expect(rotated.published.map((key) => key.verifierKey)).toContain(first.published[0]!.verifierKey);
+      const auditor = publicKeyring('k.test/journal', rotated.published.map((key) => key.verifierKey));
+      expect(auditor.verifiers.length).toBe(2);
+      expect(() => auditor.signersAt()).toThrow(/public keys only/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -70,7 +70,7 @@ export function registerJournalPages(pages: Hono<AppEnv>) {
           <CardGrid>
             <SummaryCard figure={formatNumber(locale, size)} label={t('entries')} />
             <SummaryCard figure={formatNumber(locale, checkpoint?.treeSize ?? 0)} label={t('checkpoints_size')} />
-            {checkpoint && <SummaryCard figure={formatDateTime(locale, checkpoint.signedAt)} label={t('signed_at')} />}
+            {checkpoint && <SummaryCard small figure={formatDateTime(locale, checkpoint.signedAt)} label={t('signed_at')} />}
           </CardGrid>
           <h2>{t('latest_checkpoint')}</h2>
           {checkpoint ? <pre id="checkpoint">{checkpoint.note}</pre> : <p>{t('none_yet')}</p>}

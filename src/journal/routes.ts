@@ -65,7 +65,7 @@ const consistencyRoute = createRoute({
   path: '/journal/proof/consistency',
   tags: ['Journal'],
   summary: 'RFC 9162 consistency proof between the trees of `from` and `to` entries',
-  request: { query: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }) },
+  request: { query: z.object({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().min(0) }) },
   responses: {
     200: {
       description: 'The consistency proof',
@@ -83,7 +83,7 @@ async function treeOfSize(c: Context<AppEnv>, size: number, reason: (size: numbe
   const { db, journalTree } = c.get('deps');
   const journal = await journalSize(db);
   const problem = size > journal ? `size ${size} is larger than the journal` : reason(journal);
-  if (problem) throw coreError('journal_range_invalid', 400, { size: journal, reason: problem });
+  if (problem) throw coreError('journal_range_invalid', 400, { size: journal, reason: problem }, { size: journal, reason: problem });
   return journalTree.at(db, size);
 }
 

@@ -7,7 +7,7 @@ const docsText = defineMessages({
   en: {
     title: 'API reference',
     lead: 'Every endpoint under /api/v1, generated from the same schemas that validate requests. The machine-readable OpenAPI 3.1 document is at',
-    auth: 'Send an API token as `Authorization: Bearer obk_…`, or use a browser session (then unsafe requests need the X-CSRF-Token header). Errors always have the shape {"error": {"code", "message", "details"}}; the message follows Accept-Language or ?lang=.',
+    auth: 'Send an API token as “Authorization: Bearer obk_…”, or use a browser session (then unsafe requests need the X-CSRF-Token header). Errors always have the shape {"error": {"code", "message", "details"}}; the message follows Accept-Language or ?lang=.',
     parameters: 'Parameters',
     body: 'Request body',
     responses: 'Responses',
@@ -17,7 +17,7 @@ const docsText = defineMessages({
   fr: {
     title: 'Référence de l’API',
     lead: 'Chaque point d’accès sous /api/v1, généré à partir des schémas qui valident les requêtes. Le document OpenAPI 3.1 lisible par machine est à',
-    auth: 'Envoyez un jeton d’API en `Authorization: Bearer obk_…`, ou utilisez une session de navigateur (les requêtes modifiantes demandent alors l’en-tête X-CSRF-Token). Les erreurs ont toujours la forme {"error": {"code", "message", "details"}} ; le message suit Accept-Language ou ?lang=.',
+    auth: 'Envoyez un jeton d’API en « Authorization: Bearer obk_… », ou utilisez une session de navigateur (les requêtes modifiantes demandent alors l’en-tête X-CSRF-Token). Les erreurs ont toujours la forme {"error": {"code", "message", "details"}} ; le message suit Accept-Language ou ?lang=.',
     parameters: 'Paramètres',
     body: 'Corps de la requête',
     responses: 'Réponses',

@@ -90,10 +90,10 @@ export function CsrfField({ token }: { token: string }) {
 }
 
 /** A headline figure with its label and, when known, what changed since the last period. */
-export function SummaryCard({ figure, label, change }: { figure: string; label: string; change?: string }) {
+export function SummaryCard({ figure, label, change, small }: { figure: string; label: string; change?: string; small?: boolean }) {
   return (
     <div class="card">
-      <p class="card-figure">{figure}</p>
+      <p class={small ? 'card-figure card-figure-small' : 'card-figure'}>{figure}</p>
       <p class="card-label">{label}</p>
       {change && <p class="card-change">{change}</p>}
     </div>

@@ -126,7 +126,7 @@ async function PublicHome({ c }: { c: Context<AppEnv> }) {
       <p class="lead">{t('public_lead')}</p>
       <CardGrid>
         <SummaryCard figure={formatNumber(locale, size)} label={t('journal_events')} />
-        <SummaryCard figure={checkpoint ? formatDateTime(locale, checkpoint.signedAt) : '—'} label={checkpoint ? t('checkpoint_signed') : t('no_checkpoint')} />
+        <SummaryCard small figure={checkpoint ? formatDateTime(locale, checkpoint.signedAt) : '—'} label={checkpoint ? t('checkpoint_signed') : t('no_checkpoint')} />
       </CardGrid>
       <p>
         <a href="/login">{t('sign_in_prompt')}</a>

@@ -12,6 +12,7 @@ export type DemoContext = {
   db: Database;
   /** Deterministic: the same seed gives the same data set. */
   random: () => number;
+  /** Who acts for the demo: the system, on behalf of the secretariat once it exists. */
   system: Actor;
   organisations: Record<string, number>;
   say: (line: string) => void;
