@@ -7,7 +7,7 @@ import { rowsOf, type Database, type Transaction } from '../db/connect.ts';
 import { withTransaction } from '../db/transaction.ts';
 import type { Keyring } from './keys.ts';
 import { journalSize, latestCheckpoint, loadJournalTree, type JournalTreeCache } from './queries.ts';
-import { journalCheckpoints, journalEntries } from './schema.ts';
+import { journalCheckpoints } from './schema.ts';
 
 /** What every command receives: the open transaction, who acts, and the time of the command. */
 export type CommandContext = {
@@ -40,16 +40,10 @@ export type EventInput = {
   payload: Record<string, unknown>;
 };
 
-/**
- * Appends one event in the command's transaction. Locking the journal head serialises appends, so
- * concurrent commands get consecutive sequence numbers, and a rolled-back command leaves no gap.
- */
-export async function appendEvent(ctx: CommandContext, input: EventInput): Promise<JournalEvent> {
-  const [head] = rowsOf<{ size: number | string }>(await ctx.tx.execute(sql`select size from journal_head where id = 1 for update`));
-  if (!head) throw new Error('journal head row is missing: was the database migrated?');
-  const seq = Number(head.size);
-  // Stamped under the head lock, so times never go backwards along the sequence.
-  const recordedAt = new Date();
+/** The next sequence number this process expects; a wrong guess costs one retry, never a wrong entry. */
+let expectedSeq = 0;
+
+function encodeEvent(ctx: CommandContext, input: EventInput, seq: number, recordedAt: Date) {
   const event: JournalEvent = {
     v: eventVersion,
     seq,
@@ -60,18 +54,42 @@ export async function appendEvent(ctx: CommandContext, input: EventInput): Promi
     payload: input.payload,
   };
   const bytes = canonicalBytes(event);
-  await ctx.tx.insert(journalEntries).values({
-    seq,
-    bytes,
-    leafHash: hashLeaf(bytes),
-    type: event.type,
-    subject: event.subject,
-    orgCode: event.org,
-    recordedAt,
-  });
-  await ctx.tx.execute(sql`update journal_head set size = ${seq + 1} where id = 1`);
-  ctx.appended.push(event);
-  return event;
+  return { event, bytes, leafHash: hashLeaf(bytes) };
+}
+
+/**
+ * Appends one event in the command's transaction. The journal head row serialises appends: taking
+ * it gives the next number, holding it until commit keeps concurrent commands consecutive, and a
+ * rolled-back command gives its number back, so there is never a gap or a fork.
+ *
+ * The event's bytes contain its number, so they are encoded with the number this process expects;
+ * one statement then advances the head only if it still has that size and inserts the entry. When
+ * another writer got there first, the head is advanced unconditionally and the event re-encoded.
+ */
+export async function appendEvent(ctx: CommandContext, input: EventInput): Promise<JournalEvent> {
+  let recordedAt = new Date();
+  let encoded = encodeEvent(ctx, input, expectedSeq, recordedAt);
+  const columns = (e: typeof encoded) => sql`${e.bytes}, ${e.leafHash}, ${e.event.type}, ${e.event.subject}, ${e.event.org}, ${recordedAt.toISOString()}::timestamptz`;
+  const guessed = rowsOf<{ seq: number | string }>(
+    await ctx.tx.execute(sql`
+      with head as (update journal_head set size = size + 1 where id = 1 and size = ${expectedSeq} returning size - 1 as seq)
+      insert into journal_entries (seq, bytes, leaf_hash, type, subject, org_code, recorded_at)
+      select seq, ${columns(encoded)} from head
+      returning seq`),
+  );
+  if (guessed.length === 0) {
+    const [head] = rowsOf<{ seq: number | string }>(await ctx.tx.execute(sql`update journal_head set size = size + 1 where id = 1 returning size - 1 as seq`));
+    if (!head) throw new Error('journal head row is missing: was the database migrated?');
+    // Stamped under the head lock, so times never go backwards along the sequence.
+    recordedAt = new Date();
+    encoded = encodeEvent(ctx, input, Number(head.seq), recordedAt);
+    await ctx.tx.execute(sql`
+      insert into journal_entries (seq, bytes, leaf_hash, type, subject, org_code, recorded_at)
+      values (${encoded.event.seq}, ${columns(encoded)})`);
+  }
+  expectedSeq = encoded.event.seq + 1;
+  ctx.appended.push(encoded.event);
+  return encoded.event;
 }
 
 /**
