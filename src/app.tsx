@@ -86,7 +86,8 @@ export function createApp(deps: Deps, modules: readonly OrebookModule[]) {
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
+        // Charts are SVG drawn on the server, whose renderer styles elements inline; scripts stay 'self'.
+        styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],

@@ -12,6 +12,7 @@ import { memoryKeyring, type Keyring } from '../src/journal/keys.ts';
 import { JournalTreeCache } from '../src/journal/queries.ts';
 import { modules } from '../src/modules.ts';
 import type { Deps } from '../src/web/context.ts';
+import type { OrebookModule } from '../src/web/module.ts';
 
 export const system: Actor = { kind: 'system', orgId: null, orgCode: null, role: 'admin' };
 export const testOrigin = 'test.orebook/journal';
@@ -44,7 +45,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
 export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
 
 /** A fresh database, keyring and HTTP app for one test file, with factories for its data. */
-export async function createTestContext(options: { demo?: boolean } = {}) {
+export async function createTestContext(options: { demo?: boolean; extraModules?: readonly OrebookModule[] } = {}) {
   const handle = await openTestDatabase();
   const keyring: Keyring = memoryKeyring(testOrigin);
   const deps: Deps = {
@@ -57,7 +58,7 @@ export async function createTestContext(options: { demo?: boolean } = {}) {
     bodyLimitBytes: 64 * 1024,
     demo: options.demo ?? false,
   };
-  const app = createApp(deps, modules);
+  const app = createApp(deps, [...modules, ...(options.extraModules ?? [])]);
   let counter = 0;
   const unique = () => `${++counter}${randomBytes(3).toString('hex')}`;
 

@@ -13,6 +13,13 @@ const signedIn: readonly Role[] = everyone.filter((role) => role !== 'public');
 
 const sameOrganisation = (actor: Actor, resource: { orgId: number }) => actor.role === 'admin' || ('orgId' in actor && actor.orgId === resource.orgId);
 
+/** For site records: admins and field officers everywhere, a cooperative only at the sites it operates. */
+type SiteResource = { siteCooperativeOrgId: number };
+const ownSiteForCooperative = (actor: Actor, site: SiteResource) =>
+  actor.role !== 'cooperative' || ('orgId' in actor && actor.orgId === site.siteCooperativeOrgId);
+/** A verifier never assesses or verifies a site its own organisation operates. */
+const independentVerifier = (actor: Actor, site: SiteResource) => actor.role === 'verifier' && 'orgId' in actor && actor.orgId !== site.siteCooperativeOrgId;
+
 const policies = {
   'journal.read': { roles: everyone },
   'indicator.read.public': { roles: everyone },
@@ -31,6 +38,21 @@ const policies = {
   },
   'token.revoke': { roles: signedIn, when: (actor: Actor, token: { orgId: number }) => sameOrganisation(actor, token) },
   'checkpoint.sign': { roles: ['admin'] },
+  'file.read.public': { roles: everyone },
+  'file.read.restricted': { roles: ['admin', 'field', 'cooperative', 'verifier', 'committee'] },
+  'site.read.public': { roles: everyone },
+  'site.manage': { roles: ['admin'] },
+  'worker.read': { roles: ['admin', 'field', 'cooperative'], when: ownSiteForCooperative },
+  'worker.register': { roles: ['admin', 'field', 'cooperative'], when: ownSiteForCooperative },
+  'production.read.details': { roles: ['admin', 'field', 'cooperative', 'verifier'], when: ownSiteForCooperative },
+  'production.declare': { roles: ['admin', 'cooperative'], when: ownSiteForCooperative },
+  'standard.read': { roles: everyone },
+  'standard.publish': { roles: ['admin'] },
+  'assessment.read': { roles: ['admin', 'field', 'verifier', 'cooperative'], when: ownSiteForCooperative },
+  'assessment.write': { roles: ['verifier'], when: independentVerifier },
+  'corrective_action.manage': { roles: ['admin', 'field', 'cooperative', 'verifier'], when: ownSiteForCooperative },
+  'verification.sign': { roles: ['verifier'], when: independentVerifier },
+  'verification.read.public': { roles: everyone },
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof policies;

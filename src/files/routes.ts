@@ -1,0 +1,32 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { authorize } from '../core/auth/policies.ts';
+import { notFound } from '../core/errors.ts';
+import type { AppEnv } from '../web/context.ts';
+import { errorResponses } from '../web/openapi.ts';
+import { findFile } from './queries.ts';
+
+/** Downloads of uploaded evidence: public files for anyone, restricted ones for the roles that handle records. */
+export function registerFilesApi(api: OpenAPIHono<AppEnv>) {
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/files/{id}',
+      tags: ['Files'],
+      summary: 'Download an uploaded file (evidence, receipt, photo)',
+      request: { params: z.object({ id: z.coerce.number().int().positive() }) },
+      responses: { 200: { description: 'The file', content: { 'application/octet-stream': { schema: z.string() } } }, ...errorResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      const file = await findFile(c.get('deps').db, c.req.valid('param').id);
+      authorize(c.get('actor'), file?.visibility === 'public' ? 'file.read.public' : 'file.read.restricted');
+      if (!file) throw notFound();
+      // Never rendered inline: a stored HTML or SVG file must not run in Orebook's origin.
+      return c.body(new Uint8Array(file.content), 200, {
+        'Content-Type': file.contentType,
+        'Content-Disposition': `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`,
+        'X-Content-Type-Options': 'nosniff',
+        ETag: `"${file.sha256.toString('hex')}"`,
+      }) as never;
+    },
+  );
+}
