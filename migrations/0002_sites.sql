@@ -53,6 +53,7 @@ CREATE TABLE "child_referrals" (
 	"source" text NOT NULL,
 	"referred_by_user_id" integer,
 	"status" text DEFAULT 'new' NOT NULL,
+	"identity_hash" "bytea" NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "child_referrals_age_minor" CHECK ("child_referrals"."age_years" between 0 and 17)
 );
@@ -277,6 +278,7 @@ CREATE UNIQUE INDEX "assessment_evidence_unique_idx" ON "assessment_evidence" US
 CREATE UNIQUE INDEX "assessment_responses_criterion_idx" ON "assessment_responses" USING btree ("assessment_id","criterion_id");--> statement-breakpoint
 CREATE INDEX "assessments_site_idx" ON "assessments" USING btree ("site_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "child_referrals_code_idx" ON "child_referrals" USING btree ("code");--> statement-breakpoint
+CREATE UNIQUE INDEX "child_referrals_site_identity_idx" ON "child_referrals" USING btree ("site_id","identity_hash");--> statement-breakpoint
 CREATE INDEX "corrective_actions_site_idx" ON "corrective_actions" USING btree ("site_id","status");--> statement-breakpoint
 CREATE UNIQUE INDEX "operator_groups_site_code_idx" ON "operator_groups" USING btree ("site_id","code");--> statement-breakpoint
 CREATE INDEX "organisation_keys_org_idx" ON "organisation_keys" USING btree ("organisation_id");--> statement-breakpoint

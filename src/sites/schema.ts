@@ -149,9 +149,15 @@ export const childReferrals = pgTable(
     source: text('source', { enum: ['worker_registration', 'worker_import'] }).notNull(),
     referredByUserId: integer('referred_by_user_id').references(() => users.id),
     status: text('status', { enum: ['new', 'taken_up'] }).notNull().default('new'),
+    /** As for workers: a re-imported file refers the same child only once. */
+    identityHash: bytea('identity_hash').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('child_referrals_code_idx').on(t.code), check('child_referrals_age_minor', sql`${t.ageYears} between 0 and 17`)],
+  (t) => [
+    uniqueIndex('child_referrals_code_idx').on(t.code),
+    uniqueIndex('child_referrals_site_identity_idx').on(t.siteId, t.identityHash),
+    check('child_referrals_age_minor', sql`${t.ageYears} between 0 and 17`),
+  ],
 );
 
 /** Minerals that can be declared and credited; cobalt and copper to start (seeded by migration). */
