@@ -100,15 +100,23 @@ export function createApp(deps: Deps, modules: readonly OrebookModule[]) {
     }),
   );
   app.use('*', chooseLocale());
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes,
-      onError: () => {
-        throw coreError('payload_too_large', 413, { limit: deps.bodyLimitBytes });
-      },
-    }),
-  );
+  // Uploads (evidence files, import spreadsheets) may be larger than any JSON body.
+  const jsonBodyLimit = bodyLimit({
+    maxSize: deps.bodyLimitBytes,
+    onError: () => {
+      throw coreError('payload_too_large', 413, { limit: deps.bodyLimitBytes });
+    },
+  });
+  const uploadBodyLimit = bodyLimit({
+    maxSize: deps.uploadLimitBytes,
+    onError: () => {
+      throw coreError('payload_too_large', 413, { limit: deps.uploadLimitBytes });
+    },
+  });
+  app.use('*', async function limitBody(c, next) {
+    const multipart = (c.req.header('content-type') ?? '').startsWith('multipart/form-data');
+    return (multipart ? uploadBodyLimit : jsonBodyLimit)(c, next);
+  });
   app.use('*', authenticate());
   app.use('*', requireCsrfToken());
 

@@ -15,6 +15,7 @@ const EnvSchema = z.object({
   OREBOOK_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
   OREBOOK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OREBOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  OREBOOK_UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(12 * 1_048_576),
 });
 
 export type Config = {
@@ -28,6 +29,7 @@ export type Config = {
   secureCookies: 'auto' | 'always' | 'never';
   logLevel: string;
   bodyLimitBytes: number;
+  uploadLimitBytes: number;
 };
 
 /** Reads and validates the environment once; a bad value stops the process with a clear message. */
@@ -49,5 +51,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.OREBOOK_SECURE_COOKIES,
     logLevel: e.OREBOOK_LOG_LEVEL,
     bodyLimitBytes: e.OREBOOK_BODY_LIMIT_BYTES,
+    uploadLimitBytes: e.OREBOOK_UPLOAD_LIMIT_BYTES,
   };
 }

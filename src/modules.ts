@@ -1,9 +1,11 @@
 import { registerAccountsApi } from './accounts/routes.ts';
+import { registerFilesApi } from './files/routes.ts';
 import { registerAccountsPages } from './accounts/pages.tsx';
 import { loadAccountsDemo } from './accounts/demo.ts';
 import { journalEventsPerMonth } from './journal/indicators.ts';
 import { registerJournalApi } from './journal/routes.ts';
 import { registerJournalPages } from './journal/pages.tsx';
+import { sitesModule } from './sites/module.ts';
 import type { OrebookModule } from './web/module.ts';
 
 /**
@@ -23,4 +25,6 @@ export const modules: readonly OrebookModule[] = [
     registerPages: registerJournalPages,
     indicators: [journalEventsPerMonth],
   },
+  { name: 'files', registerApi: registerFilesApi },
+  sitesModule,
 ];

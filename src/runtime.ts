@@ -48,6 +48,7 @@ export async function buildDeps(handle: DatabaseHandle, config: Config, keyring:
     journalTree: new JournalTreeCache(),
     secureCookies: config.secureCookies,
     bodyLimitBytes: config.bodyLimitBytes,
+    uploadLimitBytes: config.uploadLimitBytes,
     demo: (await readSetting<boolean>(handle.db, demoSettingKey)) === true,
   };
 }

@@ -56,6 +56,7 @@ export async function createTestContext(options: { demo?: boolean; extraModules?
     journalTree: new JournalTreeCache(),
     secureCookies: 'never',
     bodyLimitBytes: 64 * 1024,
+    uploadLimitBytes: 12 * 1024 * 1024,
     demo: options.demo ?? false,
   };
   const app = createApp(deps, [...modules, ...(options.extraModules ?? [])]);

@@ -15,6 +15,8 @@ export type Deps = {
   journalTree: JournalTreeCache;
   secureCookies: 'auto' | 'always' | 'never';
   bodyLimitBytes: number;
+  /** Multipart uploads (evidence files, import spreadsheets). */
+  uploadLimitBytes: number;
   /** Whether this database holds demonstration data (a banner says so on every page). */
   demo: boolean;
 };

@@ -8,6 +8,7 @@ export function toAppError(error: unknown, c: Context<AppEnv>): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof HTTPException) {
     if (error.status === 413) return coreError('payload_too_large', 413, { limit: c.get('deps').bodyLimitBytes });
+    if (error.status === 415) return coreError('unsupported_media_type', 415);
     if (error.status === 400 && /malformed json/i.test(error.message)) return coreError('malformed_json', 400);
     if (error.status === 400) return coreError('validation_failed', 400, { fields: error.message });
   }

@@ -13,6 +13,8 @@ function navigation(locale: Locale): NavItem[] {
   const t = (key: Parameters<typeof frame.t>[1]) => frame.t(locale, key);
   return [
     { href: '/', label: t('nav_home'), visible: () => true },
+    { href: '/sites', label: t('nav_sites'), visible: () => true },
+    { href: '/standard', label: t('nav_standard'), visible: () => true },
     { href: '/organisations', label: t('nav_organisations'), visible: (a) => can(a, 'organisation.list') },
     { href: '/users', label: t('nav_users'), visible: (a) => can(a, 'user.list') },
     { href: '/tokens', label: t('nav_tokens'), visible: (a) => can(a, 'token.list') },

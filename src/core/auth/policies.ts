@@ -44,6 +44,8 @@ const policies = {
   'site.manage': { roles: ['admin'] },
   'worker.read': { roles: ['admin', 'field', 'cooperative'], when: ownSiteForCooperative },
   'worker.register': { roles: ['admin', 'field', 'cooperative'], when: ownSiteForCooperative },
+  // Children referred for protection are followed by the secretariat's field officers, not the cooperative.
+  'child_referral.read': { roles: ['admin', 'field'] },
   'production.read.details': { roles: ['admin', 'field', 'cooperative', 'verifier'], when: ownSiteForCooperative },
   'production.declare': { roles: ['admin', 'cooperative'], when: ownSiteForCooperative },
   'standard.read': { roles: everyone },

@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { asc, desc, eq, sql } from 'drizzle-orm';
+import { canonicalBytes } from '../../core/canonical-json.ts';
+import { AppError } from '../../core/errors.ts';
+import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { defaultStandard } from '../default-standard.ts';
+import { standardText } from '../messages/standard.ts';
+import { criterionLevels, standardAreas, standardCriteria, standardVersions } from '../schema.ts';
+
+export type StandardArea = (typeof standardAreas)[number];
+export type CriterionLevel = (typeof criterionLevels)[number];
+
+/** One criterion of a version, as written by the secretariat; its position is its place in the list. */
+export type CriterionInput = {
+  /** Short permanent code, two to four capital letters, a hyphen and two or three digits: `HS-01`. */
+  code: string;
+  area: StandardArea;
+  /** `baseline`: must be met before credits are issued; `progress`: scored improvement. */
+  level: CriterionLevel;
+  textEn: string;
+  textFr: string;
+  /** What the verifier looks at, asks and counts. */
+  guidanceEn: string;
+  guidanceFr: string;
+};
+
+export type StandardVersion = typeof standardVersions.$inferSelect;
+
+export const versionPattern = /^\d{1,3}\.\d{1,3}$/;
+export const criterionCodePattern = /^[A-Z]{2,4}-\d{2,3}$/;
+const maxText = 2000;
+
+export type CriterionProblem = { index: number; code: string; field: string; problem: 'code_format' | 'code_duplicate' | 'area_invalid' | 'level_invalid' | 'text_missing' | 'text_too_long' };
+
+/**
+ * What is wrong with a list of criteria: codes unique and well formed, areas and levels known, text
+ * and guidance present in English and French. Every problem is listed, not only the first.
+ */
+export function criteriaProblems(criteria: readonly CriterionInput[]): CriterionProblem[] {
+  const problems: CriterionProblem[] = [];
+  const seen = new Set<string>();
+  criteria.forEach((criterion, index) => {
+    const at = (field: string, problem: CriterionProblem['problem']) => problems.push({ index, code: String(criterion.code ?? ''), field, problem });
+    if (typeof criterion.code !== 'string' || !criterionCodePattern.test(criterion.code)) at('code', 'code_format');
+    else if (seen.has(criterion.code)) at('code', 'code_duplicate');
+    else seen.add(criterion.code);
+    if (!(standardAreas as readonly string[]).includes(criterion.area)) at('area', 'area_invalid');
+    if (!(criterionLevels as readonly string[]).includes(criterion.level)) at('level', 'level_invalid');
+    for (const field of ['textEn', 'textFr', 'guidanceEn', 'guidanceFr'] as const) {
+      const value = criterion[field];
+      if (typeof value !== 'string' || value.trim() === '') at(field, 'text_missing');
+      else if (value.length > maxText) at(field, 'text_too_long');
+    }
+  });
+  return problems;
+}
+
+function refuseInvalidCriteria(criteria: readonly CriterionInput[]) {
+  if (criteria.length === 0) throw new AppError('standard_criteria_empty', 422, standardText.localized('standard_criteria_empty'));
+  const problems = criteriaProblems(criteria);
+  if (problems.length > 0) {
+    throw new AppError('standard_criteria_invalid', 422, standardText.localized('standard_criteria_invalid', { count: problems.length }), problems);
+  }
+}
+
+const criterionRows = (versionId: number, criteria: readonly CriterionInput[]) =>
+  criteria.map((c, position) => ({
+    versionId,
+    position,
+    code: c.code,
+    area: c.area,
+    level: c.level,
+    textEn: c.textEn.trim(),
+    textFr: c.textFr.trim(),
+    guidanceEn: c.guidanceEn.trim(),
+    guidanceFr: c.guidanceFr.trim(),
+  }));
+
+/** SHA-256 of the criteria's canonical JSON: the journal commits to the exact text of a version. */
+function criteriaDigest(criteria: readonly CriterionInput[]): string {
+  const plain = criteria.map(({ code, area, level, textEn, textFr, guidanceEn, guidanceFr }) => ({ code, area, level, textEn, textFr, guidanceEn, guidanceFr }));
+  return createHash('sha256').update(canonicalBytes(plain)).digest('hex');
+}
+
+async function criteriaOfVersion(ctx: CommandContext, versionId: number): Promise<CriterionInput[]> {
+  return ctx.tx
+    .select({
+      code: standardCriteria.code,
+      area: standardCriteria.area,
+      level: standardCriteria.level,
+      textEn: standardCriteria.textEn,
+      textFr: standardCriteria.textFr,
+      guidanceEn: standardCriteria.guidanceEn,
+      guidanceFr: standardCriteria.guidanceFr,
+    })
+    .from(standardCriteria)
+    .where(eq(standardCriteria.versionId, versionId))
+    .orderBy(asc(standardCriteria.position));
+}
+
+/** Locks a version row for the rest of the command, so publishing and editing a draft never interleave. */
+async function lockVersion(ctx: CommandContext, version: string): Promise<StandardVersion> {
+  const [row] = await ctx.tx.select().from(standardVersions).where(eq(standardVersions.version, version)).for('update');
+  if (!row) throw new AppError('standard_version_not_found', 404, standardText.localized('standard_version_not_found', { version }));
+  return row;
+}
+
+export type StandardSource = { kind: 'default' } | { kind: 'latest_published' } | { kind: 'criteria'; criteria: readonly CriterionInput[] };
+
+/**
+ * Creates a draft version of the standard (secretariat): from the default standard shipped with
+ * Orebook, from a list of criteria, or as a copy of the latest published version to edit.
+ */
+export async function createStandardVersion(ctx: CommandContext, props: { version: string; source: StandardSource }): Promise<StandardVersion> {
+  if (!versionPattern.test(props.version)) throw new AppError('standard_version_format', 422, standardText.localized('standard_version_format', { version: props.version }));
+  const [taken] = await ctx.tx.select({ id: standardVersions.id }).from(standardVersions).where(eq(standardVersions.version, props.version));
+  if (taken) throw new AppError('standard_version_taken', 409, standardText.localized('standard_version_taken', { version: props.version }));
+  let criteria: readonly CriterionInput[];
+  let copiedFrom: string | null = null;
+  if (props.source.kind === 'default') criteria = defaultStandard.criteria;
+  else if (props.source.kind === 'criteria') criteria = props.source.criteria;
+  else {
+    const [latest] = await ctx.tx
+      .select()
+      .from(standardVersions)
+      .where(eq(standardVersions.status, 'published'))
+      .orderBy(desc(standardVersions.publishedAt), desc(standardVersions.id))
+      .limit(1);
+    if (!latest) throw new AppError('standard_none_published', 409, standardText.localized('standard_none_published'));
+    criteria = await criteriaOfVersion(ctx, latest.id);
+    copiedFrom = latest.version;
+  }
+  refuseInvalidCriteria(criteria);
+  const [created] = await ctx.tx.insert(standardVersions).values({ version: props.version, status: 'draft' }).returning();
+  await ctx.tx.insert(standardCriteria).values(criterionRows(created!.id, criteria));
+  await appendEvent(ctx, {
+    type: 'sites.standard_version_created',
+    subject: `standard:${props.version}`,
+    payload: { version: props.version, source: props.source.kind, copiedFrom, criteria: criteria.length, criteriaSha256: criteriaDigest(criteria) },
+  });
+  return created!;
+}
+
+/** Replaces every criterion of a draft version. A published version is never changed. */
+export async function updateDraftCriteria(ctx: CommandContext, props: { version: string; criteria: readonly CriterionInput[] }): Promise<StandardVersion> {
+  const version = await lockVersion(ctx, props.version);
+  if (version.status !== 'draft') throw new AppError('standard_version_published', 409, standardText.localized('standard_version_published', { version: props.version }));
+  refuseInvalidCriteria(props.criteria);
+  await ctx.tx.delete(standardCriteria).where(eq(standardCriteria.versionId, version.id));
+  await ctx.tx.insert(standardCriteria).values(criterionRows(version.id, props.criteria));
+  await appendEvent(ctx, {
+    type: 'sites.standard_draft_updated',
+    subject: `standard:${props.version}`,
+    payload: { version: props.version, criteria: props.criteria.length, criteriaSha256: criteriaDigest(props.criteria) },
+  });
+  return version;
+}
+
+/**
+ * Publishes a draft: from now on verifiers assess against it and it never changes. The event
+ * carries the SHA-256 of the criteria, so anyone can check the text they read is what was published.
+ */
+export async function publishStandardVersion(ctx: CommandContext, props: { version: string }): Promise<StandardVersion> {
+  const version = await lockVersion(ctx, props.version);
+  if (version.status !== 'draft') throw new AppError('standard_version_published', 409, standardText.localized('standard_version_published', { version: props.version }));
+  const criteria = await criteriaOfVersion(ctx, version.id);
+  if (criteria.length === 0) throw new AppError('standard_criteria_empty', 422, standardText.localized('standard_criteria_empty'));
+  const [published] = await ctx.tx
+    .update(standardVersions)
+    .set({ status: 'published', publishedAt: ctx.now })
+    .where(sql`${standardVersions.id} = ${version.id} and ${standardVersions.status} = 'draft'`)
+    .returning();
+  const baseline = criteria.filter((c) => c.level === 'baseline').length;
+  await appendEvent(ctx, {
+    type: 'sites.standard_version_published',
+    subject: `standard:${props.version}`,
+    payload: { version: props.version, criteria: criteria.length, baseline, progress: criteria.length - baseline, criteriaSha256: criteriaDigest(criteria) },
+  });
+  return published!;
+}
