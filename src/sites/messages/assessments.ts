@@ -208,6 +208,7 @@ export const assessmentsText = defineMessages({
     closure_evidence_optional: 'Evidence (optional)',
     close_warning: 'A closed corrective action cannot be reopened. If the problem comes back, raise a new action.',
     close_button: 'Close the corrective action',
+    sign_verification: 'Sign a verification statement from this assessment',
   },
   fr: {
     area_health_safety: 'Santé et sécurité',
@@ -359,5 +360,6 @@ export const assessmentsText = defineMessages({
     closure_evidence_optional: 'Preuve (facultative)',
     close_warning: 'Une action corrective clôturée ne peut pas être rouverte. Si le problème revient, créez une nouvelle action.',
     close_button: 'Clôturer l’action corrective',
+    sign_verification: 'Signer une déclaration de vérification à partir de cette évaluation',
   },
 });

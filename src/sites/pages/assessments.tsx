@@ -352,6 +352,13 @@ async function renderOverview(c: Context<AppEnv>, assessment: AssessmentDetail) 
             <SummaryCard figure={scores.baseline.met ? t('baseline_met') : t('baseline_not_met')} label={t('baseline')} change={scores.baseline.failing.join(', ') || undefined} small />
           </CardGrid>
         )}
+        {submitted && scores.baseline.met && can(c.get('actor'), 'verification.sign', { siteCooperativeOrgId: assessment.site.cooperativeOrganisationId }) && (
+          <p>
+            <a class="button" href={`/sites/${assessment.site.code}/verifications/new?assessment=${assessment.id}`}>
+              {t('sign_verification')}
+            </a>
+          </p>
+        )}
         <ProgressTable c={c} assessment={assessment} scores={scores} editable={editable} />
         {editable && (
           <p>
