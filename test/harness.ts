@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import pg from 'pg';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { inject } from 'vitest';
 import { createApiToken, createOrganisation, createUser } from '../src/accounts/commands.ts';
 import { createApp } from '../src/app.tsx';
@@ -45,14 +45,14 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
 export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
 
 /** A fresh database, keyring and HTTP app for one test file, with factories for its data. */
-export async function createTestContext(options: { demo?: boolean; extraModules?: readonly OrebookModule[] } = {}) {
+export async function createTestContext(options: { demo?: boolean; extraModules?: readonly OrebookModule[]; logger?: Logger } = {}) {
   const handle = await openTestDatabase();
   const keyring: Keyring = memoryKeyring(testOrigin);
   const deps: Deps = {
     db: handle.db,
     dbKind: handle.kind,
     keyring,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     journalTree: new JournalTreeCache(),
     secureCookies: 'never',
     bodyLimitBytes: 64 * 1024,
