@@ -4,6 +4,7 @@ import { sitesIndicators } from './indicators.ts';
 import { sitesInvariants } from './invariants.ts';
 import { registerAssessmentsPages } from './pages/assessments.tsx';
 import { registerCorrectiveActionsPages } from './pages/corrective-actions.tsx';
+import { sitesHomeSection } from './pages/home.tsx';
 import { registerProductionPages } from './pages/production.tsx';
 import { registerSitesAdminPages } from './pages/sites-admin.tsx';
 import { registerPublicSitesPages } from './pages/sites.tsx';
@@ -48,4 +49,5 @@ export const sitesModule: OrebookModule = {
   invariants: sitesInvariants,
   indicators: sitesIndicators,
   loadDemo: loadSitesDemo,
+  homeSection: sitesHomeSection,
 };

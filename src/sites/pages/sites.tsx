@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { can } from '../../core/auth/policies.ts';
+import { authorize, can } from '../../core/auth/policies.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import { formatDate, formatNumber, formatTonnes } from '../../core/i18n/format.ts';
 import { renderBarChart, ChartFrame } from '../../web/chart.tsx';
@@ -8,6 +8,7 @@ import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { publicSiteText } from '../messages/public.ts';
 import { findPublicSite, listPublicSites, siteOverview, todayIso, type PublicSite } from '../queries/public-site.ts';
+import { listChildReferrals } from '../queries/workers.ts';
 import { standardAreas } from '../schema.ts';
 
 type Key = Parameters<typeof publicSiteText.t>[1];
@@ -42,6 +43,7 @@ async function sitePage(c: Context<AppEnv>, site: PublicSite) {
     { href: `/sites/${site.code}/production`, label: t('link_production'), show: can(actor, 'production.read.details', resource) },
     { href: `/sites/${site.code}/assessments`, label: t('link_assessments'), show: can(actor, 'assessment.read', resource) },
     { href: `/sites/${site.code}/corrective-actions`, label: t('link_actions'), show: can(actor, 'corrective_action.manage', resource) },
+    { href: `/sites/${site.code}/child-referrals`, label: t('referrals_link'), show: can(actor, 'child_referral.read') },
     { href: `/sites/${site.code}/manage`, label: t('link_manage'), show: can(actor, 'site.manage') },
   ].filter((link) => link.show);
   const openActions = overview.correctiveActions.filter((a) => a.status !== 'closed').sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueOn.localeCompare(b.dueOn));
@@ -198,6 +200,44 @@ export function registerPublicSitesPages(pages: Hono<AppEnv>) {
                 { header: t('cooperative'), cell: (s) => s.cooperativeName },
                 { header: t('qualification'), cell: (s) => <QualificationTag locale={locale} site={s} /> },
                 { header: t('pits_covered'), cell: (s) => `${formatNumber(locale, s.pitsCovered)} / ${formatNumber(locale, s.pitsTotal)}`, numeric: true },
+              ]}
+            />
+          )}
+        </>
+      ),
+    });
+  });
+
+  pages.get('/sites/:code{[A-Z]{3,6}}/child-referrals', async (c) => {
+    authorize(c.get('actor'), 'child_referral.read');
+    const locale = c.get('locale');
+    const t = (key: Key, params?: Record<string, string>) => publicSiteText.t(locale, key, params);
+    const site = await findPublicSite(c.get('deps').db, c.req.param('code'));
+    if (!site) return c.notFound();
+    const rows = await listChildReferrals(c.get('deps').db, site.id);
+    return renderPage(c, {
+      title: t('referrals_title', { site: site.name }),
+      breadcrumbs: [
+        { href: '/sites', label: t('sites_title') },
+        { href: `/sites/${site.code}`, label: site.name },
+      ],
+      children: (
+        <>
+          <h1>{t('referrals_title', { site: site.name })}</h1>
+          <p class="lead">{t('referrals_lead')}</p>
+          {rows.length === 0 ? (
+            <p>{t('referrals_none')}</p>
+          ) : (
+            <DataTable
+              caption={t('referrals_caption')}
+              rows={rows}
+              columns={[
+                { header: t('case_code'), cell: (r) => <span class="mono">{r.code}</span> },
+                { header: t('age'), cell: (r) => formatNumber(locale, r.ageYears), numeric: true },
+                { header: t('sex'), cell: (r) => t(r.sex === 'female' ? 'female' : 'male') },
+                { header: t('group'), cell: (r) => (locale === 'fr' ? r.groupLabelFr : r.groupLabelEn) ?? '—' },
+                { header: t('referred_on'), cell: (r) => formatDate(locale, r.referredOn) },
+                { header: t('status'), cell: (r) => <StatusTag tone={r.status === 'new' ? 'yellow' : 'green'}>{t(r.status === 'new' ? 'referral_new' : 'referral_taken_up')}</StatusTag> },
               ]}
             />
           )}
