@@ -22,20 +22,8 @@ export function ErrorSummary({ locale, errors }: { locale: Locale; errors: Field
   );
 }
 
-type FieldProps = {
-  name: string;
-  label: string;
-  hint?: string;
-  value?: string;
-  error?: string | undefined;
-  type?: 'text' | 'email' | 'password' | 'number' | 'date';
-  autocomplete?: string;
-  required?: boolean;
-};
-
-/** A labelled input with its hint and, when wrong, its error beside it. The value survives an error. */
-export function Field({ name, label, hint, value, error, type = 'text', autocomplete, required }: FieldProps) {
-  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+/** The frame every form field shares: its label, hint and, when wrong, its error beside it. */
+function FieldFrame({ name, label, hint, error, children }: { name: string; label: string; hint?: string | undefined; error?: string | undefined; children: Child }) {
   return (
     <div class={error ? 'field field-error' : 'field'}>
       <label for={name}>{label}</label>
@@ -49,6 +37,28 @@ export function Field({ name, label, hint, value, error, type = 'text', autocomp
           {error}
         </p>
       )}
+      {children}
+    </div>
+  );
+}
+
+const describedBy = (name: string, hint?: string, error?: string) => [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+type FieldProps = {
+  name: string;
+  label: string;
+  hint?: string;
+  value?: string;
+  error?: string | undefined;
+  type?: 'text' | 'email' | 'password' | 'number' | 'date';
+  autocomplete?: string;
+  required?: boolean;
+};
+
+/** A labelled input with its hint and, when wrong, its error beside it. The value survives an error. */
+export function Field({ name, label, hint, value, error, type = 'text', autocomplete, required }: FieldProps) {
+  return (
+    <FieldFrame name={name} label={label} hint={hint} error={error}>
       <input
         id={name}
         name={name}
@@ -56,32 +66,45 @@ export function Field({ name, label, hint, value, error, type = 'text', autocomp
         value={value ?? ''}
         autocomplete={autocomplete}
         required={required}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(name, hint, error)}
         aria-invalid={error ? 'true' : undefined}
       />
-    </div>
+    </FieldFrame>
+  );
+}
+
+export function TextareaField({ name, label, hint, value, error, rows = 4 }: { name: string; label: string; hint?: string; value?: string; error?: string | undefined; rows?: number }) {
+  return (
+    <FieldFrame name={name} label={label} hint={hint} error={error}>
+      <textarea id={name} name={name} rows={rows} aria-describedby={describedBy(name, hint, error)} aria-invalid={error ? 'true' : undefined}>
+        {value ?? ''}
+      </textarea>
+    </FieldFrame>
+  );
+}
+
+/** A file upload; a page that has one posts multipart/form-data. */
+export function FileField({ name, label, hint, error, accept }: { name: string; label: string; hint?: string; error?: string | undefined; accept?: string }) {
+  return (
+    <FieldFrame name={name} label={label} hint={hint} error={error}>
+      <input id={name} name={name} type="file" accept={accept} aria-describedby={describedBy(name, hint, error)} aria-invalid={error ? 'true' : undefined} />
+    </FieldFrame>
   );
 }
 
 type Option = { value: string; label: string };
 
-export function SelectField({ name, label, options, value, error }: { name: string; label: string; options: Option[]; value?: string; error?: string | undefined }) {
+export function SelectField({ name, label, hint, options, value, error }: { name: string; label: string; hint?: string; options: Option[]; value?: string; error?: string | undefined }) {
   return (
-    <div class={error ? 'field field-error' : 'field'}>
-      <label for={name}>{label}</label>
-      {error && (
-        <p class="error-message" id={`${name}-error`}>
-          {error}
-        </p>
-      )}
-      <select id={name} name={name} aria-invalid={error ? 'true' : undefined}>
+    <FieldFrame name={name} label={label} hint={hint} error={error}>
+      <select id={name} name={name} aria-describedby={describedBy(name, hint, error)} aria-invalid={error ? 'true' : undefined}>
         {options.map((option) => (
           <option value={option.value} selected={option.value === value}>
             {option.label}
           </option>
         ))}
       </select>
-    </div>
+    </FieldFrame>
   );
 }
 

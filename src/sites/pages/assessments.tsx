@@ -7,7 +7,7 @@ import type { Locale } from '../../core/i18n/index.ts';
 import { formatDate, formatNumber } from '../../core/i18n/format.ts';
 import { maxFileBytes } from '../../files/commands.ts';
 import { runCommand } from '../../journal/commands.ts';
-import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, SummaryCard, type FieldErrors, type TagTone } from '../../web/components.tsx';
+import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, TextareaField, StatusTag, SummaryCard, type FieldErrors, type TagTone } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { attachAssessmentEvidence, authorizeAssessmentWrite, saveAssessmentResponses, startAssessment, submitAssessment, type ResponseInput } from '../commands/assessments.ts';
@@ -62,28 +62,6 @@ export function formatChange(locale: Locale, tenths: ScoreTenths): string {
 }
 
 export const ratingTone: Record<Rating, TagTone> = { met: 'green', partly_met: 'yellow', not_met: 'red', not_applicable: 'grey' };
-
-export function TextareaField({ name, label, hint, value, error }: { name: string; label: string; hint?: string; value?: string; error?: string | undefined }) {
-  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={error ? 'field field-error' : 'field'}>
-      <label for={name}>{label}</label>
-      {hint && (
-        <p class="hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="error-message" id={`${name}-error`}>
-          {error}
-        </p>
-      )}
-      <textarea id={name} name={name} rows={3} aria-describedby={describedBy} aria-invalid={error ? 'true' : undefined}>
-        {value ?? ''}
-      </textarea>
-    </div>
-  );
-}
 
 function ScoringNote({ locale }: { locale: Locale }) {
   const t = textFor(locale);

@@ -7,14 +7,14 @@ import type { Locale } from '../../core/i18n/index.ts';
 import { formatDate, formatMoney } from '../../core/i18n/format.ts';
 import { maxFileBytes } from '../../files/commands.ts';
 import { runCommand } from '../../journal/commands.ts';
-import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, type FieldErrors, type TagTone } from '../../web/components.tsx';
+import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, TextareaField, StatusTag, type FieldErrors, type TagTone } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { closeCorrectiveAction, costCurrencies, raiseCorrectiveAction, updateCorrectiveActionStatus, type CostCurrency } from '../commands/corrective-actions.ts';
 import { findSiteByCode, getAssessment } from '../queries/assessments.ts';
 import { findCorrectiveAction, isoDay, isOverdue, listCorrectiveActions, type CorrectiveActionRow, type CorrectiveActionStatus } from '../queries/corrective-actions.ts';
 import { correctiveActionStatuses } from '../schema.ts';
-import { fieldErrors, fileOf, formOf, TextareaField, textFor } from './assessments.tsx';
+import { fieldErrors, fileOf, formOf, textFor } from './assessments.tsx';
 
 type Form = Record<string, string>;
 

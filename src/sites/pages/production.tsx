@@ -5,7 +5,7 @@ import { formatDate, formatMonth, formatNumber, formatTonnes } from '../../core/
 import type { Locale, Params } from '../../core/i18n/index.ts';
 import { runCommand } from '../../journal/commands.ts';
 import { ChartFrame, renderBarChart } from '../../web/chart.tsx';
-import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, SummaryCard, type FieldErrors } from '../../web/components.tsx';
+import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, FileField, SelectField, StatusTag, SummaryCard, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { frame } from '../../web/messages.ts';
@@ -121,23 +121,6 @@ function fieldOfError(error: AppError): string {
     dry_above_wet: 'dryOreTonnes',
   };
   return byCode[error.code] ?? 'form';
-}
-
-function FileField({ name, label, hint, error, accept }: { name: string; label: string; hint: string; error?: string | undefined; accept: string }) {
-  return (
-    <div class={error ? 'field field-error' : 'field'}>
-      <label for={name}>{label}</label>
-      <p class="hint" id={`${name}-hint`}>
-        {hint}
-      </p>
-      {error && (
-        <p class="error-message" id={`${name}-error`}>
-          {error}
-        </p>
-      )}
-      <input id={name} name={name} type="file" accept={accept} aria-describedby={`${name}-hint`} aria-invalid={error ? 'true' : undefined} />
-    </div>
-  );
 }
 
 function FigureFields({ locale, minerals, values, errors, fixedMineral }: { locale: Locale; minerals: Mineral[]; values: Form; errors: FieldErrors; fixedMineral?: string }) {

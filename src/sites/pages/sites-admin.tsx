@@ -5,7 +5,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import { formatDate, formatNumber } from '../../core/i18n/format.ts';
 import { runCommand, type CommandContext } from '../../journal/commands.ts';
-import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, SummaryCard, type FieldErrors, type TagTone } from '../../web/components.tsx';
+import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, TextareaField, StatusTag, SummaryCard, type FieldErrors, type TagTone } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import {
@@ -41,27 +41,6 @@ function fieldErrors(locale: Locale, error: z.ZodError): FieldErrors {
 }
 
 const levelTone: Record<QualificationLevel, TagTone> = { green: 'green', yellow: 'yellow', red: 'red', blue: 'blue' };
-
-export function TextareaField({ name, label, hint, value, error }: { name: string; label: string; hint?: string; value?: string; error?: string | undefined }) {
-  return (
-    <div class={error ? 'field field-error' : 'field'}>
-      <label for={name}>{label}</label>
-      {hint && (
-        <p class="hint" id={`${name}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="error-message" id={`${name}-error`}>
-          {error}
-        </p>
-      )}
-      <textarea id={name} name={name} rows={6} aria-describedby={hint ? `${name}-hint` : undefined} aria-invalid={error ? 'true' : undefined}>
-        {value ?? ''}
-      </textarea>
-    </div>
-  );
-}
 
 const degrees = (min: number, max: number, message: SitesTextKey) =>
   z
@@ -291,7 +270,7 @@ export function registerSitesAdminPages(pages: Hono<AppEnv>) {
             <h3>{t('add_pits')}</h3>
             <form method="post" action={`${base}/pits`} novalidate>
               <CsrfField token={c.get('csrfToken')} />
-              <TextareaField name="pitCodes" label={t('pit_codes')} hint={t('pit_codes_hint')} value={values.pitCodes} error={errors.pitCodes} />
+              <TextareaField rows={6} name="pitCodes" label={t('pit_codes')} hint={t('pit_codes_hint')} value={values.pitCodes} error={errors.pitCodes} />
               <SelectField
                 name="pitsCovered"
                 label={t('pits_covered')}

@@ -6,7 +6,7 @@ import type { Locale, Params } from '../../core/i18n/index.ts';
 import { formatDate, formatNumber } from '../../core/i18n/format.ts';
 import type { Database } from '../../db/connect.ts';
 import { runCommand } from '../../journal/commands.ts';
-import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, SummaryCard, type FieldErrors } from '../../web/components.tsx';
+import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, FileField, SelectField, StatusTag, SummaryCard, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { isoDateOf } from '../commands/sites.ts';
@@ -50,23 +50,6 @@ const crumbs = (site: SiteWithDetails, locale: Locale) => [
   { href: `/sites/${site.code}`, label: site.name },
   { href: `/sites/${site.code}/workers`, label: workersText.t(locale, 'register_title') },
 ];
-
-function FileField({ name, label, hint, error }: { name: string; label: string; hint: string; error?: string | undefined }) {
-  return (
-    <div class={error ? 'field field-error' : 'field'}>
-      <label for={name}>{label}</label>
-      <p class="hint" id={`${name}-hint`}>
-        {hint}
-      </p>
-      {error && (
-        <p class="error-message" id={`${name}-error`}>
-          {error}
-        </p>
-      )}
-      <input id={name} name={name} type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-describedby={`${name}-hint`} />
-    </div>
-  );
-}
 
 async function registerPage(c: Context<AppEnv>, site: SiteWithDetails) {
   const locale = c.get('locale');
@@ -346,6 +329,7 @@ function importPage(c: Context<AppEnv>, site: SiteWithDetails, view: ImportView 
               label={t('import_file')}
               hint={t('import_file_hint', { limit: importLimits.maxBytes / 1024 / 1024, rows: formatNumber(locale, importLimits.maxRows) })}
               error={view.errors?.file}
+              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             />
             <button class="button button-secondary" type="submit">
               {t('check_file')}
