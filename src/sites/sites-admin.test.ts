@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { runCommand } from '../journal/commands.ts';
 import { journalSize, recentEvents } from '../journal/queries.ts';
-import { addMonths, recordQualification } from './commands/sites.ts';
+import { addMonths } from '../core/calendar.ts';
+import { recordQualification } from './commands/sites.ts';
 import { findSiteByCode, listOperatorGroups, listPits, pitCounts } from './queries/sites.ts';
 import { sites } from './schema.ts';
 

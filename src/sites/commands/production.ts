@@ -1,3 +1,4 @@
+import { isIsoDate } from '../../core/calendar.ts';
 import { createHash } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
@@ -96,12 +97,6 @@ export type DeclarationFigures = {
 
 export type FigureProblem = { field: keyof DeclarationFigures; problem: FigureProblemCode; params?: Params };
 
-export function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value && value >= '2000-01-01';
-}
-
 /** Today's date at the site may be tomorrow in UTC; a day of grace keeps that from being "the future". */
 const latestProductionDate = (now: Date) => new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
 
@@ -109,7 +104,8 @@ const latestProductionDate = (now: Date) => new Date(now.getTime() + 86_400_000)
 export function figureProblems(figures: DeclarationFigures, knownMinerals: ReadonlySet<string>, now: Date): FigureProblem[] {
   const problems: FigureProblem[] = [];
   if (!knownMinerals.has(figures.mineral)) problems.push({ field: 'mineral', problem: 'mineral_unknown', params: { mineral: figures.mineral, known: [...knownMinerals].join(', ') } });
-  if (!isIsoDate(figures.producedOn)) problems.push({ field: 'producedOn', problem: 'date_invalid', params: { date: figures.producedOn } });
+  // Declarations before 2000 are typing mistakes, not artisanal production Orebook will credit.
+  if (!isIsoDate(figures.producedOn) || figures.producedOn < '2000-01-01') problems.push({ field: 'producedOn', problem: 'date_invalid', params: { date: figures.producedOn } });
   else if (figures.producedOn > latestProductionDate(now)) problems.push({ field: 'producedOn', problem: 'date_in_future', params: { date: figures.producedOn } });
   for (const field of ['wetOreKg', 'dryOreKg'] as const) {
     const kg = figures[field];

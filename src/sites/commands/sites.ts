@@ -1,3 +1,4 @@
+import { addMonths, isIsoDate, isoDateOf } from '../../core/calendar.ts';
 import { and, eq, inArray } from 'drizzle-orm';
 import { organisations } from '../../accounts/schema.ts';
 import { databaseErrorCode } from '../../db/transaction.ts';
@@ -27,30 +28,6 @@ export const defaultOperatorGroupLabels: Record<(typeof defaultOperatorGroups)[n
   sanitation_agents: { en: 'Sanitation agents', fr: 'Agents d’assainissement' },
   safety_captains: { en: 'Safety captains', fr: 'Capitaines de sécurité' },
 };
-
-const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Whether a string is a real calendar date written YYYY-MM-DD (2024-02-30 is not). */
-export function isIsoDate(value: string): boolean {
-  const match = isoDatePattern.exec(value);
-  if (!match) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.toISOString().slice(0, 10) === value;
-}
-
-/** The UTC calendar date of an instant, as YYYY-MM-DD. */
-export function isoDateOf(instant: Date): string {
-  return instant.toISOString().slice(0, 10);
-}
-
-/** Adds calendar months, keeping the day where the month has it and else taking its last day (31 Aug + 6 months = 28 or 29 Feb). */
-export function addMonths(isoDate: string, months: number): string {
-  const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(year, month - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, lastDay));
-  return isoDateOf(target);
-}
 
 /** Refuses a date that is not a real date, or (for facts already observed) one after today. */
 export function assertPastDate(date: string, now: Date): void {

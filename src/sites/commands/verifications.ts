@@ -1,3 +1,5 @@
+import { declaredContainedKg } from '../queries/production.ts';
+import { isIsoDate } from '../../core/calendar.ts';
 import { createPrivateKey, sign } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
@@ -12,7 +14,6 @@ import { verificationError, verificationsText } from '../messages/verifications.
 import {
   assessmentForVerification,
   baselineStatus,
-  declaredContainedKg,
   documentSha256,
   findOverlappingStatement,
   listMinerals,
@@ -44,12 +45,6 @@ export type VerificationPlan = SignVerificationProps & {
   baselineCriteria: string[];
   declaredKg: number;
 };
-
-export function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
 
 const isPositiveKg = (value: number) => Number.isSafeInteger(value) && value > 0;
 
@@ -88,7 +83,7 @@ export async function planVerificationStatement(db: Queryable, actor: Actor, pro
   if (baseline.failing.length > 0) throw verificationError('baseline_not_met', 422, () => ({ failing: baseline.failing.join(', ') }), { failing: baseline.failing });
   const overlapping = await findOverlappingStatement(db, { siteId: site.id, mineral: mineral.code, start, end });
   if (overlapping) throw overlapError(overlapping.id);
-  const declaredKg = await declaredContainedKg(db, { siteId: site.id, mineral: mineral.code, start, end });
+  const declaredKg = await declaredContainedKg(db, { siteId: site.id, mineral: mineral.code, from: start, to: end });
   if (props.responsibleKg > declaredKg) {
     throw verificationError('exceeds_declared_production', 422, (locale) => ({ declared: formatTonnes(locale, declaredKg) }), { declaredKg });
   }

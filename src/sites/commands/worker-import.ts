@@ -6,7 +6,8 @@ import type { Queryable } from '../../db/connect.ts';
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
 import { workerError, type WorkersTextKey } from '../messages/workers.ts';
 import { childReferrals, workers } from '../schema.ts';
-import { isoDateOf, loadSite, type Site } from './sites.ts';
+import { isoDateOf } from '../../core/calendar.ts';
+import { loadSite, type Site } from './sites.ts';
 import {
   adultAge,
   checkWorkerFields,

@@ -9,7 +9,8 @@ import { databaseErrorCode } from '../../db/transaction.ts';
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
 import { workerError, type WorkersTextKey } from '../messages/workers.ts';
 import { childReferrals, operatorGroups, sexes, workers } from '../schema.ts';
-import { isIsoDate, isoDateOf, loadSite, type OperatorGroup, type Site } from './sites.ts';
+import { isIsoDate, isoDateOf } from '../../core/calendar.ts';
+import { loadSite, type OperatorGroup, type Site } from './sites.ts';
 
 export type Worker = typeof workers.$inferSelect;
 export type ChildReferral = typeof childReferrals.$inferSelect;

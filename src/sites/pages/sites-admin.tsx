@@ -1,3 +1,4 @@
+import { isIsoDate } from '../../core/calendar.ts';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { authorize } from '../../core/auth/policies.ts';
@@ -13,7 +14,6 @@ import {
   addPits,
   createSite,
   degreesToE6,
-  isIsoDate,
   operatorGroupCodePattern,
   recordQualification,
   siteCodePattern,

@@ -1,3 +1,4 @@
+import { isIsoDate } from '../../core/calendar.ts';
 import type { Context, Hono } from 'hono';
 import { authorize } from '../../core/auth/policies.ts';
 import { AppError, notFound } from '../../core/errors.ts';
@@ -7,7 +8,7 @@ import { runCommand } from '../../journal/commands.ts';
 import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, SummaryCard, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
-import { isIsoDate, planVerificationStatement, signVerificationStatement, statementSentences, type SignVerificationProps, type VerificationPlan } from '../commands/verifications.ts';
+import { planVerificationStatement, signVerificationStatement, statementSentences, type SignVerificationProps, type VerificationPlan } from '../commands/verifications.ts';
 import { verificationError, verificationsText, type VerificationsKey } from '../messages/verifications.ts';
 import {
   assessmentForVerification,

@@ -9,7 +9,7 @@ import { runCommand } from '../../journal/commands.ts';
 import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, FileField, SelectField, StatusTag, SummaryCard, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
-import { isoDateOf } from '../commands/sites.ts';
+import { isoDateOf } from '../../core/calendar.ts';
 import { checkWorkerImport, importChangesSomething, importLimits, importWorkers, readWorkerFile, type ImportReport } from '../commands/worker-import.ts';
 import { checkWorkerFields, recordWorkerExit, registerWorker, workerColumns, type WorkerColumn } from '../commands/workers.ts';
 import { siteError } from '../messages/sites.ts';

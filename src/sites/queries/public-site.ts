@@ -1,7 +1,8 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { isoDateOf } from '../../core/calendar.ts';
+import { asc, eq, sql } from 'drizzle-orm';
 import { organisations } from '../../accounts/schema.ts';
 import type { Queryable } from '../../db/connect.ts';
-import { minerals, pits, siteQualifications, sites } from '../schema.ts';
+import { siteQualifications, sites } from '../schema.ts';
 import { compareWithPrevious, latestScoresByArea } from './assessments.ts';
 import { listCorrectiveActions, overdueCorrectiveActions } from './corrective-actions.ts';
 import { monthlyProduction } from './production.ts';
@@ -10,7 +11,7 @@ import { headcount } from './workers.ts';
 
 /** Today's date in UTC as YYYY-MM-DD: the day headcounts and overdue lists are computed for. */
 export function todayIso(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
+  return isoDateOf(now);
 }
 
 /** Twelve whole months ending with the month of `today`. */
@@ -59,18 +60,6 @@ export type PublicSite = Awaited<ReturnType<typeof listPublicSites>>[number];
 export async function findPublicSite(db: Queryable, code: string): Promise<PublicSite | undefined> {
   const all = await listPublicSites(db);
   return all.find((site) => site.code === code);
-}
-
-export async function listMinerals(db: Queryable) {
-  return db.select().from(minerals).orderBy(asc(minerals.code));
-}
-
-export async function activePitCount(db: Queryable, siteId: number) {
-  const [row] = await db
-    .select({ total: sql<number>`count(*)::int`, covered: sql<number>`count(*) filter (where ${pits.covered})::int` })
-    .from(pits)
-    .where(and(eq(pits.siteId, siteId), eq(pits.active, true)));
-  return { total: Number(row?.total ?? 0), covered: Number(row?.covered ?? 0) };
 }
 
 /**

@@ -173,23 +173,6 @@ export async function findOverlappingStatement(db: Queryable, props: { siteId: n
 /** Declarations that count: a row stops counting once a later row corrects it. */
 const notCorrected = sql`not exists (select 1 from ${productionDeclarations} c where c.corrects_id = ${productionDeclarations.id})`;
 
-/** Contained metal (kg) declared at a site for a mineral with a production day in [start, end], corrections applied. */
-export async function declaredContainedKg(db: Queryable, props: { siteId: number; mineral: string; start: string; end: string }): Promise<number> {
-  const [row] = await db
-    .select({ kg: sql<number>`coalesce(sum(${productionDeclarations.containedKg}), 0)`.mapWith(Number) })
-    .from(productionDeclarations)
-    .where(
-      and(
-        eq(productionDeclarations.siteId, props.siteId),
-        eq(productionDeclarations.mineral, props.mineral),
-        gte(productionDeclarations.producedOn, props.start),
-        lte(productionDeclarations.producedOn, props.end),
-        notCorrected,
-      ),
-    );
-  return row?.kg ?? 0;
-}
-
 /** The same, for every mineral declared at the site in the period. */
 export async function declaredContainedByMineral(db: Queryable, props: { siteId: number; start: string; end: string }) {
   return db

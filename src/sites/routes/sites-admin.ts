@@ -1,3 +1,4 @@
+import { isIsoDate } from '../../core/calendar.ts';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { authorize } from '../../core/auth/policies.ts';
 import type { Queryable } from '../../db/connect.ts';
@@ -8,7 +9,6 @@ import {
   addOperatorGroup,
   addPits,
   degreesToE6,
-  isIsoDate,
   operatorGroupCodePattern,
   pitCodePattern,
   recordQualification,

@@ -6,7 +6,7 @@ import type { Database } from '../../db/connect.ts';
 import { runCommand } from '../../journal/commands.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
-import { isoDateOf } from '../commands/sites.ts';
+import { isoDateOf } from '../../core/calendar.ts';
 import { checkWorkerImport, importChangesSomething, importWorkers, readWorkerFile, type ImportReport } from '../commands/worker-import.ts';
 import { recordWorkerExit, registerWorker, type Worker } from '../commands/workers.ts';
 import { workerError, workersText } from '../messages/workers.ts';
