@@ -1,0 +1,2 @@
+ALTER TABLE "files" DROP CONSTRAINT "files_visibility_valid";--> statement-breakpoint
+ALTER TABLE "files" ADD CONSTRAINT "files_visibility_valid" CHECK ("files"."visibility" in ('restricted', 'public', 'personal'));
