@@ -13,7 +13,7 @@ export const maxFileBytes = 10 * 1024 * 1024;
  */
 export async function storeFile(
   ctx: CommandContext,
-  props: { filename: string; contentType: string; content: Buffer; visibility?: 'restricted' | 'public' },
+  props: { filename: string; contentType: string; content: Buffer; visibility?: 'restricted' | 'public' | 'personal' },
 ): Promise<StoredFile> {
   const sha256 = createHash('sha256').update(props.content).digest();
   const [row] = await ctx.tx

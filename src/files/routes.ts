@@ -17,7 +17,9 @@ export function registerFilesApi(api: OpenAPIHono<AppEnv>) {
       responses: { 200: { description: 'The file', content: { 'application/octet-stream': { schema: z.string() } } }, ...errorResponses(401, 403, 404) },
     }),
     async (c) => {
-      const file = await findFile(c.get('deps').db, c.req.valid('param').id);
+      const found = await findFile(c.get('deps').db, c.req.valid('param').id);
+      // Personal files (a worker's photo) are served only by the route of their record, which asks its policy.
+      const file = found?.visibility === 'personal' ? undefined : found;
       authorize(c.get('actor'), file?.visibility === 'public' ? 'file.read.public' : 'file.read.restricted');
       if (!file) throw notFound();
       // Never rendered inline: a stored HTML or SVG file must not run in Orebook's origin.

@@ -4,6 +4,17 @@ import { defineMessages, type Params } from '../../core/i18n/index.ts';
 /** The worker register, its import and the child-protection referrals it records. */
 export const workersText = defineMessages({
   en: {
+    photo_missing: 'Choose a photo to upload.',
+    photo_too_large: 'The photo is larger than {limit} MB.',
+    photo_not_image: 'The photo must be a JPEG or PNG picture.',
+    photo_title: 'Photo of worker {code}',
+    photo_lead: 'The photo helps the cooperative recognise a registered worker at the site gate. It is personal data: only the secretariat, field officers and the site’s cooperative can see it.',
+    photo_none: 'No photo has been added.',
+    photo_alt: 'Photo of worker {code}',
+    photo_file: 'Photo (JPEG or PNG, at most 5 MB)',
+    photo_upload: 'Upload the photo',
+    photo_saved: 'Photo saved.',
+    photo_link: 'Photo',
     worker_not_found: 'There is no worker “{worker}” at this site.',
     worker_already_registered: 'This person (same name, birth year and sex) is already registered at this site as {worker}.',
     worker_under_18:
@@ -125,6 +136,17 @@ export const workersText = defineMessages({
     source_worker_import: 'Import',
   },
   fr: {
+    photo_missing: 'Choisissez une photo à téléverser.',
+    photo_too_large: 'La photo dépasse {limit} Mo.',
+    photo_not_image: 'La photo doit être une image JPEG ou PNG.',
+    photo_title: 'Photo du travailleur {code}',
+    photo_lead: 'La photo aide la coopérative à reconnaître un travailleur enregistré à l’entrée du site. C’est une donnée personnelle : seuls le secrétariat, les agents de terrain et la coopérative du site peuvent la voir.',
+    photo_none: 'Aucune photo n’a été ajoutée.',
+    photo_alt: 'Photo du travailleur {code}',
+    photo_file: 'Photo (JPEG ou PNG, 5 Mo au plus)',
+    photo_upload: 'Téléverser la photo',
+    photo_saved: 'Photo enregistrée.',
+    photo_link: 'Photo',
     worker_not_found: 'Il n’y a pas de travailleur « {worker} » sur ce site.',
     worker_already_registered: 'Cette personne (même nom, année de naissance et sexe) est déjà enregistrée sur ce site sous le code {worker}.',
     worker_under_18:

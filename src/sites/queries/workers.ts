@@ -1,3 +1,4 @@
+import { files } from '../../files/schema.ts';
 import { and, asc, count, desc, eq, gt, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../db/connect.ts';
 import { childReferrals, operatorGroups, workers, type sexes } from '../schema.ts';
@@ -105,4 +106,14 @@ export async function listChildReferrals(db: Queryable, siteId: number) {
     .leftJoin(operatorGroups, eq(operatorGroups.id, childReferrals.operatorGroupId))
     .where(eq(childReferrals.siteId, siteId))
     .orderBy(desc(childReferrals.referredOn), desc(childReferrals.id));
+}
+
+/** A worker's photo (a `personal` file), for the register's own route only. */
+export async function workerPhoto(db: Queryable, siteId: number, workerCode: string) {
+  const [row] = await db
+    .select({ content: files.content, contentType: files.contentType })
+    .from(workers)
+    .innerJoin(files, eq(files.id, workers.photoFileId))
+    .where(and(eq(workers.siteId, siteId), eq(workers.code, workerCode)));
+  return row;
 }

@@ -8,11 +8,12 @@ import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
 import { isoDateOf } from '../../core/calendar.ts';
 import { checkWorkerImport, importChangesSomething, importWorkers, readWorkerFile, type ImportReport } from '../commands/worker-import.ts';
+import { setWorkerPhoto } from '../commands/worker-photo.ts';
 import { recordWorkerExit, registerWorker, type Worker } from '../commands/workers.ts';
 import { workerError, workersText } from '../messages/workers.ts';
 import { siteError } from '../messages/sites.ts';
 import { findSiteByCode, listOperatorGroups } from '../queries/sites.ts';
-import { headcount, headcountTotals, listChildReferrals, listWorkers } from '../queries/workers.ts';
+import { headcount, headcountTotals, listChildReferrals, listWorkers, workerPhoto } from '../queries/workers.ts';
 import { sexes } from '../schema.ts';
 import { IsoDate, requireSite, SiteParams } from './sites-admin.ts';
 
@@ -69,6 +70,10 @@ const ImportAnswer = z.object({ dryRun: z.boolean(), report: ImportReportSchema,
 
 const ImportForm = z.object({
   file: z.custom<File>((value) => value instanceof File, 'a CSV or XLSX file').openapi({ type: 'string', format: 'binary' }),
+});
+
+const PhotoForm = z.object({
+  photo: z.custom<File>((value) => value instanceof File, 'a JPEG or PNG picture').openapi({ type: 'string', format: 'binary' }),
 });
 
 const ChildReferralSchema = z
@@ -214,6 +219,53 @@ export function registerWorkersApi(api: OpenAPIHono<AppEnv>) {
       if (!importChangesSomething(report)) return c.json({ dryRun, report: presentImportReport(report, locale), registered: [], referred: [] }, 200);
       const result = await runCommand(db, actor, (ctx) => importWorkers(ctx, { siteId: site.id, file }));
       return c.json({ dryRun, report: presentImportReport(result.report, locale), registered: result.registered, referred: result.referred }, 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sites/{code}/workers/{workerCode}/photo',
+      tags: ['Workers'],
+      summary: 'Set or replace a worker’s photo (JPEG or PNG, at most 5 MB): personal data, never on a public route',
+      security: signedInSecurity,
+      request: {
+        params: SiteParams.extend({ workerCode: z.string() }),
+        body: { content: { 'multipart/form-data': { schema: PhotoForm } }, required: true },
+      },
+      responses: { 201: json(z.object({ worker: z.string() }), 'Photo saved'), ...errors(400, 401, 403, 404, 413, 415, 422) },
+    }),
+    async (c) => {
+      const actor = c.get('actor');
+      const { db } = c.get('deps');
+      const { code, workerCode } = c.req.valid('param');
+      const site = await siteFor(db, actor, code, 'worker.register');
+      const upload = c.req.valid('form').photo;
+      const content = Buffer.from(await upload.arrayBuffer());
+      await runCommand(db, actor, (ctx) => setWorkerPhoto(ctx, { siteId: site.id, workerCode, filename: upload.name, content }));
+      return c.json({ worker: workerCode }, 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sites/{code}/workers/{workerCode}/photo',
+      tags: ['Workers'],
+      summary: 'A worker’s photo, for those who may see the register',
+      security: signedInSecurity,
+      request: { params: SiteParams.extend({ workerCode: z.string() }) },
+      responses: { 200: { description: 'The photo', content: { 'image/jpeg': { schema: z.string() }, 'image/png': { schema: z.string() } } }, ...errors(401, 403, 404) },
+    }),
+    async (c) => {
+      const actor = c.get('actor');
+      const { db } = c.get('deps');
+      const { code, workerCode } = c.req.valid('param');
+      const site = await siteFor(db, actor, code, 'worker.read');
+      const photo = await workerPhoto(db, site.id, workerCode);
+      if (!photo) throw workerError('worker_not_found', 404, { worker: workerCode });
+      // Never cached by shared caches, never sniffed: personal data with a fixed image type.
+      return c.body(new Uint8Array(photo.content), 200, { 'Content-Type': photo.contentType, 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' }) as never;
     },
   );
 
