@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
+import { accountsText } from '../accounts/messages.ts';
 import { accountFigures, findOrganisation, listTokens } from '../accounts/queries.ts';
 import { can } from '../core/auth/policies.ts';
 import { defineMessages } from '../core/i18n/index.ts';
@@ -107,7 +108,7 @@ async function MemberHome({ c }: { c: Context<AppEnv> }) {
   const active = tokens.filter((token) => !token.revokedAt && (!token.expiresAt || token.expiresAt > new Date())).length;
   return (
     <>
-      {organisation && <p>{t('your_organisation', { name: organisation.name, kind: organisation.kind })}</p>}
+      {organisation && <p>{t('your_organisation', { name: organisation.name, kind: accountsText.t(locale, `kind_${organisation.kind}`) })}</p>}
       <CardGrid>
         <SummaryCard figure={formatNumber(locale, active)} label={t('your_tokens')} />
         <SummaryCard figure={formatNumber(locale, size)} label={t('journal_events')} />
