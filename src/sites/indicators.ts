@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
-import type { Indicator, IndicatorPeriod } from '../core/indicators.ts';
+import type { Indicator, IndicatorPeriod, IndicatorValue } from '../core/indicators.ts';
 import type { Queryable } from '../db/connect.ts';
 import { assessmentScores } from './queries/assessments.ts';
 import { correctiveActionCounts } from './queries/corrective-actions.ts';
@@ -11,9 +11,11 @@ const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 /** Stock figures (headcounts) are taken on the last day of the period. */
 const lastDay = (period: IndicatorPeriod) => isoDay(new Date(period.to.getTime() - 86_400_000));
 
-async function sitesFiltered(db: Queryable, filters: Record<string, string>) {
+/** Computes values site by site (all sites, or the one named by the `site` filter). */
+async function perSite(db: Queryable, filters: Record<string, string>, compute: (site: { id: number; code: string }) => Promise<IndicatorValue[]>): Promise<IndicatorValue[]> {
   const rows = await db.select({ id: sites.id, code: sites.code }).from(sites).orderBy(asc(sites.code));
-  return filters.site ? rows.filter((site) => site.code === filters.site) : rows;
+  const chosen = filters.site ? rows.filter((site) => site.code === filters.site) : rows;
+  return (await Promise.all(chosen.map(compute))).flat();
 }
 
 export const workersByGroupAndSex: Indicator = {
@@ -29,14 +31,12 @@ export const workersByGroupAndSex: Indicator = {
   visibility: 'public',
   async compute(db, { period, filters }) {
     const on = lastDay(period);
-    const values = [];
-    for (const site of await sitesFiltered(db, filters)) {
-      for (const group of await headcount(db, { siteId: site.id, on })) {
-        values.push({ value: group.female, dimensions: { site: site.code, group: group.groupCode, sex: 'female' } });
-        values.push({ value: group.male, dimensions: { site: site.code, group: group.groupCode, sex: 'male' } });
-      }
-    }
-    return values;
+    return perSite(db, filters, async (site) =>
+      (await headcount(db, { siteId: site.id, on })).flatMap((group) => [
+        { value: group.female, dimensions: { site: site.code, group: group.groupCode, sex: 'female' } },
+        { value: group.male, dimensions: { site: site.code, group: group.groupCode, sex: 'male' } },
+      ]),
+    );
   },
 };
 
@@ -53,15 +53,12 @@ export const shareOfWomen: Indicator = {
   visibility: 'public',
   async compute(db, { period, filters }) {
     const on = lastDay(period);
-    const values = [];
-    for (const site of await sitesFiltered(db, filters)) {
+    return perSite(db, filters, async (site) => {
       const groups = await headcount(db, { siteId: site.id, on });
       const total = groups.reduce((sum, g) => sum + g.total, 0);
-      if (total === 0) continue;
       const women = groups.reduce((sum, g) => sum + g.female, 0);
-      values.push({ value: Math.round((1000 * women) / total) / 10, dimensions: { site: site.code } });
-    }
-    return values;
+      return total === 0 ? [] : [{ value: Math.round((1000 * women) / total) / 10, dimensions: { site: site.code } }];
+    });
   },
 };
 
@@ -77,14 +74,11 @@ export const productionByMonth: Indicator = {
   filters: ['site', 'mineral'],
   visibility: 'public',
   async compute(db, { period, filters }) {
-    const values = [];
-    for (const site of await sitesFiltered(db, filters)) {
-      for (const row of await monthlyProduction(db, { siteId: site.id, from: isoDay(period.from), to: lastDay(period) })) {
-        if (filters.mineral && row.mineral !== filters.mineral) continue;
-        values.push({ value: row.containedKg, dimensions: { site: site.code, month: row.month, mineral: row.mineral } });
-      }
-    }
-    return values;
+    return perSite(db, filters, async (site) =>
+      (await monthlyProduction(db, { siteId: site.id, from: isoDay(period.from), to: lastDay(period) }))
+        .filter((row) => !filters.mineral || row.mineral === filters.mineral)
+        .map((row) => ({ value: row.containedKg, dimensions: { site: site.code, month: row.month, mineral: row.mineral } })),
+    );
   },
 };
 
@@ -100,23 +94,18 @@ export const assessmentScoresByArea: Indicator = {
   filters: ['site'],
   visibility: 'public',
   async compute(db, { period, filters }) {
-    const values = [];
-    for (const site of await sitesFiltered(db, filters)) {
+    return perSite(db, filters, async (site) => {
       const [latest] = await db
         .select({ id: assessments.id })
         .from(assessments)
         .where(and(eq(assessments.siteId, site.id), eq(assessments.status, 'submitted'), gte(assessments.submittedAt, period.from), lt(assessments.submittedAt, period.to)))
         .orderBy(asc(assessments.submittedAt))
         .then((rows) => rows.slice(-1));
-      if (!latest) continue;
+      if (!latest) return [];
       const scores = await assessmentScores(db, latest.id);
-      for (const area of standardAreas) {
-        const tenths = scores.areas[area];
-        if (tenths !== null) values.push({ value: tenths / 10, dimensions: { site: site.code, area } });
-      }
-      if (scores.overall !== null) values.push({ value: scores.overall / 10, dimensions: { site: site.code, area: 'overall' } });
-    }
-    return values;
+      const byArea: [string, number | null][] = [...standardAreas.map((area) => [area, scores.areas[area]] as [string, number | null]), ['overall', scores.overall]];
+      return byArea.filter(([, tenths]) => tenths !== null).map(([area, tenths]) => ({ value: tenths! / 10, dimensions: { site: site.code, area } }));
+    });
   },
 };
 
@@ -132,17 +121,13 @@ export const correctiveActionsOpenAndClosed: Indicator = {
   filters: ['site'],
   visibility: 'public',
   async compute(db, { period, filters }) {
-    const values = [];
-    for (const site of await sitesFiltered(db, filters)) {
+    return perSite(db, filters, async (site) => {
       const counts = await correctiveActionCounts(db, { siteId: site.id, from: period.from, to: period.to });
-      values.push(
-        { value: counts.open, dimensions: { site: site.code, state: 'open' } },
-        { value: counts.overdue, dimensions: { site: site.code, state: 'overdue' } },
-        { value: counts.closed, dimensions: { site: site.code, state: 'closed' } },
-        { value: counts.closedOnTime, dimensions: { site: site.code, state: 'closed_on_time' } },
-      );
-    }
-    return values;
+      return (['open', 'overdue', 'closed', 'closedOnTime'] as const).map((state) => ({
+        value: counts[state],
+        dimensions: { site: site.code, state: state === 'closedOnTime' ? 'closed_on_time' : state },
+      }));
+    });
   },
 };
 
