@@ -8,7 +8,7 @@ import { AppError } from '../core/errors.ts';
 import { runCommand } from '../journal/commands.ts';
 import { journalSize, listEntries } from '../journal/queries.ts';
 import { saveAssessmentResponses, startAssessment, submitAssessment } from './commands/assessments.ts';
-import { registerAssessmentsPages } from './pages/assessments.tsx';
+import { registerAssessmentsPages } from './pages/assessments/index.ts';
 import {
   assessmentScores,
   baselineStatus,

@@ -2,7 +2,7 @@ import type { OrebookModule } from '../web/module.ts';
 import { loadSitesDemo } from './demo.ts';
 import { sitesIndicators } from './indicators.ts';
 import { sitesInvariants } from './invariants.ts';
-import { registerAssessmentsPages } from './pages/assessments.tsx';
+import { registerAssessmentsPages } from './pages/assessments/index.ts';
 import { registerCorrectiveActionsPages } from './pages/corrective-actions.tsx';
 import { sitesHomeSection } from './pages/home.tsx';
 import { registerProductionPages } from './pages/production.tsx';

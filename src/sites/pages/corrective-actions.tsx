@@ -14,7 +14,7 @@ import { closeCorrectiveAction, costCurrencies, raiseCorrectiveAction, updateCor
 import { findSiteByCode, getAssessment } from '../queries/assessments.ts';
 import { findCorrectiveAction, isoDay, isOverdue, listCorrectiveActions, type CorrectiveActionRow, type CorrectiveActionStatus } from '../queries/corrective-actions.ts';
 import { correctiveActionStatuses } from '../schema.ts';
-import { fieldErrors, fileOf, formOf, textFor } from './assessments.tsx';
+import { fieldErrors, fileOf, formOf, textFor } from './assessments/shared.tsx';
 
 type Form = Record<string, string>;
 
