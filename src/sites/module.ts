@@ -5,7 +5,7 @@ import { sitesInvariants } from './invariants.ts';
 import { registerAssessmentsPages } from './pages/assessments/index.ts';
 import { registerCorrectiveActionsPages } from './pages/corrective-actions.tsx';
 import { sitesHomeSection } from './pages/home.tsx';
-import { registerProductionPages } from './pages/production.tsx';
+import { registerProductionPages } from './pages/production/index.ts';
 import { registerSitesAdminPages } from './pages/sites-admin.tsx';
 import { registerPublicSitesPages } from './pages/sites.tsx';
 import { registerStandardPages } from './pages/standard.tsx';

@@ -12,7 +12,7 @@ import { files } from '../files/schema.ts';
 import { runCommand } from '../journal/commands.ts';
 import { journalSize, recentEvents } from '../journal/queries.ts';
 import { containedKgOf, correctProduction, declareProduction, parseGradePercent, parseTonnes, type DeclarationFigures } from './commands/production.ts';
-import { registerProductionPages } from './pages/production.tsx';
+import { registerProductionPages } from './pages/production/index.ts';
 import { declaredContainedKg, effectiveDeclarations, monthlyProduction, yearlyProduction } from './queries/production.ts';
 import { registerProductionApi } from './routes/production.ts';
 import { productionDeclarations } from './schema.ts';
