@@ -10,7 +10,7 @@ import { registerSitesAdminPages } from './pages/sites-admin.tsx';
 import { registerPublicSitesPages } from './pages/sites.tsx';
 import { registerStandardPages } from './pages/standard.tsx';
 import { registerVerificationsPages } from './pages/verifications.tsx';
-import { registerWorkersPages } from './pages/workers.tsx';
+import { registerWorkersPages } from './pages/workers/index.ts';
 import { registerAssessmentsApi } from './routes/assessments.ts';
 import { registerCorrectiveActionsApi } from './routes/corrective-actions.ts';
 import { registerProductionApi } from './routes/production.ts';

@@ -13,7 +13,7 @@ import {
 } from '../../commands/production.ts';
 import { productionText } from '../../messages/production.ts';
 import { findDeclaration, listMinerals, type DeclarationEntry } from '../../queries/production.ts';
-import { FigureFields, type Form, type Mineral , type Site, crumbs, fieldOfError, formOf, formatGrade, mineralLabel, percentText, productionPath, readFigures, resourceOf, siteOf, statusOfError, text, tonnesText } from './shared.tsx';
+import { FigureFields, type Form, type Mineral, type Site, crumbs, fieldOfError, formOf, formatGrade, mineralLabel, percentText, productionPath, readFigures, resourceOf, siteOf, statusOfError, text, tonnesText } from './shared.tsx';
 
 function DeclarationSummary({ locale, entry, minerals }: { locale: Locale; entry: DeclarationEntry; minerals: Mineral[] }) {
   const t = text(locale);
