@@ -5,6 +5,7 @@ import { loadAccountsDemo } from './accounts/demo.ts';
 import { journalEventsPerMonth } from './journal/indicators.ts';
 import { registerJournalApi } from './journal/routes.ts';
 import { registerJournalPages } from './journal/pages.tsx';
+import { registryModule } from './registry/module.ts';
 import { sitesModule } from './sites/module.ts';
 import type { OrebookModule } from './web/module.ts';
 
@@ -27,4 +28,5 @@ export const modules: readonly OrebookModule[] = [
   },
   { name: 'files', registerApi: registerFilesApi },
   sitesModule,
+  registryModule,
 ];

@@ -52,7 +52,8 @@ async function openDirectly(): Promise<DatabaseHandle> {
 
 const rootOf = (out: string) => /root (\S+),/.exec(out)?.[1];
 
-describe('orebook CLI', () => {
+// Real processes on the full demo data set: generous time, since CI machines are shared.
+describe('orebook CLI', { timeout: 300_000 }, () => {
   it('starts a real installation: user add creates the first organisation and admin', () => {
     const result = orebook('user', 'add', '--email', 'first@secretariat.test', '--name', 'First Admin', '--role', 'admin', '--org', 'fca', '--org-name', 'Fair Cobalt Alliance');
     expect(result.status, result.out).toBe(0);

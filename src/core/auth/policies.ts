@@ -55,6 +55,15 @@ const policies = {
   'corrective_action.manage': { roles: ['admin', 'field', 'cooperative', 'verifier'], when: ownSiteForCooperative },
   'verification.sign': { roles: ['verifier'], when: independentVerifier },
   'verification.read.public': { roles: everyone },
+  'registry.read.public': { roles: everyone },
+  'registry.account.open': { roles: ['admin', 'buyer'] },
+  'registry.account.read': { roles: signedIn, when: (actor: Actor, account: { orgId: number }) => sameOrganisation(actor, account) },
+  'registry.account.approve': { roles: ['admin'] },
+  'registry.issue': { roles: ['admin'] },
+  'registry.cancel': { roles: ['admin'] },
+  'registry.transfer.reverse': { roles: ['admin'] },
+  'registry.transfer': { roles: ['admin', 'buyer'] },
+  'registry.retire': { roles: ['admin', 'buyer'] },
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof policies;
