@@ -1,16 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../src/journal/commands.ts';
 import { declareProduction } from '../src/sites/commands/production.ts';
 import { createSite } from '../src/sites/commands/sites.ts';
 import { createStandardVersion, publishStandardVersion } from '../src/sites/commands/standard.ts';
-import { launchBrowser } from './browser.ts';
+import { openBrowserOn } from './browser.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';
 
 let t: TestContext;
-let server: ServerType;
+let session: Awaited<ReturnType<typeof openBrowserOn>>;
 let baseUrl: string;
 let browser: Browser;
 let verifier: { email: string; password: string };
@@ -31,14 +29,11 @@ beforeAll(async () => {
   }
   const verifierOrg = await t.buildOrganisation({ kind: 'verifier', code: 'audit-browser' });
   verifier = await t.buildUser({ role: 'verifier', organisationId: verifierOrg.id });
-  server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  session = await openBrowserOn(t.app);
+  ({ baseUrl, browser } = session);
 });
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await session?.close();
   await t?.close();
 });
 

@@ -1,12 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.ts';
+import { openBrowserOn } from './browser.ts';
 import { createTestContext, type TestContext } from './harness.ts';
 
 let t: TestContext;
-let server: ServerType;
+let session: Awaited<ReturnType<typeof openBrowserOn>>;
 let baseUrl: string;
 let browser: Browser;
 let user: { email: string; password: string };
@@ -14,14 +12,11 @@ let user: { email: string; password: string };
 beforeAll(async () => {
   t = await createTestContext({ demo: true });
   user = await t.buildUser({ role: 'admin' });
-  server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  session = await openBrowserOn(t.app);
+  ({ baseUrl, browser } = session);
 });
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await session?.close();
   await t?.close();
 });
 
