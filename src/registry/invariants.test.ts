@@ -1,8 +1,8 @@
-import { sql, TransactionRollbackError } from 'drizzle-orm';
+import { problemsAfter as problemsOf } from '../../test/invariants.ts';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, insertSignedStatement, openApprovedAccount } from '../../test/factories/registry.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
-import { runInvariants } from '../core/invariants.ts';
 import type { Transaction } from '../db/connect.ts';
 import { appendEvent, runCommand } from '../journal/commands.ts';
 import { cancelUnits } from './commands/cancel-units.ts';
@@ -39,21 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** Runs `change`, then every registry check, in one transaction that is rolled back. */
-async function problemsAfter(change: (tx: Transaction) => Promise<void>): Promise<Record<string, string[]>> {
-  let problems: Record<string, string[]> = {};
-  try {
-    await t.db.transaction(async (tx) => {
-      await change(tx);
-      const results = await runInvariants(tx, registryInvariants);
-      problems = Object.fromEntries(results.filter((r) => r.problems.length > 0).map((r) => [r.id, r.problems]));
-      tx.rollback();
-    });
-  } catch (error) {
-    if (!(error instanceof TransactionRollbackError)) throw error;
-  }
-  return problems;
-}
+const problemsAfter = (change: (tx: Transaction) => Promise<void>) => problemsOf(t.db, registryInvariants, change);
 
 /** Runs statements with the registry's guards switched off, as someone with direct database access could. */
 async function tamper(tx: Transaction, ...statements: ReturnType<typeof sql>[]) {

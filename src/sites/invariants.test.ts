@@ -1,9 +1,9 @@
-import { sql, TransactionRollbackError } from 'drizzle-orm';
+import { problemsAfter as problemsOf } from '../../test/invariants.ts';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/harness.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import type { Actor } from '../core/auth/roles.ts';
-import { runInvariants } from '../core/invariants.ts';
 import type { Queryable, Transaction } from '../db/connect.ts';
 import { appendEvent, runCommand } from '../journal/commands.ts';
 import { drawFromVerification, signVerificationStatement } from './commands/verifications.ts';
@@ -74,21 +74,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** Runs `change` and then every check in one transaction that is rolled back, so each test starts from the consistent state. */
-async function problemsAfter(change: (tx: Transaction) => Promise<void>): Promise<Record<string, string[]>> {
-  let problems: Record<string, string[]> = {};
-  try {
-    await t.db.transaction(async (tx) => {
-      await change(tx);
-      const results = await runInvariants(tx, sitesInvariants);
-      problems = Object.fromEntries(results.filter((r) => r.problems.length > 0).map((r) => [r.id, r.problems]));
-      tx.rollback();
-    });
-  } catch (error) {
-    if (!(error instanceof TransactionRollbackError)) throw error;
-  }
-  return problems;
-}
+const problemsAfter = (change: (tx: Transaction) => Promise<void>) => problemsOf(t.db, sitesInvariants, change);
 
 /** Changes stored statements the way only someone with direct database access could. */
 async function tamperWithStatements(tx: Transaction, update: ReturnType<typeof sql>) {
