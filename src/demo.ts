@@ -50,7 +50,7 @@ export async function loadDemo(
   await resetDatabase(handle);
   await writeSetting(handle.db, demoSettingKey, true);
   const random = seededRandom(options.seed ?? 2023);
-  const ctx: DemoContext = { db: handle.db, random, system: { kind: 'system', orgId: null, orgCode: null, role: 'admin' }, organisations: {}, say };
+  const ctx: DemoContext = { db: handle.db, random, system: { kind: 'system', orgId: null, orgCode: null, role: 'admin' }, organisations: {}, keyring, say };
   for (const module of modules) {
     if (!module.loadDemo) continue;
     say(`demo: ${module.name}`);

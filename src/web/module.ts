@@ -5,6 +5,7 @@ import type { Actor } from '../core/auth/roles.ts';
 import type { Indicator } from '../core/indicators.ts';
 import type { Invariant } from '../core/invariants.ts';
 import type { Database } from '../db/connect.ts';
+import type { Keyring } from '../journal/keys.ts';
 import type { AppEnv } from './context.ts';
 
 /** What the demo generator hands each module: a seeded random source and what earlier modules made. */
@@ -15,6 +16,8 @@ export type DemoContext = {
   /** Who acts for the demo: the system, on behalf of the secretariat once it exists. */
   system: Actor;
   organisations: Record<string, number>;
+  /** The registry's signing keys (certificates, checkpoints). */
+  keyring: Keyring;
   say: (line: string) => void;
 };
 

@@ -64,6 +64,17 @@ const policies = {
   'registry.transfer.reverse': { roles: ['admin'] },
   'registry.transfer': { roles: ['admin', 'buyer'] },
   'registry.retire': { roles: ['admin', 'buyer'] },
+  // Moving units out of an account: its holder, or an admin (the issuance account: an admin only).
+  'registry.account.use': { roles: ['admin', 'buyer'], when: (actor: Actor, account: { orgId: number }) => sameOrganisation(actor, account) },
+  'registry.account.list': { roles: ['admin'] },
+  'registry.price.set': { roles: ['admin'] },
+  'registry.price.read': { roles: everyone },
+  'registry.order.place': { roles: ['admin', 'buyer'], when: (actor: Actor, buyer: { orgId: number }) => sameOrganisation(actor, buyer) },
+  'registry.order.read': { roles: ['admin', 'buyer'], when: (actor: Actor, order: { orgId: number }) => sameOrganisation(actor, order) },
+  'registry.order.list': { roles: ['admin'] },
+  'registry.payment.record': { roles: ['admin'] },
+  'registry.footprint.manage': { roles: ['admin', 'buyer'], when: (actor: Actor, owner: { orgId: number }) => sameOrganisation(actor, owner) },
+  'registry.footprint.read': { roles: ['admin', 'buyer', 'member'], when: (actor: Actor, owner: { orgId: number }) => sameOrganisation(actor, owner) },
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof policies;

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { formatTonnes } from '../../core/i18n/format.ts';
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
 import { restoreToVerification } from '../../sites/commands/verifications.ts';
-import { registryError } from '../messages.ts';
+import { registryError } from '../messages/ledger.ts';
 import { creditBatches, creditCancellations } from '../schema.ts';
 import { isPositiveQuantity } from '../serials.ts';
 import { accountRef, carveBlocks, cleanText, eventRanges, lockAccounts, selectHighestUnits, type EventRange } from './ledger.ts';

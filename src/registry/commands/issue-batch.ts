@@ -5,7 +5,7 @@ import { appendEvent, type CommandContext } from '../../journal/commands.ts';
 import { drawFromVerification } from '../../sites/commands/verifications.ts';
 import { getVerification } from '../../sites/queries/verifications.ts';
 import { minerals, sites } from '../../sites/schema.ts';
-import { registryError } from '../messages.ts';
+import { registryError } from '../messages/ledger.ts';
 import { creditBatches, creditBlocks } from '../schema.ts';
 import { formatSerialPrefix, isPositiveQuantity, rangeSerials } from '../serials.ts';
 import { accountRef, lockAccounts } from './ledger.ts';

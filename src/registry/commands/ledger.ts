@@ -4,7 +4,7 @@ import type { Actor } from '../../core/auth/roles.ts';
 import { formatTonnes } from '../../core/i18n/format.ts';
 import { rowsOf, type Queryable } from '../../db/connect.ts';
 import type { CommandContext } from '../../journal/commands.ts';
-import { registryError } from '../messages.ts';
+import { registryError } from '../messages/ledger.ts';
 import { creditAccounts, creditBatches, creditBlocks, type blockStates } from '../schema.ts';
 import { isPositiveQuantity, isValidRange, rangeSerials, rangesOverlap, remainingPieces, sumRanges, takeInOrder, type UnitRange } from '../serials.ts';
 

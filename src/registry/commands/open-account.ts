@@ -3,7 +3,7 @@ import { organisations } from '../../accounts/schema.ts';
 import { commitPersonalData, newCommitmentSalt } from '../../core/commitment.ts';
 import { coreError } from '../../core/errors.ts';
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
-import { registryError } from '../messages.ts';
+import { registryError } from '../messages/ledger.ts';
 import { creditAccounts } from '../schema.ts';
 import { cleanText, type CreditAccount } from './ledger.ts';
 

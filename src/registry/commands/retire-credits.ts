@@ -1,6 +1,6 @@
 import { isIsoDate } from '../../core/calendar.ts';
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
-import { registryError } from '../messages.ts';
+import { registryError } from '../messages/ledger.ts';
 import { creditRetirements } from '../schema.ts';
 import { accountRef, assertAccountActive, assertMayUseAccount, carveBlocks, cleanText, eventRanges, lockAccounts, selectUnits, type EventRange, type UnitSelection } from './ledger.ts';
 

@@ -1,7 +1,7 @@
 import { authorize } from '../../core/auth/policies.ts';
 import { asc, eq } from 'drizzle-orm';
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
-import { registryError } from '../messages.ts';
+import { registryError } from '../messages/ledger.ts';
 import { creditTransferBlocks, creditTransfers } from '../schema.ts';
 import { intersectRanges, rangeSize, sumRanges, type UnitRange } from '../serials.ts';
 import { accountRef, carveBlocks, cleanText, eventRanges, groupTakes, heldBlocksOverlapping, lockAccounts, type HeldBlock } from './ledger.ts';

@@ -1,7 +1,7 @@
 import { authorize } from '../../core/auth/policies.ts';
 import { eq } from 'drizzle-orm';
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
-import { registryError } from '../messages.ts';
+import { registryError } from '../messages/ledger.ts';
 import { creditAccounts } from '../schema.ts';
 import { lockAccounts, type CreditAccount } from './ledger.ts';
 

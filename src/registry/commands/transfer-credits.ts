@@ -1,5 +1,5 @@
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
-import { registryError } from '../messages.ts';
+import { registryError } from '../messages/ledger.ts';
 import { creditTransferBlocks, creditTransfers } from '../schema.ts';
 import { accountRef, assertAccountActive, assertMayUseAccount, carveBlocks, eventRanges, lockAccounts, selectUnits, type EventRange, type UnitSelection } from './ledger.ts';
 

@@ -1,11 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { authorize } from '../core/auth/policies.ts';
-import type { AppEnv } from '../web/context.ts';
-import { errorResponses, jsonResponse } from '../web/openapi.ts';
-import { registryError } from './messages.ts';
-import { findBlockOfSerial, listBatches, listRetirements, registryTotals } from './queries/ledger.ts';
-import { blockStates } from './schema.ts';
-import { rangeSerials } from './serials.ts';
+import { authorize } from '../../core/auth/policies.ts';
+import type { AppEnv } from '../../web/context.ts';
+import { errorResponses, jsonResponse } from '../../web/openapi.ts';
+import { registryError } from '../messages/ledger.ts';
+import { findBlockOfSerial, listBatches, listRetirements, registryTotals } from '../queries/ledger.ts';
+import { blockStates } from '../schema.ts';
+import { rangeSerials } from '../serials.ts';
 
 const Kg = (description: string) => z.number().int().openapi({ description: `${description}, in kilograms of contained metal (1 credit = 1,000 kg)` });
 
@@ -60,7 +60,7 @@ const range = (prefix: string, firstUnit: number, lastUnit: number) => ({ serial
  * The public registry, read-only: batches, totals, retirements and serial look-ups. Anonymous and
  * free of personal data; who holds a held block is not published, only its state.
  */
-export function registerRegistryApi(api: OpenAPIHono<AppEnv>) {
+export function registerPublicRegistryApi(api: OpenAPIHono<AppEnv>) {
   api.openapi(
     createRoute({
       method: 'get',

@@ -1,5 +1,5 @@
-import { AppError, type ErrorStatus } from '../core/errors.ts';
-import { defineMessages, type Locale, type Params } from '../core/i18n/index.ts';
+import { AppError, type ErrorStatus } from '../../core/errors.ts';
+import { defineMessages, type Locale, type Params } from '../../core/i18n/index.ts';
 
 export const registryText = defineMessages({
   en: {

@@ -1,0 +1,6 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../../web/context.ts';
+
+export function registerSalesApi(api: OpenAPIHono<AppEnv>): void {
+  void api;
+}
