@@ -18,19 +18,16 @@
  * OREBOOK_BENCH_DIR (parent of the temp PGlite data dir; default the OS temp dir).
  */
 import { createHash, hash } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import type { Actor } from '../src/core/auth/roles.ts';
 import { canonicalBytes } from '../src/core/canonical-json.ts';
 import { commitPersonalData } from '../src/core/commitment.ts';
 import { hashLeaf, MerkleTree, rootHash, verifyInclusion } from '../src/core/merkle.ts';
-import { connectDatabase, rowsOf, type Database, type DatabaseHandle } from '../src/db/connect.ts';
+import type { Database } from '../src/db/connect.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { appendEvent, eventVersion, runCommand, type EventInput, type JournalEvent } from '../src/journal/commands.ts';
+import { checkInterrupted, loadAverage, int, median, openPglite, openPostgres, pct, positiveInt, table, verdict, wasInterrupted, type Engine } from './common.ts';
 
 const N = positiveInt('BENCH_N', 600);
 const ROUNDS = positiveInt('BENCH_ROUNDS', 5);
@@ -42,26 +39,6 @@ const TREE_GOAL = 0.5;
 
 const ORG = 'coop-kalimba';
 const actor: Actor = { kind: 'system', orgId: 1, orgCode: ORG, role: 'admin' };
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-let interrupted = false;
-process.once('SIGINT', () => {
-  interrupted = true;
-  console.error('\ninterrupted: cleaning up (Ctrl-C again to force)');
-});
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${raw}`);
-  return value;
-}
-
-function checkInterrupted(): void {
-  if (interrupted) throw new Error('interrupted');
-}
-
 // ---------------------------------------------------------------------------------------------
 // Realistic events
 
@@ -87,112 +64,6 @@ function eventBytes(i: number, start: number): Buffer {
     ...input,
   };
   return canonicalBytes(event);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Engines
-
-type Engine = { label: string; version: string; where: string; handle: DatabaseHandle; cleanup(): Promise<void> };
-
-const FS_TYPES: Record<number, string> = {
-  0xef53: 'ext4',
-  0x01021994: 'tmpfs (RAM, not a disk!)',
-  0x58465342: 'xfs',
-  0x9123683e: 'btrfs',
-  0x794c7630: 'overlayfs',
-  0x2fc12fc1: 'zfs',
-  0x6a656a63: 'fakeowner (Docker Desktop)',
-};
-
-function fsType(dir: string): string {
-  try {
-    const type = fs.statfsSync(dir).type;
-    return FS_TYPES[type] ?? `fs type 0x${type.toString(16)}`;
-  } catch {
-    return 'fs type unknown';
-  }
-}
-
-async function serverVersion(db: Database): Promise<string> {
-  const [row] = rowsOf<{ server_version: string }>(await db.execute(sql`show server_version`));
-  return row?.server_version ?? '?';
-}
-
-function pgliteVersion(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version?: string };
-    return pkg.version ?? '?';
-  } catch {
-    return '?';
-  }
-}
-
-async function openPglite(): Promise<Engine> {
-  const parent = process.env.OREBOOK_BENCH_DIR || os.tmpdir();
-  fs.mkdirSync(parent, { recursive: true });
-  const dataDir = fs.mkdtempSync(path.join(parent, 'orebook-bench-'));
-  const remove = () => fs.rmSync(dataDir, { recursive: true, force: true });
-  try {
-    const handle = await connectDatabase({ kind: 'pglite', dataDir });
-    return {
-      label: 'PGlite (disk)',
-      version: `PGlite ${pgliteVersion()} (PostgreSQL ${await serverVersion(handle.db)})`,
-      where: `${dataDir} on ${fsType(dataDir)}`,
-      handle,
-      cleanup: async () => {
-        try {
-          await handle.close();
-        } finally {
-          remove();
-        }
-      },
-    };
-  } catch (error) {
-    remove();
-    throw error;
-  }
-}
-
-async function openPostgres(adminUrl: string): Promise<Engine> {
-  const name = `orebook_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const drop = async () => {
-    try {
-      await admin.query(`drop database if exists ${name} with (force)`);
-    } finally {
-      await admin.end();
-    }
-  };
-  let handle: DatabaseHandle | undefined;
-  try {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.query(`create database ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    handle = await connectDatabase({ kind: 'postgres', url: url.toString() });
-    const [settings] = rowsOf<{ fsync: string; synchronous_commit: string }>(
-      await handle.db.execute(sql`select current_setting('fsync') as fsync, current_setting('synchronous_commit') as synchronous_commit`),
-    );
-    const opened = handle;
-    return {
-      label: 'PostgreSQL',
-      version: `PostgreSQL ${await serverVersion(opened.db)}`,
-      where: `${new URL(opened.location).host}/${name} (fsync=${settings?.fsync}, synchronous_commit=${settings?.synchronous_commit})`,
-      handle: opened,
-      cleanup: async () => {
-        try {
-          await opened.close();
-        } finally {
-          await drop();
-        }
-      },
-    };
-  } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await drop();
-    throw error;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,36 +195,10 @@ function benchTree(): TreeResult {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const pct = (ratio: number) => `${(ratio * 100).toFixed(0)} %`;
-
-function table(rows: string[][], rightAligned: (column: number) => boolean): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
-  return rows
-    .map((row) => row.map((cell, c) => (rightAligned(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd())
-    .join('\n');
-}
 
 /** Journal rate over raw rate of each round: the two ran back to back, so they shared the same machine noise. */
 function pairedRatios(rates: Record<PathName, number[]>): number[] {
   return rates.journal.map((journal, r) => journal / rates.raw[r]!);
-}
-
-function loadAverage(): string {
-  return os
-    .loadavg()
-    .map((load) => load.toFixed(2))
-    .join(' / ');
-}
-
-function verdict(value: number, goal: number): string {
-  return value >= goal ? 'PASS' : 'BELOW';
 }
 
 async function main(): Promise<void> {
@@ -372,7 +217,7 @@ async function main(): Promise<void> {
   else console.log('  (DATABASE_URL not set: PostgreSQL skipped)');
 
   for (const [name, open] of openers) {
-    if (interrupted) break;
+    if (wasInterrupted()) break;
     let engine: Engine | undefined;
     try {
       engine = await open();
@@ -384,7 +229,7 @@ async function main(): Promise<void> {
       await engine?.cleanup().catch((error: unknown) => failures.push(`${name} cleanup: ${(error as Error).message}`));
     }
   }
-  if (interrupted) {
+  if (wasInterrupted()) {
     process.exitCode = 130;
     return;
   }

@@ -24,7 +24,7 @@ const siteCode = () => `R${randomBytes(3).toString('hex').toUpperCase().replace(
  * declared): what the registry issues from, made the way the sites module makes it.
  */
 export async function insertSignedStatement(
-  t: TestContext,
+  t: Pick<TestContext, 'db' | 'buildOrganisation'>,
   props: { responsibleKg: number; mineral?: 'cobalt' | 'copper'; periodStart?: string; periodEnd?: string; site?: { id: number; code: string }; cooperativeCountry?: string },
 ) {
   const periodStart = props.periodStart ?? '2024-01-01';
