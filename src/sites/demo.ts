@@ -68,8 +68,9 @@ function workerFile(random: () => number, count: number, start: number): string 
 
 /**
  * The pilot site, modelled on Kamilombe (Kolwezi): about 5,000 workers, 270 pits of which 147
- * covered (the 2023 census), a year of daily cobalt production, two assessments (the first with
- * findings the second shows fixed) and one signed verification.
+ * covered (the 2023 census), monthly cobalt production for 2023 and 2024 and daily production since,
+ * a verified assessment for each of 2023 and 2024, two for 2025 (the first with findings the
+ * second shows fixed), and signed verifications for 2023, 2024 and the second half of 2025.
  */
 export async function loadSitesDemo(ctx: DemoContext): Promise<void> {
   const actors = await demoActors(ctx);
@@ -107,6 +108,46 @@ export async function loadSitesDemo(ctx: DemoContext): Promise<void> {
   }
   ctx.say(`site KAM: ${workers} workers, ${pits.length} pits`);
 
+  const ratingsFor = (findings: Record<string, Rating>, fallback: (code: string) => Rating) =>
+    defaultStandard.criteria.map((criterion) => ({ criterionCode: criterion.code, rating: findings[criterion.code] ?? fallback(criterion.code), notes: '' }));
+
+  // Before Orebook the cooperative kept monthly summaries: one declaration a month for 2023 and
+  // 2024, entered from its ledgers, each verified for its year. The 2023 credits are the ones the
+  // first buyer retired.
+  const history = [
+    { year: 2023, wetOreKg: [520_000, 610_000], share: 0.85 },
+    { year: 2024, wetOreKg: [640_000, 780_000], share: 0.9 },
+  ];
+  const verifiedYears: string[] = [];
+  for (const { year, wetOreKg: [low, high], share } of history) {
+    for (let month = 1; month <= 12; month++) {
+      const wetOreKg = Math.round(between(random, low!, high!));
+      const producedOn = `${year}-${String(month).padStart(2, '0')}-28`;
+      await runCommand(ctx.db, cooperative, (c) =>
+        declareProduction(c, {
+          siteId: site.id,
+          mineral: 'cobalt',
+          producedOn,
+          lotReference: `KAM-${year}${String(month).padStart(2, '0')}-M`,
+          wetOreKg,
+          dryOreKg: Math.round(wetOreKg * (1 - between(random, 0.09, 0.12))),
+          gradeBasisPoints: Math.round(between(random, 160, 260)),
+          buyer: 'Entreprise Générale du Cobalt (EGC), Kolwezi depot',
+        }),
+      );
+    }
+    const assessment = await runCommand(ctx.db, verifier, (c) => startAssessment(c, { siteId: site.id, periodStart: `${year}-01-01`, periodEnd: `${year}-12-31` }));
+    await runCommand(ctx.db, verifier, (c) => saveAssessmentResponses(c, { assessmentId: assessment.id, responses: ratingsFor({}, (code) => (code.endsWith('7') ? 'partly_met' : 'met')) }));
+    await runCommand(ctx.db, verifier, (c) => submitAssessment(c, { assessmentId: assessment.id }));
+    const declared = await declaredContainedKg(ctx.db, { siteId: site.id, mineral: 'cobalt', from: `${year}-01-01`, to: `${year}-12-31` });
+    const responsibleKg = Math.floor((declared * share) / 1000) * 1000;
+    await runCommand(ctx.db, verifier, (c) =>
+      signVerificationStatement(c, { assessmentId: assessment.id, mineral: 'cobalt', periodStart: `${year}-01-01`, periodEnd: `${year}-12-31`, responsibleKg }),
+    );
+    verifiedYears.push(`${year}: ${responsibleKg / 1000} t`);
+  }
+  ctx.say(`site KAM: monthly production and verifications for ${verifiedYears.join(', ')}`);
+
   // Daily production from January 2025 to yesterday, six days a week: 30 to 60 t of wet ore,
   // 8 to 14 % moisture, 1.2 to 3.5 % cobalt.
   const declarations: number[] = [];
@@ -134,9 +175,6 @@ export async function loadSitesDemo(ctx: DemoContext): Promise<void> {
     correctProduction(c, { siteId: site.id, correctsId: corrected, reason: 'Assay certificate received: grade was 2.10 %, not 2.90 %', wetOreKg: 41_200, dryOreKg: 36_900, gradeBasisPoints: 210, buyer: 'Entreprise Générale du Cobalt (EGC), Kolwezi depot' }),
   );
   ctx.say(`site KAM: ${declarations.length} production declarations`);
-
-  const ratingsFor = (findings: Record<string, Rating>, fallback: (code: string) => Rating) =>
-    defaultStandard.criteria.map((criterion) => ({ criterionCode: criterion.code, rating: findings[criterion.code] ?? fallback(criterion.code), notes: '' }));
 
   const first = await runCommand(ctx.db, verifier, (c) => startAssessment(c, { siteId: site.id, periodStart: '2025-01-01', periodEnd: '2025-06-30' }));
   const firstFindings: Record<string, Rating> = { 'HS-01': 'partly_met', 'HS-02': 'not_met', 'LT-02': 'partly_met', 'HS-04': 'not_met', 'HS-05': 'partly_met', 'CG-03': 'not_met', 'EN-03': 'partly_met' };
