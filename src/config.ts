@@ -10,6 +10,12 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[^\s+]+$/, 'a schema-less URL without spaces or "+", e.g. orebook.example.org/journal')
     .default('orebook.local/journal'),
+  /** Where people reach this registry's pages: signed into certificates and their QR codes. */
+  OREBOOK_PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\/[^/]+$/, 'a scheme and host without a path, e.g. https://registry.example.org')
+    .optional(),
   OREBOOK_SIGNING_KEY: z.string().optional(),
   OREBOOK_RETIRED_KEYS: z.string().optional(),
   OREBOOK_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
@@ -24,6 +30,8 @@ export type Config = {
   dataDir: string;
   databaseUrl: string | undefined;
   origin: string;
+  /** e.g. `https://registry.example.org`; by default `http://localhost:{PORT}`. */
+  publicUrl: string;
   signingKey: string | undefined;
   retiredKeys: string | undefined;
   secureCookies: 'auto' | 'always' | 'never';
@@ -46,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.OREBOOK_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     origin: e.OREBOOK_ORIGIN,
+    publicUrl: e.OREBOOK_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     signingKey: e.OREBOOK_SIGNING_KEY,
     retiredKeys: e.OREBOOK_RETIRED_KEYS,
     secureCookies: e.OREBOOK_SECURE_COOKIES,

@@ -44,6 +44,7 @@ export async function buildDeps(handle: DatabaseHandle, config: Config, keyring:
     db: handle.db,
     dbKind: handle.kind,
     keyring,
+    publicBaseUrl: config.publicUrl,
     logger,
     journalTree: new JournalTreeCache(),
     secureCookies: config.secureCookies,

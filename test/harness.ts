@@ -52,6 +52,7 @@ export async function createTestContext(options: { demo?: boolean; extraModules?
     db: handle.db,
     dbKind: handle.kind,
     keyring,
+    publicBaseUrl: 'https://test.orebook',
     logger: options.logger ?? pino({ level: 'silent' }),
     journalTree: new JournalTreeCache(),
     secureCookies: 'never',

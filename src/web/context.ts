@@ -10,6 +10,8 @@ export type Deps = {
   db: Database;
   dbKind: 'pglite' | 'postgres';
   keyring: Keyring;
+  /** Where people reach the registry's pages (certificates sign it and print it as a QR code). */
+  publicBaseUrl: string;
   logger: Logger;
   /** The journal's Merkle tree, kept in memory and extended as entries arrive. */
   journalTree: JournalTreeCache;
