@@ -19,7 +19,8 @@ export type ReplayEvent = { seq: number; type: string; payload: Record<string, u
 
 /**
  * Replays the registry's events from nothing: each batch issued as one range in its account, then
- * every transfer, reversal, retirement and cancellation moving exactly the ranges its event names.
+ * every transfer, reversal, paid order, retirement and cancellation moving exactly the ranges its
+ * event names.
  * Returns the live units it ends with and every event that did not apply (a range not held by the
  * account that gave it, a batch issued twice, and so on).
  */
@@ -54,8 +55,10 @@ export function replayRegistryEvents(events: Iterable<ReplayEvent>): { holdings:
         else batches.set(batchId, [{ first: 1, last: ranges[0]!.lastUnit, accountId: to, state: 'held' }]);
         break;
       }
+      // A paid order delivers its credits from the issuance account to the buyer's, like a transfer.
       case 'registry.credits_transferred':
-      case 'registry.transfer_reversed': {
+      case 'registry.transfer_reversed':
+      case 'registry.order_paid': {
         const from = (payload.from as AccountPayload).accountId;
         const to = (payload.to as AccountPayload).accountId;
         for (const range of ranges) move(seq, range, from, { accountId: to, state: 'held' });

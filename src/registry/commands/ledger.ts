@@ -1,6 +1,8 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { organisations } from '../../accounts/schema.ts';
-import type { Actor } from '../../core/auth/roles.ts';
+import { can } from '../../core/auth/policies.ts';
+import { isAuthenticated, type Actor } from '../../core/auth/roles.ts';
+import { coreError } from '../../core/errors.ts';
 import { formatTonnes } from '../../core/i18n/format.ts';
 import { rowsOf, type Queryable } from '../../db/connect.ts';
 import type { CommandContext } from '../../journal/commands.ts';
@@ -48,14 +50,17 @@ export async function lockAccounts(ctx: CommandContext, ids: readonly number[]):
 }
 
 /**
- * Whether the actor may move units out of the account: its holder organisation, or an admin; the
- * issuance account only by an admin. (A rule of who may act: it belongs in `core/auth/policies.ts`
- * as `registry.account.use` once that rule exists there.)
+ * Whether the actor may move units out of the account (`registry.account.use`): a buyer of the
+ * holder organisation, or an admin; the issuance account only by an admin. Other roles of the
+ * holder organisation (a member, say) read its accounts but never move credits.
  */
 export function assertMayUseAccount(actor: Actor, account: CreditAccount): void {
-  if (actor.role === 'admin') return;
-  if (account.kind === 'issuance') throw registryError('issuance_account_admin_only', 403);
-  if (!('orgId' in actor) || actor.orgId !== account.organisationId) throw registryError('not_account_holder', 403, { id: account.id }, { accountId: account.id });
+  if (account.kind === 'issuance' && actor.role !== 'admin') throw registryError('issuance_account_admin_only', 403);
+  if (!can(actor, 'registry.account.use', { orgId: account.organisationId })) {
+    throw isAuthenticated(actor) && actor.role === 'buyer'
+      ? registryError('not_account_holder', 403, { id: account.id }, { accountId: account.id })
+      : coreError('forbidden', 403);
+  }
 }
 
 /** Only approved accounts send or receive credits. */
@@ -67,6 +72,9 @@ export function assertAccountActive(account: CreditAccount): void {
 
 /** Which units an operation takes from an account: a quantity (first in, first out) or named ranges. */
 export type UnitSelection = { quantityKg: number } | { blocks: readonly { batchId: number; firstUnit: number; lastUnit: number }[] };
+
+/** The batches of one mineral, vintage and site: what a sale delivers from. */
+export type BatchScope = { mineral: string; vintage: number; siteId: number };
 
 /** The parts of blocks an operation takes: for each block touched, the disjoint ranges taken from it. */
 export type Take = { block: HeldBlock; ranges: UnitRange[] };
@@ -88,8 +96,9 @@ const toHeldBlock = (row: BlockRow): HeldBlock & { running: number } => ({
  * running total reaches `quantityKg` (all of them when they hold less). The running total is
  * computed by the database, so only the blocks needed come back.
  */
-async function heldBlocksUpTo(db: Queryable, props: { accountId: number; batchId?: number; quantityKg: number; order: 'fifo' | 'highest_first' }) {
+async function heldBlocksUpTo(db: Queryable, props: { accountId: number; batchId?: number; scope?: BatchScope; quantityKg: number; order: 'fifo' | 'highest_first' }) {
   const order = props.order === 'fifo' ? sql`batch_id, first_unit` : sql`batch_id, first_unit desc`;
+  const scope = props.scope;
   const rows = rowsOf<BlockRow>(
     await db.execute(sql`
       select id, batch_id, first_unit, last_unit, account_id, running from (
@@ -98,6 +107,7 @@ async function heldBlocksUpTo(db: Queryable, props: { accountId: number; batchId
         from credit_blocks
         where account_id = ${props.accountId} and state = 'held' and superseded_at is null
           ${props.batchId === undefined ? sql`` : sql`and batch_id = ${props.batchId}`}
+          ${scope === undefined ? sql`` : sql`and batch_id in (select id from credit_batches where mineral = ${scope.mineral} and vintage = ${scope.vintage} and site_id = ${scope.siteId})`}
       ) held
       where running - quantity_kg < ${props.quantityKg}
       order by ${order}`),
@@ -157,21 +167,7 @@ async function serialsOf(db: Queryable, range: BatchRange): Promise<string> {
  * the account locked.
  */
 export async function selectUnits(ctx: CommandContext, account: CreditAccount, selection: UnitSelection): Promise<{ takes: Take[]; quantityKg: number }> {
-  if (!('blocks' in selection)) {
-    const quantityKg = selection.quantityKg;
-    if (!isPositiveQuantity(quantityKg)) throw registryError('quantity_invalid', 422);
-    const { blocks, heldKg } = await heldBlocksUpTo(ctx.tx, { accountId: account.id, quantityKg, order: 'fifo' });
-    const taken = takeInOrder(blocks, quantityKg);
-    if (!taken) {
-      throw registryError(
-        'insufficient_credits',
-        422,
-        (locale) => ({ id: account.id, held: formatTonnes(locale, heldKg), requested: formatTonnes(locale, quantityKg) }),
-        { accountId: account.id, heldKg, requestedKg: quantityKg },
-      );
-    }
-    return { takes: groupTakes(taken.map(({ block, taken: range }) => ({ block, range }))), quantityKg };
-  }
+  if (!('blocks' in selection)) return selectQuantity(ctx, account, selection.quantityKg);
   const ranges: BatchRange[] = selection.blocks.map((b) => ({ batchId: b.batchId, first: b.firstUnit, last: b.lastUnit }));
   const overlapping = [...new Set(ranges.map((r) => r.batchId))].some((batchId) => rangesOverlap(ranges.filter((r) => r.batchId === batchId)));
   if (ranges.length === 0 || ranges.length > maxNamedRanges || !ranges.every((r) => Number.isSafeInteger(r.batchId) && isValidRange(r)) || overlapping) {
@@ -186,6 +182,26 @@ export async function selectUnits(ctx: CommandContext, account: CreditAccount, s
     parts.push({ block, range: { first: range.first, last: range.last } });
   }
   return { takes: groupTakes(parts), quantityKg: sumRanges(ranges) };
+}
+
+/**
+ * Chooses a quantity from an account first in, first out (batch issue order, first unit), the last
+ * block split exactly; with a scope, only from the batches of that mineral, vintage and site (a
+ * sale delivers the credits that were ordered). Call it with the account locked.
+ */
+export async function selectQuantity(ctx: CommandContext, account: CreditAccount, quantityKg: number, scope?: BatchScope): Promise<{ takes: Take[]; quantityKg: number }> {
+  if (!isPositiveQuantity(quantityKg)) throw registryError('quantity_invalid', 422);
+  const { blocks, heldKg } = await heldBlocksUpTo(ctx.tx, { accountId: account.id, quantityKg, order: 'fifo', scope });
+  const taken = takeInOrder(blocks, quantityKg);
+  if (!taken) {
+    throw registryError(
+      'insufficient_credits',
+      422,
+      (locale) => ({ id: account.id, held: formatTonnes(locale, heldKg), requested: formatTonnes(locale, quantityKg) }),
+      { accountId: account.id, heldKg, requestedKg: quantityKg },
+    );
+  }
+  return { takes: groupTakes(taken.map(({ block, taken: range }) => ({ block, range }))), quantityKg };
 }
 
 /** Takes units of one batch from the issuance account, highest units first (for cancellations). */

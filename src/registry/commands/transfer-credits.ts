@@ -1,7 +1,7 @@
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
 import { registryError } from '../messages/ledger.ts';
 import { creditTransferBlocks, creditTransfers } from '../schema.ts';
-import { accountRef, assertAccountActive, assertMayUseAccount, carveBlocks, eventRanges, lockAccounts, selectUnits, type EventRange, type UnitSelection } from './ledger.ts';
+import { accountRef, assertAccountActive, assertMayUseAccount, carveBlocks, eventRanges, lockAccounts, selectUnits, type CreditAccount, type EventRange, type Take, type UnitSelection } from './ledger.ts';
 
 export type TransferCreditsProps = {
   fromAccountId: number;
@@ -9,6 +9,19 @@ export type TransferCreditsProps = {
 } & UnitSelection;
 
 export type Transfer = typeof creditTransfers.$inferSelect & { ranges: EventRange[] };
+
+/**
+ * Moves the units taken from one account into another, held, and records the transfer with
+ * exactly the ranges it moved; appends no event, so that the command calling it records what the
+ * move was for (a transfer, a sale's delivery). Call it with both accounts locked and the units
+ * chosen by `selectUnits` or `selectQuantity`.
+ */
+export async function moveCredits(ctx: CommandContext, props: { from: CreditAccount; to: CreditAccount; takes: readonly Take[]; quantityKg: number }): Promise<Transfer> {
+  const [transfer] = await ctx.tx.insert(creditTransfers).values({ fromAccountId: props.from.id, toAccountId: props.to.id, quantityKg: props.quantityKg, createdAt: ctx.now }).returning();
+  const moved = await carveBlocks(ctx, props.takes, { accountId: props.to.id, state: 'held' });
+  await ctx.tx.insert(creditTransferBlocks).values(moved.map((r) => ({ transferId: transfer!.id, batchId: r.batchId, firstUnit: r.first, lastUnit: r.last })));
+  return { ...transfer!, ranges: await eventRanges(ctx.tx, moved) };
+}
 
 /**
  * Moves credits between two approved accounts, by quantity (the source's held blocks first in,
@@ -27,14 +40,11 @@ export async function transferCredits(ctx: CommandContext, props: TransferCredit
   assertAccountActive(from);
   assertAccountActive(to);
   const { takes, quantityKg } = await selectUnits(ctx, from, props);
-  const [transfer] = await ctx.tx.insert(creditTransfers).values({ fromAccountId: from.id, toAccountId: to.id, quantityKg, createdAt: ctx.now }).returning();
-  const moved = await carveBlocks(ctx, takes, { accountId: to.id, state: 'held' });
-  await ctx.tx.insert(creditTransferBlocks).values(moved.map((r) => ({ transferId: transfer!.id, batchId: r.batchId, firstUnit: r.first, lastUnit: r.last })));
-  const ranges = await eventRanges(ctx.tx, moved);
+  const transfer = await moveCredits(ctx, { from, to, takes, quantityKg });
   await appendEvent(ctx, {
     type: 'registry.credits_transferred',
-    subject: `credit-transfer:${transfer!.id}`,
-    payload: { transferId: transfer!.id, from: accountRef(from), to: accountRef(to), quantityKg, ranges },
+    subject: `credit-transfer:${transfer.id}`,
+    payload: { transferId: transfer.id, from: accountRef(from), to: accountRef(to), quantityKg, ranges: transfer.ranges },
   });
-  return { ...transfer!, ranges };
+  return transfer;
 }
