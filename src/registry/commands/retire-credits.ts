@@ -21,8 +21,8 @@ export type RetireCreditsProps = {
 
 export type Retirement = typeof creditRetirements.$inferSelect & { ranges: EventRange[] };
 
-/** Checks the claim and returns it cleaned; throws the first rule it breaks. */
-function checkClaim(props: RetireCreditsProps) {
+/** Checks the claim and returns it cleaned; throws the first rule it breaks. Pages check a claim with it before asking to confirm. */
+export function checkClaim(props: RetireCreditsProps) {
   const beneficiary = cleanText(props.beneficiary, 200);
   if (beneficiary === null) throw registryError('beneficiary_required', 422);
   const { claimPeriodStart: start, claimPeriodEnd: end } = props;

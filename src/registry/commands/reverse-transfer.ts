@@ -1,5 +1,6 @@
 import { authorize } from '../../core/auth/policies.ts';
 import { asc, eq } from 'drizzle-orm';
+import { formatTonnes } from '../../core/i18n/format.ts';
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
 import { registryError } from '../messages/ledger.ts';
 import { creditTransferBlocks, creditTransfers } from '../schema.ts';
@@ -48,7 +49,7 @@ export async function reverseTransfer(ctx: CommandContext, props: ReverseTransfe
     parts.push(...pieces);
   }
   if (missingKg > 0) {
-    throw registryError('transfer_not_reversible', 409, { id: original.id, missing: `${missingKg} kg` }, { transferId: original.id, missingKg });
+    throw registryError('transfer_not_reversible', 409, (locale) => ({ id: original.id, missing: formatTonnes(locale, missingKg) }), { transferId: original.id, missingKg });
   }
   const [reversal] = await ctx.tx
     .insert(creditTransfers)
