@@ -207,3 +207,10 @@ export async function listRetirements(db: Queryable, filter: { accountId?: numbe
   }
   return retirements.map((retirement) => ({ ...retirement, ranges: byRetirement.get(retirement.id) ?? [] }));
 }
+
+/** The sites, minerals and vintages that batches exist for: what the public batch list can be filtered by. */
+export async function batchFilterChoices(db: Queryable) {
+  const rows = await db.selectDistinct({ siteCode: creditBatches.siteCode, mineral: creditBatches.mineral, vintage: creditBatches.vintage }).from(creditBatches);
+  const sorted = <T extends string | number>(values: T[]) => [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { siteCodes: sorted(rows.map((r) => r.siteCode)), minerals: sorted(rows.map((r) => r.mineral)), vintages: sorted(rows.map((r) => r.vintage)) };
+}

@@ -1,0 +1,71 @@
+import type { Context } from 'hono';
+import { formatNumber } from '../../../core/i18n/format.ts';
+import type { Locale, Params } from '../../../core/i18n/index.ts';
+import type { AppEnv } from '../../../web/context.ts';
+import { frame } from '../../../web/messages.ts';
+import { footprintText, type FootprintMessage } from '../../messages/footprints.ts';
+import type { Coverage } from '../../queries/footprints.ts';
+
+export type Form = Record<string, string>;
+export type Mineral = { code: string; labelEn: string; labelFr: string };
+
+export const text = (locale: Locale) => (key: FootprintMessage, params?: Params) => footprintText.t(locale, key, params);
+
+export const footprintsPath = '/registry/footprints';
+
+export const crumbs = (c: Context<AppEnv>, withFootprints = false) => [
+  { href: '/registry', label: frame.t(c.get('locale'), 'nav_registry') },
+  ...(withFootprints ? [{ href: footprintsPath, label: footprintText.t(c.get('locale'), 'title') }] : []),
+];
+
+export async function formOf(c: Context<AppEnv>): Promise<Form> {
+  const body = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+const spaces = /[\s\u00a0\u202f]/g;
+
+/**
+ * Grams as a person types them (`8.5`, `8,5`, `0.05`) to whole milligrams, exactly (no floating
+ * point); null when not a number above zero with at most three decimals.
+ *
+ * @example parseGrams('8,5') // 8500
+ */
+export function parseGrams(input: string): number | null {
+  const match = /^(\d{1,9})(?:[.,](\d{1,3}))?$/.exec(input.replace(spaces, ''));
+  if (!match) return null;
+  const milligrams = Number(match[1]) * 1000 + Number((match[2] ?? '').padEnd(3, '0'));
+  return milligrams > 0 ? milligrams : null;
+}
+
+/**
+ * Units sold as typed: digits, optionally grouped by thousands with spaces, commas or dots
+ * (`120000`, `120 000`, `120,000`); null otherwise. A decimal mark is refused, not guessed at.
+ */
+export function parseUnits(input: string): number | null {
+  const typed = input.trim();
+  if (!/^\d+$/.test(typed) && !/^\d{1,3}([\s\u00a0\u202f,.])\d{3}(?:\1\d{3})*$/.test(typed)) return null;
+  const units = Number(typed.replace(/\D/g, ''));
+  return Number.isSafeInteger(units) ? units : null;
+}
+
+/** Milligrams shown as grams with up to three decimals, in the reader's language. */
+export const formatGrams = (locale: Locale, milligrams: number) => formatNumber(locale, milligrams / 1000, { maximumFractionDigits: 3 });
+
+/** Milligrams back into the text the grams field takes: 8500 → "8.5". */
+export const gramsInput = (milligrams: number) => {
+  const decimals = String(milligrams % 1000).padStart(3, '0').replace(/0+$/, '');
+  return `${Math.floor(milligrams / 1000)}${decimals ? `.${decimals}` : ''}`;
+};
+
+/** Kilograms as the tonnes with three decimals a form or query string takes: 1020 → "1.020". */
+export const tonnesInput = (kilograms: number) => `${Math.floor(kilograms / 1000)}.${String(kilograms % 1000).padStart(3, '0')}`;
+
+/** Coverage in percent as the reader writes it (`112.5%`, `112,5 %`); a dash when nothing is required. */
+export const formatCoverage = (locale: Locale, coverage: Coverage) =>
+  coverage.percent === null ? '—' : formatNumber(locale, coverage.percent / 100, { style: 'percent', maximumFractionDigits: 1 });
+
+export const mineralLabel = (minerals: Mineral[], code: string, locale: Locale) => {
+  const mineral = minerals.find((m) => m.code === code);
+  return mineral ? (locale === 'fr' ? mineral.labelFr : mineral.labelEn) : code;
+};
