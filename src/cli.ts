@@ -74,7 +74,7 @@ async function serveCommand(config: Config, options: { demo: boolean; port?: num
   try {
     if (options.demo && (await journalSize(handle.db)) === 0) {
       console.log('First start: loading the demo data set…');
-      await loadDemo(handle, keyring, modules, { say: (line) => console.log(`  ${line}`) });
+      await loadDemo(handle, keyring, modules, { publicBaseUrl: config.publicUrl, say: (line) => console.log(`  ${line}`) });
     }
   } catch (error) {
     await handle.close();
@@ -139,7 +139,7 @@ export function buildCli(config: Config): Command {
     .action((options: { seed: number; force: boolean }) =>
       withDatabase(config, async (handle) => {
         try {
-          await loadDemo(handle, openKeyring(config), modules, { ...options, say: (line) => console.log(line) });
+          await loadDemo(handle, openKeyring(config), modules, { ...options, publicBaseUrl: config.publicUrl, say: (line) => console.log(line) });
         } catch (error) {
           if (error instanceof RealDataError) throw new CliError(error.message, exit.badInput);
           throw error;

@@ -42,7 +42,7 @@ export async function loadDemo(
   handle: DatabaseHandle,
   keyring: Keyring,
   modules: readonly OrebookModule[],
-  options: { seed?: number; force?: boolean; say?: (line: string) => void } = {},
+  options: { seed?: number; force?: boolean; say?: (line: string) => void; publicBaseUrl?: string } = {},
 ): Promise<void> {
   const say = options.say ?? (() => undefined);
   const isDemo = (await readSetting<boolean>(handle.db, demoSettingKey)) === true;
@@ -50,7 +50,7 @@ export async function loadDemo(
   await resetDatabase(handle);
   await writeSetting(handle.db, demoSettingKey, true);
   const random = seededRandom(options.seed ?? 2023);
-  const ctx: DemoContext = { db: handle.db, random, system: { kind: 'system', orgId: null, orgCode: null, role: 'admin' }, organisations: {}, keyring, say };
+  const ctx: DemoContext = { db: handle.db, random, system: { kind: 'system', orgId: null, orgCode: null, role: 'admin' }, organisations: {}, keyring, publicBaseUrl: options.publicBaseUrl ?? 'http://localhost:8080', say };
   for (const module of modules) {
     if (!module.loadDemo) continue;
     say(`demo: ${module.name}`);

@@ -1,7 +1,8 @@
-import type { OrganisationKind, UserRole } from '../core/auth/roles.ts';
+import type { Actor, OrganisationKind, UserRole } from '../core/auth/roles.ts';
 import { runCommand } from '../journal/commands.ts';
 import type { DemoContext } from '../web/module.ts';
 import { createOrganisation, createUser } from './commands.ts';
+import { listUsers } from './queries.ts';
 
 /**
  * The programme's organisations: the real public partners by name (the alliance, its pilot
@@ -51,4 +52,13 @@ export async function loadAccountsDemo(ctx: DemoContext): Promise<void> {
     );
   }
   ctx.say(`${demoOrganisations.length} organisations, ${demoUsers.length} users`);
+}
+
+/** The demo's people, as actors of the organisations they belong to. */
+export async function demoActors(ctx: DemoContext): Promise<Record<string, Actor>> {
+  const actors: Record<string, Actor> = {};
+  for (const user of await listUsers(ctx.db)) {
+    actors[user.email] = { kind: 'user', userId: user.id, orgId: user.organisationId, orgCode: user.organisationCode, role: user.role, displayName: user.displayName };
+  }
+  return actors;
 }

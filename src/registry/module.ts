@@ -1,8 +1,11 @@
 import type { OrebookModule } from '../web/module.ts';
+import { loadRegistryDemo } from './demo.ts';
+import { certificateInvariants } from './certificate/invariants.ts';
 import { registryInvariants } from './invariants.ts';
 import { registerAccountsPages } from './pages/accounts/index.ts';
 import { registerCertificatesPages } from './pages/certificates/index.ts';
 import { registerFootprintsPages } from './pages/footprints/index.ts';
+import { registryHomeSection } from './pages/home.tsx';
 import { registerOperationsPages } from './pages/operations/index.ts';
 import { registerPublicRegistryPages } from './pages/public/index.ts';
 import { registerSalesPages } from './pages/sales/index.ts';
@@ -36,5 +39,7 @@ export const registryModule: OrebookModule = {
     registerCertificatesPages(pages);
     registerFootprintsPages(pages);
   },
-  invariants: registryInvariants,
+  invariants: [...registryInvariants, ...certificateInvariants],
+  loadDemo: loadRegistryDemo,
+  homeSection: registryHomeSection,
 };

@@ -1,5 +1,4 @@
-import { listUsers } from '../accounts/queries.ts';
-import type { Actor } from '../core/auth/roles.ts';
+import { demoActors } from '../accounts/demo.ts';
 import { runCommand } from '../journal/commands.ts';
 import type { DemoContext } from '../web/module.ts';
 import { saveAssessmentResponses, startAssessment, submitAssessment } from './commands/assessments.ts';
@@ -34,15 +33,6 @@ const workforce: { group: string; share: number; women: number }[] = [
 const pick = <T,>(random: () => number, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 const between = (random: () => number, low: number, high: number) => low + (high - low) * random();
 const day = (date: Date) => date.toISOString().slice(0, 10);
-
-/** The demo's people, as actors of the organisations they belong to. */
-async function demoActors(ctx: DemoContext): Promise<Record<string, Actor>> {
-  const actors: Record<string, Actor> = {};
-  for (const user of await listUsers(ctx.db)) {
-    actors[user.email] = { kind: 'user', userId: user.id, orgId: user.organisationId, orgCode: user.organisationCode, role: user.role, displayName: user.displayName };
-  }
-  return actors;
-}
 
 function workerFile(random: () => number, count: number, start: number): string {
   const seen = new Set<string>();

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { can } from '../core/auth/policies.ts';
+import { can, rolesFor } from '../core/auth/policies.ts';
 import type { Actor } from '../core/auth/roles.ts';
 import type { Locale } from '../core/i18n/index.ts';
 import type { AppEnv } from './context.ts';
@@ -17,6 +17,7 @@ function navigation(locale: Locale): NavItem[] {
     { href: '/standard', label: t('nav_standard'), visible: () => true },
     { href: '/registry', label: t('nav_registry'), visible: () => true },
     { href: '/registry/accounts', label: t('nav_credits'), visible: (a) => can(a, 'registry.account.open') },
+    { href: '/registry/orders', label: t('nav_orders'), visible: (a) => rolesFor('registry.order.read').includes(a.role) },
     { href: '/registry/footprints', label: t('nav_footprints'), visible: (a) => a.role === 'buyer' },
     { href: '/organisations', label: t('nav_organisations'), visible: (a) => can(a, 'organisation.list') },
     { href: '/users', label: t('nav_users'), visible: (a) => can(a, 'user.list') },

@@ -18,6 +18,8 @@ export type DemoContext = {
   organisations: Record<string, number>;
   /** The registry's signing keys (certificates, checkpoints). */
   keyring: Keyring;
+  /** Where people reach the registry's pages (demo certificates print it). */
+  publicBaseUrl: string;
   say: (line: string) => void;
 };
 
