@@ -5,7 +5,10 @@ import { loadAccountsDemo } from './accounts/demo.ts';
 import { journalEventsPerMonth } from './journal/indicators.ts';
 import { registerJournalApi } from './journal/routes.ts';
 import { registerJournalPages } from './journal/pages.tsx';
+import { childrenModule } from './children/module.ts';
+import { fundModule } from './fund/module.ts';
 import { registryModule } from './registry/module.ts';
+import { safetyModule } from './safety/module.ts';
 import { sitesModule } from './sites/module.ts';
 import type { OrebookModule } from './web/module.ts';
 
@@ -29,4 +32,7 @@ export const modules: readonly OrebookModule[] = [
   { name: 'files', registerApi: registerFilesApi },
   sitesModule,
   registryModule,
+  fundModule,
+  safetyModule,
+  childrenModule,
 ];

@@ -16,6 +16,8 @@ export const demoOrganisations: { code: string; name: string; kind: Organisation
   { code: 'kivu-audit', name: 'Kivu Assurance & Audit SARL', kind: 'verifier', country: 'CD' },
   { code: 'arm', name: 'Alliance for Responsible Mining', kind: 'member', country: 'CO' },
   { code: 'eprm', name: 'European Partnership for Responsible Minerals', kind: 'donor', country: 'NL' },
+  // An accredited child-protection organisation that manages remediation cases (invented for the demo).
+  { code: 'kolwezi-care', name: 'Réseau Kolwezi pour l’Enfance (demo)', kind: 'partner', country: 'CD' },
 ];
 
 /** One invented person per role; the password is printed only when the server runs on demo data. */
@@ -29,6 +31,7 @@ export const demoUsers: { org: string; email: string; displayName: string; role:
   { org: 'nordcell', email: 'buyer2@orebook.demo', displayName: 'Erik Lindqvist', role: 'buyer' },
   { org: 'arm', email: 'member@orebook.demo', displayName: 'Sofía Restrepo', role: 'member' },
   { org: 'eprm', email: 'donor@orebook.demo', displayName: 'Anna Keller', role: 'member' },
+  { org: 'kolwezi-care', email: 'casework@orebook.demo', displayName: 'Grâce Mutombo', role: 'field' },
 ];
 
 export const demoPassword = (email: string) => `demo-${email.split('@')[0]}-2026`;

@@ -74,6 +74,25 @@ const policies = {
   'registry.order.list': { roles: ['admin'] },
   'registry.payment.record': { roles: ['admin'] },
   'registry.footprint.manage': { roles: ['admin', 'buyer'], when: (actor: Actor, owner: { orgId: number }) => sameOrganisation(actor, owner) },
+  // The site premium fund (issue 5): its public page is public; committee members and the
+  // secretariat work on proposals and meetings; only the secretariat books money.
+  'fund.read.public': { roles: everyone },
+  'fund.read': { roles: ['admin', 'committee', 'cooperative', 'field'] },
+  'fund.manage': { roles: ['admin'] },
+  'fund.proposal.write': { roles: ['admin', 'committee', 'cooperative'] },
+  'fund.meeting.record': { roles: ['admin', 'committee'] },
+  'fund.disburse': { roles: ['admin'] },
+  // Safety (issue 6): incidents and interventions are recorded by the secretariat's field officers
+  // and the site's cooperative; aggregates are public.
+  'safety.read.public': { roles: everyone },
+  'safety.read': { roles: ['admin', 'field', 'cooperative', 'verifier', 'committee'], when: ownSiteForCooperative },
+  'safety.record': { roles: ['admin', 'field', 'cooperative'], when: ownSiteForCooperative },
+  // Children (issue 6): case details only for admin and field users of the organisation that
+  // manages the case; aggregates (never under 5) are public.
+  'children.read.public': { roles: everyone },
+  'children.case.read': { roles: ['admin', 'field'], when: (actor: Actor, c: { caseOrgId: number }) => 'orgId' in actor && actor.orgId === c.caseOrgId },
+  'children.case.write': { roles: ['admin', 'field'], when: (actor: Actor, c: { caseOrgId: number }) => 'orgId' in actor && actor.orgId === c.caseOrgId },
+  'children.case.list': { roles: ['admin', 'field'] },
   'registry.footprint.read': { roles: ['admin', 'buyer', 'member'], when: (actor: Actor, owner: { orgId: number }) => sameOrganisation(actor, owner) },
 } satisfies Record<string, Rule<never>>;
 
