@@ -176,3 +176,22 @@ export function EmptyState({ title, next }: { title: string; next: Child }) {
     </div>
   );
 }
+
+/** A module's part of the signed-in home page: its figures, then its tasks as links (or a line saying there are none). */
+export function HomeSection({ title, cards, tasks, empty }: { title: string; cards?: Child; tasks: Child[]; empty: string }) {
+  return (
+    <section>
+      <h2>{title}</h2>
+      {cards}
+      {tasks.length ? (
+        <ul class="task-list">
+          {tasks.map((task) => (
+            <li>{task}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>{empty}</p>
+      )}
+    </section>
+  );
+}

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { formatDate, formatMoney, formatNumber, formatTonnes } from '../../core/i18n/format.ts';
 import { listVerifications, remainingIssuableKg } from '../../sites/queries/verifications.ts';
-import { CardGrid, SummaryCard } from '../../web/components.tsx';
+import { CardGrid, HomeSection, SummaryCard } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { registryHomeText } from '../messages/home.ts';
 import { listAccountsWithBalances } from '../queries/accounts.ts';
@@ -58,19 +58,5 @@ export async function registryHomeSection(c: Context<AppEnv>): Promise<Child | n
   } else {
     return null;
   }
-  return (
-    <section>
-      <h2>{t('home_registry')}</h2>
-      {cards}
-      {tasks.length ? (
-        <ul class="task-list">
-          {tasks.map((task) => (
-            <li>{task}</li>
-          ))}
-        </ul>
-      ) : (
-        <p>{t('home_no_tasks')}</p>
-      )}
-    </section>
-  );
+  return <HomeSection title={t('home_registry')} cards={cards} tasks={tasks} empty={t('home_no_tasks')} />;
 }

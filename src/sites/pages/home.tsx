@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { can } from '../../core/auth/policies.ts';
 import { formatDate, formatNumber } from '../../core/i18n/format.ts';
-import { CardGrid, SummaryCard } from '../../web/components.tsx';
+import { CardGrid, HomeSection, SummaryCard } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { publicSiteText } from '../messages/public.ts';
 import { correctiveActionCounts } from '../queries/corrective-actions.ts';
@@ -62,19 +62,5 @@ export async function sitesHomeSection(c: Context<AppEnv>): Promise<Child | null
   } else {
     return null;
   }
-  return (
-    <section>
-      <h2>{t('home_sites')}</h2>
-      {cards}
-      {tasks.length ? (
-        <ul class="task-list">
-          {tasks.map((task) => (
-            <li>{task}</li>
-          ))}
-        </ul>
-      ) : (
-        <p>{t('home_no_site_tasks')}</p>
-      )}
-    </section>
-  );
+  return <HomeSection title={t('home_sites')} cards={cards} tasks={tasks} empty={t('home_no_site_tasks')} />;
 }
