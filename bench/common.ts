@@ -167,3 +167,39 @@ export function loadAverage(): string {
 export function verdict(value: number, goal: number): string {
   return value >= goal ? 'PASS' : 'BELOW';
 }
+
+/** The header every benchmark prints first: what machine, which Node, how loaded. */
+export function printMachine(title: string): void {
+  const cpus = os.cpus();
+  console.log(title);
+  console.log(`  machine : ${cpus.length} CPU${cpus.length === 1 ? '' : 's'} (${cpus[0]?.model.trim() ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()} ${os.arch()}`);
+  console.log(`  node    : ${process.version}`);
+  console.log(`  load    : ${loadAverage()} (1/5/15 min) at start; other work on the machine skews every figure`);
+}
+
+/**
+ * Runs a benchmark on PGlite, then on the PostgreSQL server of DATABASE_URL when it is set, each
+ * in a fresh engine cleaned up after; returns each engine's result and what could not be measured.
+ */
+export async function onEveryEngine<R>(bench: (engine: Engine) => Promise<R>): Promise<{ results: R[]; failures: string[] }> {
+  const databaseUrl = process.env.DATABASE_URL;
+  const results: R[] = [];
+  const failures: string[] = [];
+  const openers: [string, () => Promise<Engine>][] = [['PGlite', openPglite]];
+  if (databaseUrl) openers.push(['PostgreSQL', () => openPostgres(databaseUrl)]);
+  else console.log('  (DATABASE_URL not set: PostgreSQL skipped)');
+  for (const [name, open] of openers) {
+    if (wasInterrupted()) break;
+    let engine: Engine | undefined;
+    try {
+      engine = await open();
+      console.log(`  engine  : ${engine.version}, ${engine.where}`);
+      results.push(await bench(engine));
+    } catch (error) {
+      failures.push(`${name}: ${(error as Error).message}`);
+    } finally {
+      await engine?.cleanup().catch((error: unknown) => failures.push(`${name} cleanup: ${(error as Error).message}`));
+    }
+  }
+  return { results, failures };
+}

@@ -18,7 +18,6 @@
  * OREBOOK_BENCH_DIR (parent of the temp PGlite data dir; default the OS temp dir).
  */
 import { createHash, hash } from 'node:crypto';
-import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import type { Actor } from '../src/core/auth/roles.ts';
 import { canonicalBytes } from '../src/core/canonical-json.ts';
@@ -27,7 +26,7 @@ import { hashLeaf, MerkleTree, rootHash, verifyInclusion } from '../src/core/mer
 import type { Database } from '../src/db/connect.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { appendEvent, eventVersion, runCommand, type EventInput, type JournalEvent } from '../src/journal/commands.ts';
-import { checkInterrupted, loadAverage, int, median, openPglite, openPostgres, pct, positiveInt, table, verdict, wasInterrupted, type Engine } from './common.ts';
+import { checkInterrupted, int, loadAverage, median, onEveryEngine, pct, positiveInt, printMachine, table, verdict, wasInterrupted, type Engine } from './common.ts';
 
 const N = positiveInt('BENCH_N', 600);
 const ROUNDS = positiveInt('BENCH_ROUNDS', 5);
@@ -202,33 +201,10 @@ function pairedRatios(rates: Record<PathName, number[]>): number[] {
 }
 
 async function main(): Promise<void> {
-  const cpus = os.cpus();
-  const databaseUrl = process.env.DATABASE_URL;
-  console.log('Orebook journal benchmark');
-  console.log(`  machine : ${cpus.length} CPU${cpus.length === 1 ? '' : 's'} (${cpus[0]?.model.trim() ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()} ${os.arch()}`);
-  console.log(`  node    : ${process.version}`);
-  console.log(`  load    : ${loadAverage()} (1/5/15 min) at start; other work on the machine skews every figure`);
+  printMachine('Orebook journal benchmark');
   console.log(`  rounds  : ${ROUNDS} × ${N} transactions per path (after ${WARMUP} warm-up each), interleaved`);
 
-  const results: EngineResult[] = [];
-  const failures: string[] = [];
-  const openers: [string, () => Promise<Engine>][] = [['PGlite', openPglite]];
-  if (databaseUrl) openers.push(['PostgreSQL', () => openPostgres(databaseUrl)]);
-  else console.log('  (DATABASE_URL not set: PostgreSQL skipped)');
-
-  for (const [name, open] of openers) {
-    if (wasInterrupted()) break;
-    let engine: Engine | undefined;
-    try {
-      engine = await open();
-      console.log(`  engine  : ${engine.version}, ${engine.where}`);
-      results.push(await benchEngine(engine));
-    } catch (error) {
-      failures.push(`${name}: ${(error as Error).message}`);
-    } finally {
-      await engine?.cleanup().catch((error: unknown) => failures.push(`${name} cleanup: ${(error as Error).message}`));
-    }
-  }
+  const { results, failures } = await onEveryEngine(benchEngine);
   if (wasInterrupted()) {
     process.exitCode = 130;
     return;

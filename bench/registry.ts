@@ -18,7 +18,6 @@
  *
  * Knobs: BENCH_N (operations per path and round), BENCH_ROUNDS, OREBOOK_BENCH_DIR.
  */
-import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import { createOrganisation } from '../src/accounts/commands.ts';
 import type { Actor, OrganisationKind } from '../src/core/auth/roles.ts';
@@ -30,7 +29,7 @@ import { retireCredits } from '../src/registry/commands/retire-credits.ts';
 import { transferCredits } from '../src/registry/commands/transfer-credits.ts';
 import { getIssuanceAccount } from '../src/registry/queries/accounts.ts';
 import { insertSignedStatement, openApprovedAccount } from '../test/factories/registry.ts';
-import { checkInterrupted, int, loadAverage, median, openPglite, openPostgres, pct, positiveInt, table, wasInterrupted, type Engine } from './common.ts';
+import { checkInterrupted, int, loadAverage, median, onEveryEngine, pct, positiveInt, printMachine, table, wasInterrupted, type Engine } from './common.ts';
 
 const N = positiveInt('BENCH_N', 200);
 const ROUNDS = positiveInt('BENCH_ROUNDS', 5);
@@ -129,32 +128,10 @@ async function benchEngine(engine: Engine): Promise<Result> {
 }
 
 async function main(): Promise<void> {
-  const cpus = os.cpus();
-  const databaseUrl = process.env.DATABASE_URL;
-  console.log('Orebook registry benchmark');
-  console.log(`  machine : ${cpus.length} CPU${cpus.length === 1 ? '' : 's'} (${cpus[0]?.model.trim() ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()} ${os.arch()}`);
-  console.log(`  node    : ${process.version}`);
-  console.log(`  load    : ${loadAverage()} (1/5/15 min) at start; other work on the machine skews every figure`);
+  printMachine('Orebook registry benchmark');
   console.log(`  rounds  : ${ROUNDS} × ${N} operations per path (after ${WARMUP} warm-up each), interleaved`);
 
-  const results: Result[] = [];
-  const failures: string[] = [];
-  const openers: [string, () => Promise<Engine>][] = [['PGlite', openPglite]];
-  if (databaseUrl) openers.push(['PostgreSQL', () => openPostgres(databaseUrl)]);
-  else console.log('  (DATABASE_URL not set: PostgreSQL skipped)');
-  for (const [name, open] of openers) {
-    if (wasInterrupted()) break;
-    let engine: Engine | undefined;
-    try {
-      engine = await open();
-      console.log(`  engine  : ${engine.version}, ${engine.where}`);
-      results.push(await benchEngine(engine));
-    } catch (error) {
-      failures.push(`${name}: ${(error as Error).message}`);
-    } finally {
-      await engine?.cleanup().catch((error: unknown) => failures.push(`${name} cleanup: ${(error as Error).message}`));
-    }
-  }
+  const { results, failures } = await onEveryEngine(benchEngine);
   if (wasInterrupted()) {
     process.exitCode = 130;
     return;
