@@ -15,6 +15,9 @@ import { issueBatch } from './commands/issue-batch.ts';
 import { openAccount, openIssuanceAccount } from './commands/open-account.ts';
 import { retireCredits } from './commands/retire-credits.ts';
 import { reverseTransfer } from './commands/reverse-transfer.ts';
+import { placeOrder } from './commands/sales/place-order.ts';
+import { recordPayment } from './commands/sales/record-payment.ts';
+import { setCreditPrice } from './commands/sales/set-credit-price.ts';
 import { suspendAccount } from './commands/suspend-account.ts';
 import { transferCredits } from './commands/transfer-credits.ts';
 import { registryInvariants } from './invariants.ts';
@@ -22,8 +25,8 @@ import { accountBalance, getIssuanceAccount } from './queries/accounts.ts';
 import { holdings } from './queries/ledger.ts';
 
 /**
- * Random sequences of issuances, transfers (by quantity and by named ranges), reversals,
- * retirements, cancellations and suspensions across the issuance account and three holding
+ * Random sequences of issuances, sales (an order and its payment), transfers (by quantity and by
+ * named ranges), reversals, retirements, cancellations and suspensions across the issuance account and three holding
  * accounts. A model keeps, for every unit of every batch, who holds it or whether it is retired or
  * cancelled; each command must succeed exactly when the model says it can, take exactly the units
  * the model takes, and leave every registry invariant holding. Each sequence runs in a transaction
@@ -36,6 +39,7 @@ type Source = number | 'holder';
 type Step =
   | { kind: 'issue'; quantity: number }
   | { kind: 'transfer'; from: Source; to: number; quantity: number; seed: number }
+  | { kind: 'sell'; to: number; quantity: number }
   | { kind: 'transfer_range'; from: Source; to: number; pick: number; offset: number; length: number }
   | { kind: 'retire'; account: Source; quantity: number; seed: number }
   | { kind: 'cancel'; pick: number; quantity: number }
@@ -51,6 +55,7 @@ const issueStep = fc.record({ kind: fc.constant('issue' as const), quantity: fc.
 const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: issueStep, weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('transfer' as const), from: source(account), to: account, quantity, seed: fc.nat() }), weight: 4 },
+  { arbitrary: fc.record({ kind: fc.constant('sell' as const), to: holdingAccount, quantity }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('transfer_range' as const), from: source(account), to: account, pick: fc.nat(), offset: fc.nat(), length: fc.nat() }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('retire' as const), account: source(holdingAccount), quantity: fc.integer({ min: 1, max: 60 }), seed: fc.nat() }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(), quantity }), weight: 1 },
@@ -95,6 +100,7 @@ class Model {
 
 let t: TestContext;
 let statementId: number;
+let siteId: number;
 let issuanceId: number;
 let holders: { id: number; code: string }[];
 
@@ -102,7 +108,10 @@ beforeAll(async () => {
   t = await createTestContext();
   await t.buildOrganisation({ kind: 'secretariat' });
   holders = await Promise.all([1, 2, 3].map(() => t.buildOrganisation({ kind: 'buyer' })));
-  statementId = (await insertSignedStatement(t, { responsibleKg: 1_000_000 })).statement.id;
+  const signed = await insertSignedStatement(t, { responsibleKg: 1_000_000 });
+  statementId = signed.statement.id;
+  siteId = signed.site.id;
+  await runCommand(t.db, system, (ctx) => setCreditPrice(ctx, { mineral: 'cobalt', vintage: 2024, currency: 'USD', rule: 'manual', pricePerTonneMinor: 500_000, reason: 'published price', registryFeeBasisPoints: 500 }));
   issuanceId = (await runCommand(t.db, system, (ctx) => openIssuanceAccount(ctx))).accountId;
 });
 afterAll(() => t?.close());
@@ -172,6 +181,19 @@ async function check(steps: Step[], db: Database) {
           model.place(held.slice(0, s.quantity), { state: 'held', account: s.to });
           model.transfers.push({ id: moved.id, from, to: s.to, units: held.slice(0, s.quantity), reversed: false, isReversal: false });
         }
+        break;
+      }
+      case 'sell': {
+        // Every batch comes from one statement, so a sale takes the issuance account's units first in, first out.
+        const available = model.held(0);
+        const expected = model.suspended[s.to] ? 'account_suspended' : available.length < s.quantity ? 'exceeds_available' : null;
+        const order = await attempt(actors[s.to]!, expected, (ctx) => placeOrder(ctx, { accountId: accountIds[s.to]!, siteId, mineral: 'cobalt', vintage: 2024, quantityKg: s.quantity }));
+        if (!order) break;
+        const paid = await attempt(system, null, (ctx) => recordPayment(ctx, { orderId: order.id, amountMinor: order.amountMinor, currency: order.currency, receivedOn: '2026-01-15', reference: 'bank transfer' }));
+        const units = available.slice(0, s.quantity);
+        expect(unitsOf(paid!.ranges)).toEqual(units);
+        model.place(units, { state: 'held', account: s.to });
+        model.transfers.push({ id: paid!.transferId, from: 0, to: s.to, units, reversed: false, isReversal: false });
         break;
       }
       case 'transfer_range': {
