@@ -102,6 +102,9 @@ async function detailPage(c: Context<AppEnv>) {
             <p>
               <a class="button" id="retire-rest" href={retireRestLink(locale, calculation)}>
                 {t('retire_rest', { quantity: formatTonnes(locale, coverage.restKg) })}
+              </a>{' '}
+              <a id="order-rest" href={`/registry/orders/new?quantity=${tonnesInput(coverage.restKg)}`}>
+                {t('order_rest', { quantity: formatTonnes(locale, coverage.restKg) })}
               </a>
             </p>
           )
