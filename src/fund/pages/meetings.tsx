@@ -1,0 +1,169 @@
+import type { Context, Hono } from 'hono';
+import { authorize, can } from '../../core/auth/policies.ts';
+import { isoDateOf } from '../../core/calendar.ts';
+import { notFound } from '../../core/errors.ts';
+import { formatDate, formatMoney } from '../../core/i18n/format.ts';
+import { runCommand } from '../../journal/commands.ts';
+import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, TextareaField, type FieldErrors } from '../../web/components.tsx';
+import type { AppEnv } from '../../web/context.ts';
+import { renderPage } from '../../web/layout.tsx';
+import { decideProposal } from '../commands/decide-proposal.ts';
+import { fundOf } from '../commands/ledger.ts';
+import { recordMeeting } from '../commands/record-meeting.ts';
+import { inOfficeOn, listMeetings, listMembers, listProposals } from '../queries/committee.ts';
+import { voteChoices, type VoteChoice } from '../schema.ts';
+import { formOf, fundCrumbs, refusalOf, translator, type Form } from './shared.tsx';
+
+async function meetingsPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErrors = {}, status: 200 | 404 | 409 | 422 = 200) {
+  authorize(c.get('actor'), 'fund.read');
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const db = c.get('deps').db;
+  const fund = await fundOf(db, c.req.param('site')!);
+  const [meetings, members] = await Promise.all([listMeetings(db, fund.id), listMembers(db, fund.id)]);
+  const heldOn = values.heldOn ?? isoDateOf(new Date());
+  const chosen = new Set((values.attendees ?? '').split(',').filter(Boolean));
+  return renderPage(
+    c,
+    {
+      title: t('meetings_title', { site: fund.siteName }),
+      breadcrumbs: fundCrumbs(locale, fund.siteCode, true),
+      children: (
+        <>
+          <h1>{t('meetings_title', { site: fund.siteName })}</h1>
+          {meetings.length === 0 ? (
+            <EmptyState title={t('no_meetings')} next={t('new_meeting_title')} />
+          ) : (
+            <DataTable
+              caption={t('meetings_caption')}
+              rows={meetings}
+              columns={[
+                { header: t('col_held_on'), cell: (m) => <a href={`/funds/${fund.siteCode}/meetings/${m.id}`}>{formatDate(locale, m.heldOn)}</a> },
+                { header: t('col_present'), cell: (m) => String(m.attendeeIds.length), numeric: true },
+              ]}
+            />
+          )}
+          {can(c.get('actor'), 'fund.meeting.record') && (
+            <>
+              <h2>{t('new_meeting_title')}</h2>
+              <ErrorSummary locale={locale} errors={errors} />
+              <form method="post" action={`/funds/${fund.siteCode}/meetings`} novalidate>
+                <CsrfField token={c.get('csrfToken')} />
+                <Field name="heldOn" type="date" label={t('held_on_label')} value={heldOn} />
+                <TextareaField name="agenda" label={t('agenda_label')} value={values.agenda} />
+                <TextareaField name="minutes" label={t('minutes_label')} value={values.minutes} rows={8} />
+                <SelectField name="minutesLanguage" label={t('minutes_language_label')} value={values.minutesLanguage ?? locale} options={[{ value: 'fr', label: t('language_fr') }, { value: 'en', label: t('language_en') }]} />
+                <fieldset class="field" id="attendees">
+                  <legend>{t('attendance_label')}</legend>
+                  {inOfficeOn(members, heldOn).map((m) => (
+                    <label class="checkbox">
+                      <input type="checkbox" name="attendees" value={String(m.id)} checked={chosen.has(String(m.id))} /> {m.personName} ({m.groupCode})
+                    </label>
+                  ))}
+                </fieldset>
+                <button class="button" type="submit">{t('record_meeting_button')}</button>
+              </form>
+            </>
+          )}
+        </>
+      ),
+    },
+    status,
+  );
+}
+
+async function meetingPage(c: Context<AppEnv>, errors: FieldErrors = {}, status: 200 | 404 | 409 | 422 = 200) {
+  authorize(c.get('actor'), 'fund.read');
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const db = c.get('deps').db;
+  const fund = await fundOf(db, c.req.param('site')!);
+  const meeting = (await listMeetings(db, fund.id)).find((m) => m.id === Number(c.req.param('id')));
+  if (!meeting) throw notFound();
+  const members = await listMembers(db, fund.id);
+  const present = members.filter((m) => meeting.attendeeIds.includes(m.id));
+  const waiting = (await listProposals(db, fund.id)).filter((p) => p.status === 'submitted');
+  const decided = c.req.query('decided');
+  return renderPage(
+    c,
+    {
+      title: t('meeting_title', { date: formatDate(locale, meeting.heldOn) }),
+      breadcrumbs: [...fundCrumbs(locale, fund.siteCode, true), { href: `/funds/${fund.siteCode}/meetings`, label: t('meetings_link') }],
+      children: (
+        <>
+          {c.req.query('recorded') === '1' && <div class="panel" role="status">{t('meeting_recorded_panel')}</div>}
+          {decided && <div class="panel" role="status">{t('decided_panel', { outcome: t(decided === 'approved' ? 'status_approved' : 'status_rejected') })}</div>}
+          <h1>{t('meeting_title', { date: formatDate(locale, meeting.heldOn) })}</h1>
+          <h2>{t('agenda_label')}</h2>
+          <p>{meeting.agenda}</p>
+          <h2>{t('minutes_label')}</h2>
+          <p lang={meeting.minutesLanguage}>{meeting.minutes}</p>
+          <h2>{t('col_present')}</h2>
+          <ul>{present.map((m) => <li>{m.personName} ({m.groupCode})</li>)}</ul>
+          <p>{t('rules_summary', { quorum: `${fund.quorumBasisPoints / 100} %`, majority: `${fund.majorityBasisPoints / 100} %`, groups: fund.requiredGroups.join(', ') || '—' })}</p>
+          <ErrorSummary locale={locale} errors={errors} />
+          {waiting.length === 0 && <p>{t('no_submitted')}</p>}
+          {can(c.get('actor'), 'fund.meeting.record') &&
+            waiting.map((p) => (
+              <section>
+                <h2>{t('decide_title', { title: p.title })}</h2>
+                <p>{t('decide_lead', { amount: formatMoney(locale, p.requestedMinor, p.currency) })}</p>
+                <form method="post" action={`/funds/${fund.siteCode}/meetings/${meeting.id}/decisions`}>
+                  <CsrfField token={c.get('csrfToken')} />
+                  <input type="hidden" name="proposal" value={String(p.id)} />
+                  {present.map((m) => (
+                    <SelectField
+                      name={`vote-${m.id}`}
+                      label={`${m.personName} (${m.groupCode})`}
+                      value="none"
+                      options={[{ value: 'none', label: t('vote_none') }, ...voteChoices.map((v) => ({ value: v, label: t(`vote_${v}`) }))]}
+                    />
+                  ))}
+                  <button class="button" type="submit">{t('decide_button', { id: p.id })}</button>
+                </form>
+              </section>
+            ))}
+        </>
+      ),
+    },
+    status,
+  );
+}
+
+/** Committee meetings: the list and a new meeting with its attendance; one meeting and the decisions it records, vote by vote. */
+export function registerMeetingPages(pages: Hono<AppEnv>) {
+  pages.get('/funds/:site{[A-Z]{3,6}}/meetings', (c) => meetingsPage(c));
+  pages.post('/funds/:site{[A-Z]{3,6}}/meetings', async (c) => {
+    const { form } = await formOf(c);
+    try {
+      const meeting = await runCommand(c.get('deps').db, c.get('actor'), (ctx) =>
+        recordMeeting(ctx, {
+          site: c.req.param('site'),
+          heldOn: form.heldOn ?? '',
+          agenda: form.agenda ?? '',
+          minutes: form.minutes ?? '',
+          minutesLanguage: form.minutesLanguage === 'en' ? 'en' : 'fr',
+          attendeeIds: (form.attendees ?? '').split(',').filter(Boolean).map(Number),
+        }),
+      );
+      return c.redirect(`/funds/${c.req.param('site')}/meetings/${meeting.id}?recorded=1`, 303);
+    } catch (error) {
+      const refusal = refusalOf(error, c.get('locale'));
+      return meetingsPage(c, form, refusal.errors, refusal.status);
+    }
+  });
+  pages.get('/funds/:site{[A-Z]{3,6}}/meetings/:id{[0-9]+}', (c) => meetingPage(c));
+  pages.post('/funds/:site{[A-Z]{3,6}}/meetings/:id{[0-9]+}/decisions', async (c) => {
+    const { form } = await formOf(c);
+    const votes = Object.entries(form)
+      .filter(([name, value]) => name.startsWith('vote-') && (voteChoices as readonly string[]).includes(value))
+      .map(([name, value]) => ({ memberId: Number(name.slice(5)), vote: value as VoteChoice }));
+    try {
+      const { proposal } = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => decideProposal(ctx, { meetingId: Number(c.req.param('id')), proposalId: Number(form.proposal), votes }));
+      return c.redirect(`/funds/${c.req.param('site')}/meetings/${c.req.param('id')}?decided=${proposal.status}`, 303);
+    } catch (error) {
+      const refusal = refusalOf(error, c.get('locale'));
+      return meetingPage(c, refusal.errors, refusal.status);
+    }
+  });
+}
