@@ -16,6 +16,8 @@ const EnvSchema = z.object({
     .url()
     .regex(/^https?:\/\/[^/]+$/, 'a scheme and host without a path, e.g. https://registry.example.org')
     .optional(),
+  /** 32 bytes, base64: seals children's names; by default a key file made in the data dir. */
+  OREBOOK_CHILDREN_KEY: z.string().optional(),
   OREBOOK_SIGNING_KEY: z.string().optional(),
   OREBOOK_RETIRED_KEYS: z.string().optional(),
   OREBOOK_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
@@ -33,6 +35,7 @@ export type Config = {
   /** e.g. `https://registry.example.org`; by default `http://localhost:{PORT}`. */
   publicUrl: string;
   signingKey: string | undefined;
+  childrenKey: string | undefined;
   retiredKeys: string | undefined;
   secureCookies: 'auto' | 'always' | 'never';
   logLevel: string;
@@ -56,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     origin: e.OREBOOK_ORIGIN,
     publicUrl: e.OREBOOK_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     signingKey: e.OREBOOK_SIGNING_KEY,
+    childrenKey: e.OREBOOK_CHILDREN_KEY,
     retiredKeys: e.OREBOOK_RETIRED_KEYS,
     secureCookies: e.OREBOOK_SECURE_COOKIES,
     logLevel: e.OREBOOK_LOG_LEVEL,

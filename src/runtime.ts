@@ -6,6 +6,7 @@ import { readSetting } from './db/settings.ts';
 import { loadKeyring, type Keyring } from './journal/keys.ts';
 import { JournalTreeCache } from './journal/queries.ts';
 import type { Deps } from './web/context.ts';
+import { loadChildNameKey } from './children/name-key.ts';
 
 export const demoSettingKey = 'demo_data';
 
@@ -45,6 +46,7 @@ export async function buildDeps(handle: DatabaseHandle, config: Config, keyring:
     dbKind: handle.kind,
     keyring,
     publicBaseUrl: config.publicUrl,
+    childNameKey: loadChildNameKey({ dataDir: config.dataDir, envKey: config.childrenKey, create: true }),
     logger,
     journalTree: new JournalTreeCache(),
     secureCookies: config.secureCookies,

@@ -13,6 +13,7 @@ import { JournalTreeCache } from '../src/journal/queries.ts';
 import { modules } from '../src/modules.ts';
 import type { Deps } from '../src/web/context.ts';
 import type { OrebookModule } from '../src/web/module.ts';
+import { newChildNameKey } from '../src/children/name-key.ts';
 
 export const system: Actor = { kind: 'system', orgId: null, orgCode: null, role: 'admin' };
 export const testOrigin = 'test.orebook/journal';
@@ -53,6 +54,7 @@ export async function createTestContext(options: { demo?: boolean; extraModules?
     dbKind: handle.kind,
     keyring,
     publicBaseUrl: 'https://test.orebook',
+    childNameKey: newChildNameKey(),
     logger: options.logger ?? pino({ level: 'silent' }),
     journalTree: new JournalTreeCache(),
     secureCookies: 'never',

@@ -1,5 +1,20 @@
 import type { OrebookModule } from '../web/module.ts';
+import { loadChildrenDemo } from './demo.ts';
+import { childrenIndicators } from './indicators.ts';
+import { childrenInvariants } from './invariants.ts';
+import { registerCasePages } from './pages/cases.tsx';
+import { registerPublicChildrenPages } from './pages/public.tsx';
+import { registerChildrenApi } from './routes.ts';
 
+/** Child-labour monitoring and remediation: cases, plans, follow-up visits and the public, suppressed figures. */
 export const childrenModule: OrebookModule = {
   name: 'children',
+  registerApi: registerChildrenApi,
+  registerPages(pages) {
+    registerPublicChildrenPages(pages);
+    registerCasePages(pages);
+  },
+  invariants: childrenInvariants,
+  indicators: childrenIndicators,
+  loadDemo: loadChildrenDemo,
 };

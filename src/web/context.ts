@@ -12,6 +12,8 @@ export type Deps = {
   keyring: Keyring;
   /** Where people reach the registry's pages (certificates sign it and print it as a QR code). */
   publicBaseUrl: string;
+  /** The key that seals children's names at rest, kept outside the database; null when none is configured. */
+  childNameKey: { id: string; secret: Buffer } | null;
   logger: Logger;
   /** The journal's Merkle tree, kept in memory and extended as entries arrive. */
   journalTree: JournalTreeCache;
