@@ -140,8 +140,9 @@ describe('Worker register', () => {
       expect(await workerCount()).toBe(workersBefore);
       expect(await journalSize(t.db)).toBe(sizeBefore + 1);
       const event = await lastEvent();
-      expect(event).toMatchObject({ type: 'sites.child_referred', subject: `child_referral:${referralCode}` });
-      expect(event.payload).toEqual({ caseCode: referralCode, site: 'KAM', age: 16, sex: 'female' });
+      const [referral] = await t.db.select({ id: childReferrals.id }).from(childReferrals).where(eq(childReferrals.code, referralCode));
+      expect(event).toMatchObject({ type: 'sites.child_referred', subject: `child_referral:${referral!.id}` });
+      expect(event.payload).toEqual({ referral: referral!.id, site: 'KAM' });
     });
 
     it('keeps no name or ID number in the referral, only a case code, age, sex, group, site, date, source and identity hash', async () => {

@@ -187,8 +187,10 @@ export async function registerWorker(ctx: CommandContext, props: WorkerFields & 
     const [referral] = await ctx.tx.insert(childReferrals).values(newReferralRecord(ctx, site, worker, identityHash, 'worker_registration')).returning();
     await appendEvent(ctx, {
       type: 'sites.child_referred',
-      subject: `child_referral:${referral!.code}`,
-      payload: { caseCode: referral!.code, site: site.code, age: worker.ageYears, sex: worker.sex },
+      // The public journal says only that a child was referred at this site: no code, age or sex
+      // that could, with what a neighbour knows, point at one child.
+      subject: `child_referral:${referral!.id}`,
+      payload: { referral: referral!.id, site: site.code },
     });
     return { outcome: 'referred', referral: referral! };
   }
