@@ -7,8 +7,10 @@ import { registerJournalApi } from './journal/routes.ts';
 import { registerJournalPages } from './journal/pages.tsx';
 import { childrenModule } from './children/module.ts';
 import { fundModule } from './fund/module.ts';
+import { importsModule } from './imports/module.ts';
 import { registryModule } from './registry/module.ts';
 import { safetyModule } from './safety/module.ts';
+import { savingsModule } from './savings/module.ts';
 import { sitesModule } from './sites/module.ts';
 import type { OrebookModule } from './web/module.ts';
 
@@ -35,4 +37,6 @@ export const modules: readonly OrebookModule[] = [
   fundModule,
   safetyModule,
   childrenModule,
+  savingsModule,
+  importsModule,
 ];

@@ -93,6 +93,15 @@ const policies = {
   'children.case.read': { roles: ['admin', 'field'], when: (actor: Actor, c: { caseOrgId: number }) => 'orgId' in actor && actor.orgId === c.caseOrgId },
   'children.case.write': { roles: ['admin', 'field'], when: (actor: Actor, c: { caseOrgId: number }) => 'orgId' in actor && actor.orgId === c.caseOrgId },
   'children.case.list': { roles: ['admin', 'field'] },
+  // Savings groups (issue 7): members are personal data, seen by the secretariat's field officers
+  // and admins only; aggregates are public.
+  'savings.read.public': { roles: everyone },
+  'savings.read': { roles: ['admin', 'field'] },
+  'savings.record': { roles: ['admin', 'field'] },
+  // Field data capture (issue 7): the forms are public; an import runs each row through the
+  // command of its module, which asks its own policy too.
+  'forms.read': { roles: everyone },
+  'imports.run': { roles: ['admin', 'field', 'cooperative'] },
   'registry.footprint.read': { roles: ['admin', 'buyer', 'member'], when: (actor: Actor, owner: { orgId: number }) => sameOrganisation(actor, owner) },
 } satisfies Record<string, Rule<never>>;
 

@@ -1,0 +1,5 @@
+import type { OrebookModule } from '../web/module.ts';
+
+export const savingsModule: OrebookModule = {
+  name: 'savings',
+};
