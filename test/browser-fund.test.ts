@@ -60,6 +60,11 @@ describe('The fund in a real browser', () => {
     await admin.goto(`${baseUrl}/funds/KAM/proposals/${proposal.id}`);
     await admin.getByLabel('Amount (USD)').fill('1250.50');
     await admin.getByLabel('Paid to (supplier or organisation)').fill('Quincaillerie du Lualaba');
+    await admin.getByRole('button', { name: 'Continue' }).click();
+    // The confirmation page restates the payment before anything is paid.
+    await admin.waitForURL(/\/tranches\/check$/);
+    expect(await admin.locator('.panel').innerText()).toMatch(/Pay USD\s1,250\.50 to Quincaillerie du Lualaba/);
+    expect(await accountBalance(t.db, { fundId: proposal.fundId, currency: 'USD', kind: 'disbursed', proposalId: proposal.id })).toBe(0);
     await admin.getByLabel('Receipt', { exact: true }).setInputFiles({ name: 'receipt.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 receipt') });
     await admin.getByRole('button', { name: 'Pay the tranche' }).click();
     await admin.waitForURL(/done=disbursed/);
@@ -71,8 +76,7 @@ describe('The fund in a real browser', () => {
     // A tranche beyond what is left is refused on the page, with nothing paid.
     await admin.getByLabel('Amount (USD)').fill('5000');
     await admin.getByLabel('Paid to (supplier or organisation)').fill('Quincaillerie du Lualaba');
-    await admin.getByLabel('Receipt', { exact: true }).setInputFiles({ name: 'receipt.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 receipt') });
-    await admin.getByRole('button', { name: 'Pay the tranche' }).click();
+    await admin.getByRole('button', { name: 'Continue' }).click();
     await admin.waitForLoadState('load');
     expect(await admin.locator('.error-summary').innerText()).toContain('more than the');
     expect(await accountBalance(t.db, { fundId: proposal.fundId, currency: 'USD', kind: 'disbursed', proposalId: proposal.id })).toBe(125_050);

@@ -10,7 +10,8 @@ import { renderPage } from '../../web/layout.tsx';
 import { cancelProject, completeProject } from '../commands/close-project.ts';
 import { disburseTranche } from '../commands/disburse-tranche.ts';
 import { draftProposal, submitProposal } from '../commands/draft-proposal.ts';
-import { accountBalance, fundOf } from '../commands/ledger.ts';
+import { accountBalance, assertAmount, assertDate, cleanText, fundOf } from '../commands/ledger.ts';
+import { fundError } from '../messages/errors.ts';
 import { parseMoney } from '../money.ts';
 import { budgetLinesOf, findProposal, listProposals } from '../queries/committee.ts';
 import { listTransactions } from '../queries/ledger.ts';
@@ -136,13 +137,12 @@ async function proposalPage(c: Context<AppEnv>, errors: FieldErrors = {}, status
           {(proposal.status === 'approved' || proposal.status === 'in_progress') && can(actor, 'fund.disburse') && (
             <>
               <h2>{t('disburse_title')}</h2>
-              <form method="post" action={`${base}/tranches`} enctype="multipart/form-data" novalidate>
+              <form method="post" action={`${base}/tranches/check`} novalidate>
                 {csrf}
                 <Field name="amount" label={t('amount_label', { currency: proposal.currency })} />
                 <Field name="paidOn" type="date" label={t('paid_on_label')} value={isoDateOf(new Date())} />
                 <Field name="counterparty" label={t('payee_label')} />
-                <FileField name="receipt" label={t('receipt_label')} accept="application/pdf,image/jpeg,image/png" />
-                <button class="button button-warning" type="submit">{t('disburse_button')}</button>
+                <button class="button" type="submit">{t('continue_button')}</button>
               </form>
             </>
           )}
@@ -174,6 +174,55 @@ async function proposalPage(c: Context<AppEnv>, errors: FieldErrors = {}, status
     },
     status,
   );
+}
+
+/**
+ * A payment cannot be undone, so the secretariat sees exactly what it is about to pay before it
+ * attaches the receipt and confirms. The checks are the command's own rules, read without writing
+ * anything; the command checks again, under lock, when it runs.
+ */
+async function trancheConfirmation(c: Context<AppEnv>, form: Form) {
+  authorize(c.get('actor'), 'fund.disburse');
+  const locale = c.get('locale');
+  const t = translator(locale);
+  const db = c.get('deps').db;
+  const fund = await fundOf(db, c.req.param('site')!);
+  const proposal = await findProposal(db, fund.id, Number(c.req.param('id')));
+  if (!proposal) throw notFound();
+  const amountMinor = parseMoney(form.amount ?? '', proposal.currency) ?? 0;
+  assertAmount(amountMinor);
+  const paidOn = (form.paidOn ?? '').trim();
+  assertDate(paidOn, isoDateOf(new Date()));
+  const counterparty = cleanText(form.counterparty, 200);
+  if (counterparty === null) throw fundError('counterparty_required', 422);
+  const remaining = await accountBalance(db, { fundId: fund.id, currency: proposal.currency, kind: 'committed', proposalId: proposal.id });
+  const money = (minor: number) => formatMoney(locale, minor, proposal.currency);
+  if (amountMinor > remaining) throw fundError('exceeds_commitment', 422, (l) => ({ amount: formatMoney(l, amountMinor, proposal.currency), remaining: formatMoney(l, remaining, proposal.currency) }));
+  const base = `/funds/${fund.siteCode}/proposals/${proposal.id}`;
+  return renderPage(c, {
+    title: t('confirm_tranche_title'),
+    breadcrumbs: [...fundCrumbs(locale, fund.siteCode, true), { href: `/funds/${fund.siteCode}/proposals`, label: t('proposals_link') }, { href: base, label: proposal.title }],
+    children: (
+      <>
+        <h1>{t('confirm_tranche_title')}</h1>
+        <div class="panel">
+          <p>{t('confirm_tranche_text', { amount: money(amountMinor), payee: counterparty, date: formatDate(locale, paidOn), project: proposal.title, left: money(remaining - amountMinor) })}</p>
+          <p>{t('confirm_tranche_final')}</p>
+        </div>
+        <form method="post" action={`${base}/tranches`} enctype="multipart/form-data" novalidate>
+          <CsrfField token={c.get('csrfToken')} />
+          <input type="hidden" name="amount" value={form.amount ?? ''} />
+          <input type="hidden" name="paidOn" value={paidOn} />
+          <input type="hidden" name="counterparty" value={counterparty} />
+          <FileField name="receipt" label={t('receipt_label')} accept="application/pdf,image/jpeg,image/png" />
+          <button class="button button-warning" type="submit">{t('disburse_button')}</button>
+        </form>
+        <p>
+          <a href={base}>{t('confirm_tranche_back')}</a>
+        </p>
+      </>
+    ),
+  });
 }
 
 /** “Tarpaulins: 1200” lines to budget lines in minor units; null when a line does not read. */
@@ -223,6 +272,14 @@ export function registerProposalPages(pages: Hono<AppEnv>) {
     '/funds/:site{[A-Z]{3,6}}/proposals/:id{[0-9]+}/submit',
     onProposal((c) => runCommand(c.get('deps').db, c.get('actor'), (ctx) => submitProposal(ctx, { proposalId: Number(c.req.param('id')) })), 'submitted'),
   );
+  pages.post('/funds/:site{[A-Z]{3,6}}/proposals/:id{[0-9]+}/tranches/check', async (c) => {
+    try {
+      return await trancheConfirmation(c, (await formOf(c)).form);
+    } catch (error) {
+      const refusal = refusalOf(error, c.get('locale'));
+      return proposalPage(c, refusal.errors, refusal.status);
+    }
+  });
   pages.post(
     '/funds/:site{[A-Z]{3,6}}/proposals/:id{[0-9]+}/tranches',
     onProposal(async (c, form, files) => {
