@@ -277,3 +277,15 @@ describe('Access by role and organisation', () => {
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('case_organisation_not_accredited');
   });
 });
+
+describe('The home page of a case worker', () => {
+  it('shows the open cases of its organisation and the referrals to confirm, and nothing to another organisation', async () => {
+    await openedCase();
+    const worker = await t.buildUser({ role: 'field', organisationId: care.id });
+    const home = await (await (await t.signIn(worker.email, worker.password)).request('/')).text();
+    expect(home).toContain('<h2>Child remediation</h2>');
+    expect(home).toContain('open cases your organisation manages');
+    const outsider = await t.buildUser({ role: 'field', organisationId: (await t.buildOrganisation({ kind: 'partner' })).id });
+    expect(await (await (await t.signIn(outsider.email, outsider.password)).request('/')).text()).not.toContain('Child remediation');
+  });
+});

@@ -5,6 +5,7 @@ import { childrenInvariants } from './invariants.ts';
 import { registerCasePages } from './pages/cases.tsx';
 import { registerPublicChildrenPages } from './pages/public.tsx';
 import { registerChildrenApi } from './routes.ts';
+import { childrenHomeSection } from './pages/home.tsx';
 
 /** Child-labour monitoring and remediation: cases, plans, follow-up visits and the public, suppressed figures. */
 export const childrenModule: OrebookModule = {
@@ -17,4 +18,5 @@ export const childrenModule: OrebookModule = {
   invariants: childrenInvariants,
   indicators: childrenIndicators,
   loadDemo: loadChildrenDemo,
+  homeSection: childrenHomeSection,
 };

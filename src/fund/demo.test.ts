@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/harness.ts';
+import { demoPassword } from '../accounts/demo.ts';
 import { runInvariants } from '../core/invariants.ts';
 import { loadDemo } from '../demo.ts';
 import { modules } from '../modules.ts';
@@ -66,5 +67,16 @@ describe('The KAM fund demo', () => {
     expect(values['fund.projects_completed']!.reduce((s, v) => s + v.value, 0)).toBe(2);
     expect(values['fund.disbursed_by_area']!.map((v) => v.dimensions.area)).toContain('child_rights');
     expect(values['fund.days_receipt_to_disbursement']!.find((v) => v.dimensions.currency === 'USD')!.value).toBeGreaterThan(0);
+  });
+
+  it('lists every site fund at /funds, and tells the secretariat on its home page what waits in the funds', async () => {
+    const list = await (await t.app.request('/funds?lang=fr')).text();
+    expect(list).toContain('href="/funds/KAM"');
+    expect(list).not.toContain('/funds/KAM/manage');
+    const admin = await t.signIn('admin@orebook.demo', demoPassword('admin@orebook.demo'));
+    expect(await (await admin.request('/funds')).text()).toContain('href="/funds/KAM/manage"');
+    const home = await (await admin.request('/')).text();
+    expect(home).toContain('<h2>Site funds</h2>');
+    expect(home).toContain('No proposal waits for a decision and no premium is left to book.');
   });
 });

@@ -7,6 +7,7 @@ import { registerMeetingPages } from './pages/meetings.tsx';
 import { registerProposalPages } from './pages/proposals.tsx';
 import { registerPublicFundPage } from './pages/public.tsx';
 import { registerFundApi } from './routes.ts';
+import { fundHomeSection } from './pages/home.tsx';
 
 /**
  * The site premium funds: a double-entry ledger per site fund fed by the registry's credit
@@ -25,4 +26,5 @@ export const fundModule: OrebookModule = {
   invariants: fundInvariants,
   indicators: fundIndicators,
   loadDemo: loadFundDemo,
+  homeSection: fundHomeSection,
 };

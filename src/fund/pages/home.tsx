@@ -1,0 +1,34 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { can } from '../../core/auth/policies.ts';
+import { listSites } from '../../sites/queries/sites.ts';
+import { HomeSection } from '../../web/components.tsx';
+import type { AppEnv } from '../../web/context.ts';
+import { findFund } from '../commands/ledger.ts';
+import { fundHomeText } from '../messages/home.ts';
+import { listProposals } from '../queries/committee.ts';
+import { unbookedPremiums } from '../queries/ledger.ts';
+
+/** For the committee and the secretariat: proposals to decide, approved projects to pay, premiums to book. */
+export async function fundHomeSection(c: Context<AppEnv>): Promise<Child | null> {
+  const actor = c.get('actor');
+  if (!can(actor, 'fund.meeting.record') && !can(actor, 'fund.disburse')) return null;
+  const locale = c.get('locale');
+  const db = c.get('deps').db;
+  const t = (key: Parameters<typeof fundHomeText.t>[1], params?: Record<string, string | number>) => fundHomeText.t(locale, key, params);
+  const tasks: Child[] = [];
+  for (const site of await listSites(db)) {
+    const fund = await findFund(db, site.code);
+    if (!fund) continue;
+    for (const proposal of await listProposals(db, fund.id)) {
+      const href = `/funds/${site.code}/proposals/${proposal.id}`;
+      if (proposal.status === 'submitted' && can(actor, 'fund.meeting.record')) tasks.push(<a href={href}>{t('home_to_decide', { site: site.name, title: proposal.title })}</a>);
+      if (proposal.status === 'approved' && can(actor, 'fund.disburse')) tasks.push(<a href={href}>{t('home_to_pay', { site: site.name, title: proposal.title })}</a>);
+    }
+  }
+  if (can(actor, 'fund.manage')) {
+    const premiums = await unbookedPremiums(db);
+    if (premiums.length > 0) tasks.push(<a href="/funds">{t('home_premiums', { count: premiums.length })}</a>);
+  }
+  return <HomeSection title={t('home_fund')} tasks={tasks} empty={t('home_no_tasks')} />;
+}
