@@ -4,6 +4,7 @@ import { safetyIndicators } from './indicators.ts';
 import { safetyInvariants } from './invariants.ts';
 import { registerSafetyPages } from './pages/index.ts';
 import { registerSafetyApi } from './routes.ts';
+import { safetyHomeSection } from './pages/home.tsx';
 
 /** Safety at the sites: incidents and their corrections, interventions, hours worked, and the rates the sector reports. */
 export const safetyModule: OrebookModule = {
@@ -13,4 +14,5 @@ export const safetyModule: OrebookModule = {
   invariants: safetyInvariants,
   indicators: safetyIndicators,
   loadDemo: loadSafetyDemo,
+  homeSection: safetyHomeSection,
 };
