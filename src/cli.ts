@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { serve } from '@hono/node-server';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -13,6 +14,10 @@ import { backupDatabase, restoreDatabase } from './db/backup.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import { DataDirInUseError } from './db/lock.ts';
 import { loadDemo, RealDataError, resetDatabase } from './demo.ts';
+import { loadChildNameKey } from './children/name-key.ts';
+import { importSubmissions } from './imports/commands/import-submissions.ts';
+import { reportLines, writeFieldForms } from './imports/export-forms.ts';
+import { fieldForm } from './imports/forms/registry.ts';
 import { runCommand, signCheckpoint } from './journal/commands.ts';
 import { publicKeyring, rotateKey } from './journal/keys.ts';
 import { journalSize, latestCheckpoint } from './journal/queries.ts';
@@ -305,6 +310,53 @@ export function buildCli(config: Config): Command {
         const size = await journalSize(handle.db);
         console.log(`restored ${file}: journal of ${size} entries (backup had ${header.journal.size})`);
         if (size !== header.journal.size) throw new CliError('the restored journal differs from the backup', exit.checkFailed);
+      }),
+    );
+
+  program
+    .command('forms')
+    .description('the field forms, as XLSForms for KoboToolbox or ODK Central')
+    .command('export')
+    .description('write every field form as <form>.xlsx into DIR')
+    .argument('<dir>', 'directory to write into (created when missing)')
+    .action((dir: string) =>
+      withDatabase(config, async (handle) => {
+        for (const file of await writeFieldForms(handle.db, dir)) console.log(`wrote ${file}`);
+      }),
+    );
+
+  program
+    .command('import')
+    .description('import a KoboToolbox export (CSV, XLSX or JSON) of a field form; all or nothing; exit 1 when a row has a problem')
+    .argument('<form>', 'form id, e.g. safety_incident (see orebook forms export)')
+    .argument('<file>', 'the export file')
+    .option('--dry-run', 'check every row and report, write nothing', false)
+    .option('--valid-rows-only', 'import the valid rows and list the others', false)
+    .option('--org <code>', 'the organisation the import is recorded for (the case manager of child cases)')
+    .action((formId: string, file: string, options: { dryRun: boolean; validRowsOnly: boolean; org?: string }) =>
+      withDatabase(config, async (handle) => {
+        const form = fieldForm(formId);
+        if (!fs.existsSync(file)) throw new CliError(`there is no file ${file}`, exit.badInput);
+        const organisation = options.org ? await findOrganisation(handle.db, { code: options.org }) : null;
+        if (options.org && !organisation) throw new CliError(`there is no organisation "${options.org}"`, exit.badInput);
+        const actor = organisation ? { ...system, orgId: organisation.id, orgCode: organisation.code } : system;
+        const bar = progressBar(form.id);
+        let started = false;
+        const report = await importSubmissions(handle.db, actor, {
+          form,
+          content: fs.readFileSync(file),
+          dryRun: options.dryRun,
+          validRowsOnly: options.validRowsOnly,
+          env: { childNameKey: loadChildNameKey({ dataDir: config.dataDir, envKey: config.childrenKey }) },
+          onProgress: (done, total) => {
+            if (!started) bar.start(total, done);
+            started = true;
+            bar.update(done);
+          },
+        });
+        bar.stop();
+        for (const line of reportLines(report)) console.log(line);
+        if (report.problems.length > 0) throw new CliError(`${report.problems.length} submissions have a problem`, exit.checkFailed);
       }),
     );
 
