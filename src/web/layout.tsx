@@ -23,6 +23,8 @@ function navigation(locale: Locale): NavItem[] {
     { href: '/safety', label: t('nav_safety'), visible: () => true },
     { href: '/children', label: t('nav_children'), visible: () => true },
     { href: '/children/cases', label: t('nav_child_cases'), visible: (a) => can(a, 'children.case.list') },
+    { href: '/savings', label: t('nav_savings'), visible: () => true },
+    { href: '/imports', label: t('nav_imports'), visible: (a) => can(a, 'imports.run') },
     { href: '/organisations', label: t('nav_organisations'), visible: (a) => can(a, 'organisation.list') },
     { href: '/users', label: t('nav_users'), visible: (a) => can(a, 'user.list') },
     { href: '/tokens', label: t('nav_tokens'), visible: (a) => can(a, 'token.list') },
