@@ -289,3 +289,14 @@ describe('The home page of a case worker', () => {
     expect(await (await (await t.signIn(outsider.email, outsider.password)).request('/')).text()).not.toContain('Child remediation');
   });
 });
+
+describe('Referrals to confirm', () => {
+  it("are read by case-management organisations only, never by a cooperative's field officer", async () => {
+    const cooperative = await t.buildOrganisation({ kind: 'cooperative' });
+    const cooperativeField = await t.buildToken({ role: 'field', organisationId: cooperative.id });
+    const refused = await t.app.request('/api/v1/children/referrals', { headers: { authorization: `Bearer ${cooperativeField.token}` } });
+    expect(refused.status).toBe(403);
+    const allowed = await t.app.request('/api/v1/children/referrals', { headers: as('care-field') });
+    expect(allowed.status).toBe(200);
+  });
+});

@@ -19,6 +19,7 @@ import { publicChildrenSummary } from './queries/summary.ts';
 import { listNewReferrals } from './referrals.ts';
 import { childActivities, closureReasons, householdHeads, identificationSources, riskLevels, supportKinds, visitOutcomes } from './schema.ts';
 import { sexes } from '../sites/schema.ts';
+import { assertReadsReferrals } from './commands/shared.ts';
 
 const errors = errorResponses;
 const json = jsonResponse;
@@ -226,7 +227,7 @@ export function registerChildrenApi(api: OpenAPIHono<AppEnv>) {
       },
     }),
     async (c) => {
-      authorize(c.get('actor'), 'children.case.list');
+      await assertReadsReferrals(c.get('deps').db, c.get('actor'));
       const rows = await listNewReferrals(c.get('deps').db);
       return c.json({ referrals: rows.map((r) => ({ code: r.code, site: r.siteCode, sex: r.sex, ageYears: r.ageYears, group: r.groupCode, referredOn: r.referredOn })) }, 200);
     },

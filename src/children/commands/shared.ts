@@ -1,5 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { findOrganisation } from '../../accounts/queries.ts';
+import { authorize } from '../../core/auth/policies.ts';
+import type { Actor } from '../../core/auth/roles.ts';
+import { coreError } from '../../core/errors.ts';
 import { isIsoDate, isoDateOf } from '../../core/calendar.ts';
 import type { Queryable } from '../../db/connect.ts';
 import type { CommandContext } from '../../journal/commands.ts';
@@ -14,6 +17,15 @@ const caseManagementKinds = new Set(['partner', 'secretariat']);
 export async function isCaseManagementOrganisation(db: Queryable, organisationId: number): Promise<{ code: string } | null> {
   const organisation = await findOrganisation(db, { id: organisationId });
   return organisation && caseManagementKinds.has(organisation.kind) ? { code: organisation.code } : null;
+}
+
+/**
+ * Referrals name a child's age, sex and site before any case exists: only the admin and field users
+ * of an organisation that may manage cases read them (a cooperative's field officer does not).
+ */
+export async function assertReadsReferrals(db: Queryable, actor: Actor): Promise<void> {
+  authorize(actor, 'children.case.list');
+  if (!('orgId' in actor) || actor.orgId === null || !(await isCaseManagementOrganisation(db, actor.orgId))) throw coreError('forbidden', 403);
 }
 
 /** A date a field officer gives: a real calendar day, not after today. */

@@ -21,6 +21,7 @@ import { listNewReferrals } from '../referrals.ts';
 import { actorOrganisationId, authorizedCase, loadCaseDetail, nameKeyOf } from '../routes.ts';
 import { childActivities, closureReasons, householdHeads, identificationSources, riskLevels, supportKinds, visitOutcomes } from '../schema.ts';
 import { textFor } from './public.tsx';
+import { assertReadsReferrals } from '../commands/shared.ts';
 
 type Form = Record<string, string>;
 
@@ -392,7 +393,7 @@ export function registerCasePages(pages: Hono<AppEnv>) {
   });
 
   pages.get('/children/referrals', async (c) => {
-    authorize(c.get('actor'), 'children.case.list');
+    await assertReadsReferrals(c.get('deps').db, c.get('actor'));
     const locale = c.get('locale');
     const t = textFor(locale);
     const referrals = await listNewReferrals(c.get('deps').db);

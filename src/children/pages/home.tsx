@@ -21,6 +21,7 @@ export async function childrenHomeSection(c: Context<AppEnv>): Promise<Child | n
   if (cases.length === 0) return null;
   const open = cases.filter((x) => x.closedOn === null);
   const overdue = open.filter((x) => x.overdue.length > 0).length;
+  // The home page of a case worker is only shown to organisations that manage cases (they have cases).
   const referrals = (await listNewReferrals(db)).length;
   const tasks: Child[] = [];
   if (overdue > 0) tasks.push(<a href="/children/cases?overdue=1">{t('home_overdue', { count: overdue })}</a>);

@@ -13,7 +13,7 @@ export const createGroupSchema = z
   .strictObject({
     code: z.string().regex(groupCodePattern).openapi({ example: 'KAM-VSLA-01' }),
     name: z.string().trim().min(1).max(200).openapi({ example: 'Tujenge Pamoja' }),
-    community: z.string().trim().min(1).max(200).openapi({ example: 'Kasulo' }),
+    community: z.string().trim().min(1).max(200).openapi({ example: 'Cité Gécamines' }),
     facilitator: z.string().min(1).max(60).openapi({ description: 'Code of the facilitating organisation', example: 'fca' }),
     formedOn: z.iso.date(),
     members: z
