@@ -424,9 +424,8 @@ describe('MerkleTree against the free functions', () => {
     );
   });
 
-  it('handles 100,000 leaves quickly', () => {
+  it('builds and proves over 100,000 leaves (speed is measured in bench/journal.ts, not here)', () => {
     const leaves = makeLeaves(100_000);
-    const started = performance.now();
     const tree = new MerkleTree(leaves);
     const root = rootHash(leaves);
     expect(tree.root()).toEqual(root);
@@ -442,6 +441,5 @@ describe('MerkleTree against the free functions', () => {
     expect(verifyInclusion(leaves[12_345]!, 12_345, 99_000, path, tree.root(99_000))).toBe(true);
     const proof = consistencyProof(leaves, 54_321, 99_000);
     expect(verifyConsistency(54_321, 99_000, proof, tree.root(54_321), tree.root(99_000))).toBe(true);
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });

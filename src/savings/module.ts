@@ -3,7 +3,9 @@ import { loadSavingsDemo } from './demo.ts';
 import { savingsIndicators } from './indicators.ts';
 import { savingsInvariants } from './invariants.ts';
 import { registerSavingsDashboardPages } from './pages/dashboard.tsx';
+import { registerSavingsFormPages } from './pages/forms.tsx';
 import { registerSavingsGroupPages } from './pages/groups.tsx';
+import { savingsHomeSection } from './pages/home.tsx';
 import { registerSavingsMeetingPages } from './pages/meeting.tsx';
 import { registerSavingsApi } from './routes.ts';
 
@@ -12,6 +14,8 @@ export const savingsModule: OrebookModule = {
   name: 'savings',
   registerApi: registerSavingsApi,
   registerPages(pages) {
+    // Before the group pages, so /savings/groups/new is not taken for a group code.
+    registerSavingsFormPages(pages);
     registerSavingsDashboardPages(pages);
     registerSavingsGroupPages(pages);
     registerSavingsMeetingPages(pages);
@@ -19,4 +23,5 @@ export const savingsModule: OrebookModule = {
   invariants: savingsInvariants,
   indicators: savingsIndicators,
   loadDemo: loadSavingsDemo,
+  homeSection: savingsHomeSection,
 };

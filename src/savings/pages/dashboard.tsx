@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { authorize } from '../../core/auth/policies.ts';
+import { authorize, can } from '../../core/auth/policies.ts';
 import { isoDateOf } from '../../core/calendar.ts';
 import { formatDate, formatMonth, formatNumber } from '../../core/i18n/format.ts';
 import { ChartFrame, renderBarChart } from '../../web/chart.tsx';
@@ -9,6 +9,7 @@ import { renderPage } from '../../web/layout.tsx';
 import { textFor } from '../messages/pages.ts';
 import { savingsFigures, yearWindow } from '../queries/figures.ts';
 import { listEnterprises } from '../queries/groups.ts';
+import { RegisterEnterpriseForm, RevenueForm } from './forms.tsx';
 import { cdf, percent } from './shared.tsx';
 
 /** The staff's dashboard (the year's figures and a chart) and the enterprises list. */
@@ -100,6 +101,14 @@ export function registerSavingsDashboardPages(pages: Hono<AppEnv>) {
                 { header: t('latest_revenue'), cell: (e) => (e.latestMonth ? `${cdf(locale, e.latestRevenueMinor)} (${formatMonth(locale, e.latestMonth)})` : '–'), numeric: true },
               ]}
             />
+          )}
+          {can(c.get('actor'), 'savings.record') && (
+            <>
+              <h2>{t('register_enterprise')}</h2>
+              <RegisterEnterpriseForm c={c} />
+              <h2>{t('record_revenue')}</h2>
+              <RevenueForm c={c} />
+            </>
           )}
         </>
       ),

@@ -11,6 +11,7 @@ import { groupCodePattern } from '../commands/record-meeting.ts';
 import { shareOutCycle } from '../commands/share-out.ts';
 import { textFor } from '../messages/pages.ts';
 import { getCycle, getGroup, listGroups, type CycleDetail } from '../queries/groups.ts';
+import { AddMemberForm, OpenCycleForm } from './forms.tsx';
 import { attempt, cdf, formOf, percent } from './shared.tsx';
 
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -94,6 +95,13 @@ export function registerSavingsGroupPages(pages: Hono<AppEnv>) {
       children: (
         <>
           <h1>{t('groups_title')}</h1>
+          {can(c.get('actor'), 'savings.record') && (
+            <p>
+              <a class="button" href="/savings/groups/new">
+                {t('new_group')}
+              </a>
+            </p>
+          )}
           {groups.length === 0 ? (
             <EmptyState title={t('no_groups')} next={t('no_groups_next')} />
           ) : (
@@ -173,6 +181,14 @@ export function registerSavingsGroupPages(pages: Hono<AppEnv>) {
               { header: t('joined_on'), cell: (m) => formatDate(locale, m.joinedOn) },
             ]}
           />
+          {can(c.get('actor'), 'savings.record') && (
+            <>
+              <h2>{t('add_member')}</h2>
+              <AddMemberForm c={c} groupCode={group.code} />
+              <h2>{t('open_cycle')}</h2>
+              <OpenCycleForm c={c} groupCode={group.code} />
+            </>
+          )}
         </>
       ),
     });

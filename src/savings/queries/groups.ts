@@ -24,7 +24,7 @@ export async function listGroups(db: Queryable) {
       select g.code, g.name, g.community, g.formed_on::text as formed_on, o.code as facilitator,
              (select count(*) from savings_members m where m.group_id = g.id) as members,
              (select count(*) from savings_members m where m.group_id = g.id and m.sex = 'female') as women,
-             c.number as cycle, c.status as cycle_status,
+             c.number as cycle, c.status as cycle_status, c.starts_on::text as cycle_starts_on, c.ends_on::text as cycle_ends_on,
              (select count(*) from savings_meetings sm where sm.cycle_id = c.id) as meetings,
              (select max(sm.held_on)::text from savings_meetings sm where sm.cycle_id = c.id) as last_meeting,
              coalesce((select sum(e.shares) from savings_meetings sm join savings_meeting_entries e on e.meeting_id = sm.id where sm.cycle_id = c.id), 0) * coalesce(c.share_price_minor, 0) as savings_minor
@@ -43,6 +43,8 @@ export async function listGroups(db: Queryable) {
     women: num(r.women),
     currentCycle: r.cycle === null ? null : num(r.cycle),
     cycleStatus: r.cycle_status === null ? null : (String(r.cycle_status) as 'open' | 'shared_out'),
+    cycleStartsOn: r.cycle_starts_on === null ? null : String(r.cycle_starts_on).slice(0, 10),
+    cycleEndsOn: r.cycle_ends_on === null ? null : String(r.cycle_ends_on).slice(0, 10),
     meetings: num(r.meetings),
     lastMeeting: r.last_meeting === null ? null : String(r.last_meeting).slice(0, 10),
     savingsMinor: num(r.savings_minor),
