@@ -1,54 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDatabase, type DatabaseHandle } from '../src/db/connect.ts';
+import { cliInstallation } from './cli-installation.ts';
 
 /**
  * The CLI as an operator runs it: real processes on a real data directory (or a fresh database on
  * the PostgreSQL server when DATABASE_URL is set).
  */
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orebook-cli-'));
-let databaseUrl: string | undefined;
-let admin: pg.Client | undefined;
-let databaseName = '';
-
-beforeAll(async () => {
-  if (process.env.DATABASE_URL) {
-    admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    databaseName = `orebook_cli_${randomBytes(5).toString('hex')}`;
-    await admin.query(`create database ${databaseName}`);
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
-  }
-});
-afterAll(async () => {
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  if (admin) {
-    await admin.query(`drop database if exists ${databaseName} with (force)`);
-    await admin.end();
-  }
-});
-
-function orebook(...args: string[]) {
-  const { DATABASE_URL: _inherited, ...env } = process.env;
-  const result = spawnSync(process.execPath, ['bin/orebook.js', ...args], {
-    env: { ...env, OREBOOK_DATA_DIR: dataDir, OREBOOK_ORIGIN: 'cli.orebook.test/journal', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { status: result.status, out: result.stdout + result.stderr };
-}
-
-async function openDirectly(): Promise<DatabaseHandle> {
-  return databaseUrl ? connectDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 1 }) : connectDatabase({ kind: 'pglite', dataDir });
-}
+const installation = cliInstallation('cli');
+const { dataDir, orebook, openDirectly } = installation;
+beforeAll(() => installation.setUp());
+afterAll(() => installation.tearDown());
 
 const rootOf = (out: string) => /root (\S+),/.exec(out)?.[1];
 

@@ -1,14 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { count } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliInstallation } from './cli-installation.ts';
 import { createOrganisation } from '../src/accounts/commands.ts';
-import { connectDatabase, type DatabaseHandle } from '../src/db/connect.ts';
 import { fieldForms } from '../src/imports/forms/registry.ts';
 import { importedSubmissions } from '../src/imports/schema.ts';
 import { runCommand } from '../src/journal/commands.ts';
@@ -17,44 +12,11 @@ import { createSite } from '../src/sites/commands/sites.ts';
 import { system } from './harness.ts';
 
 /** `orebook forms export` and `orebook import` as an operator runs them: real processes on a fresh data directory. */
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orebook-imports-cli-'));
+const installation = cliInstallation('imports-cli');
+const { dataDir, orebook, openDirectly } = installation;
 const formsDir = path.join(dataDir, 'forms');
-let databaseUrl: string | undefined;
-let admin: pg.Client | undefined;
-let databaseName = '';
-
-beforeAll(async () => {
-  if (process.env.DATABASE_URL) {
-    admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    databaseName = `orebook_imports_cli_${randomBytes(5).toString('hex')}`;
-    await admin.query(`create database ${databaseName}`);
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
-  }
-});
-afterAll(async () => {
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  if (admin) {
-    await admin.query(`drop database if exists ${databaseName} with (force)`);
-    await admin.end();
-  }
-});
-
-function orebook(...args: string[]) {
-  const { DATABASE_URL: _inherited, ...env } = process.env;
-  const result = spawnSync(process.execPath, ['bin/orebook.js', ...args], {
-    env: { ...env, OREBOOK_DATA_DIR: dataDir, OREBOOK_ORIGIN: 'imports-cli.orebook.test/journal', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { status: result.status, out: result.stdout + result.stderr };
-}
-
-async function openDirectly(): Promise<DatabaseHandle> {
-  return databaseUrl ? connectDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 1 }) : connectDatabase({ kind: 'pglite', dataDir });
-}
+beforeAll(() => installation.setUp());
+afterAll(() => installation.tearDown());
 
 describe('orebook forms export and orebook import', { timeout: 300_000 }, () => {
   it('writes every form as an XLSForm, then imports a Kobo export of incidents', async () => {
