@@ -4,7 +4,7 @@ import { actorOf } from './factories/registry.ts';
 import { insertSite } from './factories/sites.ts';
 import { accountBalance } from '../src/fund/commands/ledger.ts';
 import { fundWithCommittee, submittedProposal } from '../src/fund/test-support.ts';
-import { openBrowserOn } from './browser.ts';
+import { openBrowserOn, signInOnPage } from './browser.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';
 
 let t: TestContext;
@@ -33,11 +33,7 @@ afterAll(async () => {
 
 async function signIn(user: { email: string; password: string }): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('Email address').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${baseUrl}/`);
+  await signInOnPage(page, baseUrl, user);
   return page;
 }
 

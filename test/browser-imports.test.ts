@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../src/journal/commands.ts';
 import { createSite } from '../src/sites/commands/sites.ts';
-import { openBrowserOn } from './browser.ts';
+import { openBrowserOn, signInOnPage } from './browser.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';
 
 let t: TestContext;
@@ -32,11 +32,7 @@ afterAll(async () => {
 describe('A field officer in a real browser', () => {
   it('imports a KoboToolbox export of incidents in French and sees the safety figures change', async () => {
     const page = await browser.newPage();
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('Email address').fill(officer.email);
-    await page.getByLabel('Password').fill(officer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${baseUrl}/`);
+    await signInOnPage(page, baseUrl, officer);
     await page.goto(`${baseUrl}/lang/fr?next=${encodeURIComponent('/safety/sites/KAM?year=2025')}`);
     await page.waitForURL(/\/safety\/sites\/KAM/);
     expect(await page.locator('main').innerText()).toContain('Aucun incident enregistré à Kamilombe en 2025.');

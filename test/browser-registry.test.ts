@@ -5,7 +5,7 @@ import { runCommand } from '../src/journal/commands.ts';
 import { issueBatch } from '../src/registry/commands/issue-batch.ts';
 import { recordReferencePrice } from '../src/registry/commands/sales/record-reference-price.ts';
 import { setCreditPrice } from '../src/registry/commands/sales/set-credit-price.ts';
-import { openBrowserOn } from './browser.ts';
+import { openBrowserOn, signInOnPage } from './browser.ts';
 import { insertSignedStatement, openApprovedAccount } from './factories/registry.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';
 
@@ -44,13 +44,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function signIn(page: Page, user: { email: string; password: string }) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('Email address').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${baseUrl}/`);
-}
+const signIn = (page: Page, user: { email: string; password: string }) => signInOnPage(page, baseUrl, user);
 
 describe('A buyer in a real browser', () => {
   it('computes its footprint, orders, is delivered after the admin records payment, retires, and checks its certificate publicly', async () => {

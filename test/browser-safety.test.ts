@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../src/journal/commands.ts';
 import { addPits, createSite } from '../src/sites/commands/sites.ts';
 import { registerWorker } from '../src/sites/commands/workers.ts';
-import { openBrowserOn } from './browser.ts';
+import { openBrowserOn, signInOnPage } from './browser.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';
 
 let t: TestContext;
@@ -36,11 +36,7 @@ afterAll(async () => {
 describe('A field officer in a real browser', () => {
   it('records an incident in French and sees the dashboard change', async () => {
     const page = await browser.newPage();
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('Email address').fill(officer.email);
-    await page.getByLabel('Password').fill(officer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${baseUrl}/`);
+    await signInOnPage(page, baseUrl, officer);
     await page.goto(`${baseUrl}/lang/fr?next=${encodeURIComponent(`/safety/sites/KAM?year=${year}`)}`);
     await page.waitForURL(/\/safety\/sites\/KAM/);
     const before = await page.locator('main').innerText();

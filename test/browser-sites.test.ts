@@ -4,7 +4,7 @@ import { runCommand } from '../src/journal/commands.ts';
 import { declareProduction } from '../src/sites/commands/production.ts';
 import { createSite } from '../src/sites/commands/sites.ts';
 import { createStandardVersion, publishStandardVersion } from '../src/sites/commands/standard.ts';
-import { openBrowserOn } from './browser.ts';
+import { openBrowserOn, signInOnPage } from './browser.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';
 
 let t: TestContext;
@@ -40,11 +40,7 @@ afterAll(async () => {
 describe('A verifier in a real browser', () => {
   it('assesses the site area by area, submits, and signs a verification statement', async () => {
     const page = await browser.newPage();
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('Email address').fill(verifier.email);
-    await page.getByLabel('Password').fill(verifier.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${baseUrl}/`);
+    await signInOnPage(page, baseUrl, verifier);
 
     await page.goto(`${baseUrl}/sites/KAM/assessments/new`);
     await page.locator('#periodStart').fill('2026-01-01');

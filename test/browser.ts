@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's chromium, driven by playwright-core: `.ci/run` installs it (`apt-get install -y chromium`). */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,4 +26,13 @@ export async function openBrowserOn(app: { fetch: (request: Request) => Response
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** Signs a user in through the login page, as a person would, and waits for the home page. */
+export async function signInOnPage(page: Page, baseUrl: string, user: { email: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email address').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${baseUrl}/`);
 }
