@@ -374,14 +374,15 @@ describe('Two overlapping statements signed at once', () => {
     });
     // Wait until the first has inserted its statement (and holds it, uncommitted).
     while (!firstInserted) await new Promise((resolve) => setTimeout(resolve, 10));
-    const second = sign(s, firstHalf(s, { periodStart: '2024-03-01', responsibleKg: 1500 }));
+    // Its refusal is caught at once: it may come as soon as the first commits, before `await first` returns.
+    const second = sign(s, firstHalf(s, { periodStart: '2024-03-01', responsibleKg: 1500 })).then(() => null, (e: unknown) => e as AppError);
     // The second passed its own check (it cannot see the uncommitted statement) and now waits on the constraint.
     while (rowsOf<{ n: number }>(await t.db.execute(sql`select count(*)::int as n from pg_locks l join pg_stat_activity a on a.pid = l.pid where not l.granted and a.datname = current_database()`))[0]!.n === 0) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     release();
     const signed = await first;
-    const error = await second.then(() => null, (e: unknown) => e as AppError);
+    const error = await second;
     expect(error?.code).toBe('verification_period_overlaps');
     expect(error?.status).toBe(409);
     expect(error?.details).toEqual({ statementId: signed.id });
