@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { unmatchablePasswordHash, verifyPassword } from '../core/auth/passwords.ts';
 import type { Actor } from '../core/auth/roles.ts';
 import { coreError } from '../core/errors.ts';
@@ -19,34 +19,43 @@ export type SignedIn = { sessionToken: string; csrfToken: string; expiresAt: Dat
 /**
  * Checks a password and opens a session. After five failures in a row the account is locked for
  * fifteen minutes, whatever password is tried.
+ *
+ * Each attempt first claims one of the five tries in a single `UPDATE ... RETURNING`, before the
+ * password is checked: the row's counter is the only shared state, so however many guesses arrive
+ * at once, at most five are checked, and the claim that takes the fifth try sets the lock. A right
+ * password gives the claim back (the counter returns to zero); a wrong one keeps it. No transaction
+ * is held open while the password hash is computed.
  */
 export async function signIn(db: Database, props: { email: string; password: string; now?: Date }): Promise<SignedIn> {
   const now = props.now ?? new Date();
   const email = props.email.trim().toLowerCase();
-  const [user] = await db.select().from(users).where(sql`lower(${users.email}) = ${email}`);
-  if (user?.lockedUntil && user.lockedUntil > now) {
-    throw coreError('account_locked', 429, { until: user.lockedUntil.toISOString() }, undefined, {
-      'Retry-After': String(Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000)),
-    });
-  }
-  const ok = await verifyPassword(props.password, user?.passwordHash ?? unmatchablePasswordHash);
-  if (!user || !ok) {
-    if (user) {
-      const failed = user.failedLogins + 1;
-      await db
-        .update(users)
-        .set(failed >= maxFailedLogins ? { failedLogins: 0, lockedUntil: new Date(now.getTime() + lockoutMs) } : { failedLogins: failed })
-        .where(eq(users.id, user.id));
+  const lockEnd = new Date(now.getTime() + lockoutMs);
+  // The lock has run out when locked_until is set and not in the future (the WHERE clause): count afresh.
+  const tries = sql`(case when ${users.lockedUntil} is null then ${users.failedLogins} + 1 else 1 end)`;
+  const [claim] = await db
+    .update(users)
+    .set({ failedLogins: tries, lockedUntil: sql`(case when ${tries} >= ${maxFailedLogins} then ${lockEnd.toISOString()}::timestamptz else null end)` })
+    .where(and(sql`lower(${users.email}) = ${email}`, or(isNull(users.lockedUntil), lte(users.lockedUntil, now))))
+    .returning({ id: users.id, passwordHash: users.passwordHash, locale: users.locale });
+  if (!claim) {
+    const [locked] = await db.select({ lockedUntil: users.lockedUntil }).from(users).where(sql`lower(${users.email}) = ${email}`);
+    if (locked?.lockedUntil) {
+      throw coreError('account_locked', 429, { until: locked.lockedUntil.toISOString() }, undefined, {
+        'Retry-After': String(Math.max(1, Math.ceil((locked.lockedUntil.getTime() - now.getTime()) / 1000))),
+      });
     }
+    // No such user: spend the same time as a real check, so that timing does not tell which emails exist.
+    await verifyPassword(props.password, unmatchablePasswordHash);
     throw coreError('invalid_credentials', 401);
   }
-  await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
+  if (!(await verifyPassword(props.password, claim.passwordHash))) throw coreError('invalid_credentials', 401);
+  await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, claim.id));
   const sessionToken = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + sessionLifetimeMs);
   await db.delete(sessions).where(lt(sessions.expiresAt, now));
-  await db.insert(sessions).values({ tokenHash: hashSecret(sessionToken), userId: user.id, csrfToken, expiresAt });
-  return { sessionToken, csrfToken, expiresAt, userId: user.id, locale: user.locale };
+  await db.insert(sessions).values({ tokenHash: hashSecret(sessionToken), userId: claim.id, csrfToken, expiresAt });
+  return { sessionToken, csrfToken, expiresAt, userId: claim.id, locale: claim.locale };
 }
 
 export async function signOut(db: Database, sessionToken: string): Promise<void> {
