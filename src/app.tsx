@@ -23,6 +23,7 @@ import { renderPage } from './web/layout.tsx';
 import { frame } from './web/messages.ts';
 import { authenticate, chooseLocale, isSecureRequest, languageCookie, requireCsrfToken } from './web/middleware.ts';
 import type { OrebookModule } from './web/module.ts';
+import { sameOriginPath } from './web/redirect.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const staticFiles = new Map(
@@ -150,9 +151,9 @@ export function createApp(deps: Deps, modules: readonly OrebookModule[]) {
   app.get('/lang/:locale', (c) => {
     const locale = c.req.param('locale');
     if (!isLocale(locale)) throw coreError('not_found', 404);
+    const next = sameOriginPath(c.req.query('next'));
     setCookie(c, languageCookie, locale, { sameSite: 'Lax', secure: isSecureRequest(c), path: '/', maxAge: 365 * 86_400 });
-    const next = c.req.query('next') ?? '/';
-    return c.redirect(next.startsWith('/') && !next.startsWith('//') ? next : '/', 303);
+    return c.redirect(next, 303);
   });
 
   app.post('/journal/checkpoint', async (c) => {

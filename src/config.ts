@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { isProxyEntry } from './web/client-address.ts';
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -20,6 +21,15 @@ const EnvSchema = z.object({
   OREBOOK_CHILDREN_KEY: z.string().optional(),
   OREBOOK_SIGNING_KEY: z.string().optional(),
   OREBOOK_RETIRED_KEYS: z.string().optional(),
+  /**
+   * Reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For and
+   * X-Forwarded-Proto are believed; none by default, when the socket's peer is the client.
+   */
+  OREBOOK_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .refine((entries) => entries.every(isProxyEntry), 'IP addresses or CIDR ranges separated by commas, e.g. 127.0.0.1,10.0.0.0/8'),
   OREBOOK_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
   OREBOOK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OREBOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
@@ -38,6 +48,7 @@ export type Config = {
   childrenKey: string | undefined;
   retiredKeys: string | undefined;
   secureCookies: 'auto' | 'always' | 'never';
+  trustedProxies: string[];
   logLevel: string;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
@@ -62,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     childrenKey: e.OREBOOK_CHILDREN_KEY,
     retiredKeys: e.OREBOOK_RETIRED_KEYS,
     secureCookies: e.OREBOOK_SECURE_COOKIES,
+    trustedProxies: e.OREBOOK_TRUSTED_PROXIES,
     logLevel: e.OREBOOK_LOG_LEVEL,
     bodyLimitBytes: e.OREBOOK_BODY_LIMIT_BYTES,
     uploadLimitBytes: e.OREBOOK_UPLOAD_LIMIT_BYTES,

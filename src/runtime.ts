@@ -5,6 +5,7 @@ import { migrateDatabase } from './db/migrate.ts';
 import { readSetting } from './db/settings.ts';
 import { loadKeyring, type Keyring } from './journal/keys.ts';
 import { JournalTreeCache } from './journal/queries.ts';
+import { trustProxies } from './web/client-address.ts';
 import type { Deps } from './web/context.ts';
 import { loadChildNameKey } from './children/name-key.ts';
 
@@ -50,6 +51,7 @@ export async function buildDeps(handle: DatabaseHandle, config: Config, keyring:
     logger,
     journalTree: new JournalTreeCache(),
     secureCookies: config.secureCookies,
+    trustedProxies: trustProxies(config.trustedProxies),
     bodyLimitBytes: config.bodyLimitBytes,
     uploadLimitBytes: config.uploadLimitBytes,
     demo: (await readSetting<boolean>(handle.db, demoSettingKey)) === true,

@@ -11,6 +11,7 @@ import { runCommand } from '../src/journal/commands.ts';
 import { memoryKeyring, type Keyring } from '../src/journal/keys.ts';
 import { JournalTreeCache } from '../src/journal/queries.ts';
 import { modules } from '../src/modules.ts';
+import { trustProxies } from '../src/web/client-address.ts';
 import type { Deps } from '../src/web/context.ts';
 import type { OrebookModule } from '../src/web/module.ts';
 import { newChildNameKey } from '../src/children/name-key.ts';
@@ -46,7 +47,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
 export type TestContext = Awaited<ReturnType<typeof createTestContext>>;
 
 /** A fresh database, keyring and HTTP app for one test file, with factories for its data. */
-export async function createTestContext(options: { demo?: boolean; extraModules?: readonly OrebookModule[]; logger?: Logger } = {}) {
+export async function createTestContext(options: { demo?: boolean; extraModules?: readonly OrebookModule[]; logger?: Logger; deps?: Partial<Deps> } = {}) {
   const handle = await openTestDatabase();
   const keyring: Keyring = memoryKeyring(testOrigin);
   const deps: Deps = {
@@ -58,9 +59,11 @@ export async function createTestContext(options: { demo?: boolean; extraModules?
     logger: options.logger ?? pino({ level: 'silent' }),
     journalTree: new JournalTreeCache(),
     secureCookies: 'never',
+    trustedProxies: trustProxies([]),
     bodyLimitBytes: 64 * 1024,
     uploadLimitBytes: 12 * 1024 * 1024,
     demo: options.demo ?? false,
+    ...options.deps,
   };
   const app = createApp(deps, [...modules, ...(options.extraModules ?? [])]);
   let counter = 0;

@@ -9,12 +9,14 @@ import { runCommand } from '../journal/commands.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, type FieldErrors } from '../web/components.tsx';
 import type { AppEnv } from '../web/context.ts';
 import { renderPage } from '../web/layout.tsx';
+import { sameOriginPath } from '../web/redirect.ts';
 import { frame } from '../web/messages.ts';
 import { isSecureRequest, sessionCookie } from '../web/middleware.ts';
 import { createApiToken, createOrganisation, createUser, revokeApiToken } from './commands.ts';
 import { accountsText } from './messages.ts';
 import { findToken, listOrganisations, listTokens, listUsers } from './queries.ts';
-import { signIn, signOut } from './sessions.ts';
+import { signOut } from './sessions.ts';
+import { signInWithinLimit } from './sign-in-limit.ts';
 
 type Form = Record<string, string>;
 
@@ -51,29 +53,32 @@ function LoginPage({ c, values, errors }: { c: Context<AppEnv>; values: Form; er
   );
 }
 
-const safeNext = (next: string | undefined) => (next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
-
 export function registerAccountsPages(pages: Hono<AppEnv>) {
-  pages.get('/login', (c) => renderPage(c, { title: accountsText.t(c.get('locale'), 'login_title'), children: <LoginPage c={c} values={{ next: c.req.query('next') ?? '/' }} errors={{}} /> }));
+  pages.get('/login', (c) =>
+    renderPage(c, { title: accountsText.t(c.get('locale'), 'login_title'), children: <LoginPage c={c} values={{ next: sameOriginPath(c.req.query('next')) }} errors={{}} /> }),
+  );
 
   pages.post('/login', async (c) => {
     const locale = c.get('locale');
     const form = await formOf(c);
+    const next = sameOriginPath(form.next);
     const errors: FieldErrors = {};
     if (!form.email?.trim()) errors.email = accountsText.t(locale, 'email_missing');
     if (!form.password) errors.password = accountsText.t(locale, 'password_missing');
+    let status: 400 | 401 | 429 = 400;
     if (Object.keys(errors).length === 0) {
       try {
-        const session = await signIn(c.get('deps').db, { email: form.email!, password: form.password! });
+        const session = await signInWithinLimit(c, { email: form.email!, password: form.password! });
         setCookie(c, sessionCookie, session.sessionToken, { httpOnly: true, sameSite: 'Lax', secure: isSecureRequest(c), path: '/', expires: session.expiresAt });
-        return c.redirect(safeNext(form.next), 303);
+        return c.redirect(next, 303);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         errors.email = error.text[locale];
+        status = error.status === 429 ? 429 : 401;
+        for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
       }
     }
-    const status = errors.email && form.email && form.password ? 401 : 400;
-    return renderPage(c, { title: accountsText.t(locale, 'login_title'), children: <LoginPage c={c} values={{ ...form, password: '' }} errors={errors} /> }, status);
+    return renderPage(c, { title: accountsText.t(locale, 'login_title'), children: <LoginPage c={c} values={{ ...form, next, password: '' }} errors={errors} /> }, status);
   });
 
   pages.post('/logout', async (c) => {

@@ -7,11 +7,11 @@ import { locales } from '../core/i18n/index.ts';
 import { runCommand } from '../journal/commands.ts';
 import type { AppEnv } from '../web/context.ts';
 import { isSecureRequest, sessionCookie } from '../web/middleware.ts';
-import { RateLimiter } from '../web/rate-limit.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../web/openapi.ts';
 import { createApiToken, createOrganisation, createUser, revokeApiToken } from './commands.ts';
 import { findOrganisation, findToken, listOrganisations, listTokens, listUsers } from './queries.ts';
-import { signIn, signOut } from './sessions.ts';
+import { signOut } from './sessions.ts';
+import { signInWithinLimit } from './sign-in-limit.ts';
 
 const errors = errorResponses;
 const json = jsonResponse;
@@ -78,9 +78,6 @@ const presentToken = (t: { id: number; name: string; prefix: string; organisatio
   revokedAt: iso(t.revokedAt),
 });
 
-// Ten sign-in attempts a minute per client address; the per-account lockout is the lasting guard.
-const loginLimiter = new RateLimiter(10, 60_000);
-
 /** Sign-in, the signed-in user, organisations, users and API tokens. */
 export function registerAccountsApi(api: OpenAPIHono<AppEnv>) {
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API token (obk_...)' });
@@ -96,11 +93,7 @@ export function registerAccountsApi(api: OpenAPIHono<AppEnv>) {
       responses: { 200: json(z.object({ csrfToken: z.string(), expiresAt: z.string() })), ...errors(400, 401, 429) },
     }),
     async (c) => {
-      const address = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'direct';
-      const wait = loginLimiter.hit(address);
-      if (wait > 0) throw coreError('rate_limited', 429, { seconds: wait }, undefined, { 'Retry-After': String(wait) });
-      const body = c.req.valid('json');
-      const session = await signIn(c.get('deps').db, body);
+      const session = await signInWithinLimit(c, c.req.valid('json'));
       setCookie(c, sessionCookie, session.sessionToken, { httpOnly: true, sameSite: 'Lax', secure: isSecureRequest(c), path: '/', expires: session.expiresAt });
       return c.json({ csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() }, 200);
     },

@@ -4,6 +4,7 @@ import type { Locale } from '../core/i18n/index.ts';
 import type { Database } from '../db/connect.ts';
 import type { Keyring } from '../journal/keys.ts';
 import type { JournalTreeCache } from '../journal/queries.ts';
+import type { ProxyTrust } from './client-address.ts';
 
 /** What the HTTP app needs from the process that runs it. Tests build one per test file. */
 export type Deps = {
@@ -18,6 +19,8 @@ export type Deps = {
   /** The journal's Merkle tree, kept in memory and extended as entries arrive. */
   journalTree: JournalTreeCache;
   secureCookies: 'auto' | 'always' | 'never';
+  /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (OREBOOK_TRUSTED_PROXIES); none by default. */
+  trustedProxies: ProxyTrust;
   bodyLimitBytes: number;
   /** Multipart uploads (evidence files, import spreadsheets). */
   uploadLimitBytes: number;

@@ -5,6 +5,7 @@ import { resolveApiToken, resolveSession } from '../accounts/sessions.ts';
 import { anonymous } from '../core/auth/roles.ts';
 import { coreError } from '../core/errors.ts';
 import { isLocale, negotiateLocale } from '../core/i18n/index.ts';
+import { isFromTrustedProxy } from './client-address.ts';
 import type { AppEnv } from './context.ts';
 
 export const sessionCookie = 'orebook_session';
@@ -14,7 +15,9 @@ export const languageCookie = 'orebook_lang';
 export function isSecureRequest(c: Context<AppEnv>): boolean {
   const mode = c.get('deps').secureCookies;
   if (mode !== 'auto') return mode === 'always';
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  // A client can write any header: only a trusted proxy's word on the scheme counts.
+  return isFromTrustedProxy(c) && c.req.header('x-forwarded-proto') === 'https';
 }
 
 /** The reader's language: `?lang=`, then the language cookie, then Accept-Language. */

@@ -22,4 +22,10 @@ export class RateLimiter {
     window.count += 1;
     return window.count > this.limit ? Math.ceil((window.start + this.windowMs - now) / 1000) : 0;
   }
+
+  /** Takes back one hit of the current window, for an attempt that turned out to be legitimate. */
+  giveBack(key: string): void {
+    const window = this.windows.get(key);
+    if (window && window.count > 0) window.count -= 1;
+  }
 }
