@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { inject } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { createApiToken, createOrganisation, createUser } from '../src/accounts/commands.ts';
+import { apiTokens } from '../src/accounts/schema.ts';
 import { createApp } from '../src/app.tsx';
 import { rolesByOrganisationKind, type Actor, type OrganisationKind, type UserRole } from '../src/core/auth/roles.ts';
 import { connectDatabase, type DatabaseHandle } from '../src/db/connect.ts';
@@ -91,9 +93,12 @@ export async function createTestContext(options: { demo?: boolean; extraModules?
 
   async function buildToken(props: { role: UserRole; organisationId?: number; expiresAt?: Date | null }) {
     const organisationId = props.organisationId ?? (await buildOrganisation({ kind: kindFor(props.role) })).id;
+    const expired = props.expiresAt && props.expiresAt.getTime() <= Date.now();
     const created = await runCommand(handle.db, system, (ctx) =>
-      createApiToken(ctx, { organisationId, role: props.role, name: `test ${props.role}`, expiresAt: props.expiresAt ?? null }),
+      createApiToken(ctx, { organisationId, role: props.role, name: `test ${props.role}`, expiresAt: expired ? null : (props.expiresAt ?? null) }),
     );
+    // A token that has since expired: a new one cannot be created already expired.
+    if (expired) await handle.db.update(apiTokens).set({ expiresAt: props.expiresAt }).where(eq(apiTokens.id, created.record.id));
     return { ...created, organisationId };
   }
 

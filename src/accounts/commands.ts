@@ -98,7 +98,7 @@ export type ApiToken = typeof apiTokens.$inferSelect;
 
 /**
  * Creates an API token scoped to one organisation and role. The token is returned once, here;
- * only its SHA-256 is stored.
+ * only its SHA-256 is stored. An expiry, when given, must be in the future.
  */
 export async function createApiToken(
   ctx: CommandContext,
@@ -108,6 +108,9 @@ export async function createApiToken(
   if (!organisation) throw coreError('organisation_not_found', 404, { ref: String(props.organisationId) });
   if (!rolesByOrganisationKind[organisation.kind].includes(props.role)) {
     throw coreError('role_not_allowed_for_organisation', 422, { role: props.role, kind: organisation.kind });
+  }
+  if (props.expiresAt && props.expiresAt.getTime() <= ctx.now.getTime()) {
+    throw coreError('token_expiry_in_past', 422, { expiresAt: props.expiresAt.toISOString() });
   }
   const token = `${tokenPrefix}${randomBytes(32).toString('base64url')}`;
   const [record] = await ctx.tx

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { authorize } from '../core/auth/policies.ts';
+import { authorize, can } from '../core/auth/policies.ts';
 import { organisationKinds, userRoles, type UserRole } from '../core/auth/roles.ts';
 import { AppError } from '../core/errors.ts';
 import { formatDate } from '../core/i18n/format.ts';
@@ -240,7 +240,7 @@ export function registerAccountsPages(pages: Hono<AppEnv>) {
 
   const TokenForm = z.object({ name: z.string().trim().min(1).max(100), expiresOn: z.union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).optional() });
 
-  async function tokensPage(c: Context<AppEnv>, extra: { values?: Form; errors?: FieldErrors; notice?: string; secret?: string; status?: 200 | 201 | 400 } = {}) {
+  async function tokensPage(c: Context<AppEnv>, extra: { values?: Form; errors?: FieldErrors; notice?: string; secret?: string; status?: 200 | 201 | 400 | 422 } = {}) {
     const locale = c.get('locale');
     const t = (key: Parameters<typeof accountsText.t>[1]) => accountsText.t(locale, key);
     const actor = c.get('actor');
@@ -285,6 +285,8 @@ export function registerAccountsPages(pages: Hono<AppEnv>) {
                         <StatusTag tone="grey">{t('revoked')}</StatusTag>
                       ) : r.expiresAt && r.expiresAt <= now ? (
                         <StatusTag tone="yellow">{t('expired')}</StatusTag>
+                      ) : !can(actor, 'token.revoke', { tokenId: r.id, createdByUserId: r.createdByUserId }) ? (
+                        <StatusTag tone="green">{t('active')}</StatusTag>
                       ) : (
                         <form method="post" action={`/tokens/${r.id}/revoke`}>
                           <CsrfField token={c.get('csrfToken')} />
@@ -331,23 +333,28 @@ export function registerAccountsPages(pages: Hono<AppEnv>) {
     const form = await formOf(c);
     const parsed = TokenForm.safeParse(form);
     if (!parsed.success) return tokensPage(c, { values: form, errors: fieldErrors(parsed.error), status: 400 });
-    const created = await runCommand(c.get('deps').db, actor, (ctx) =>
-      createApiToken(ctx, {
-        organisationId: actor.orgId,
-        role: actor.role,
-        name: parsed.data.name,
-        expiresAt: parsed.data.expiresOn ? new Date(`${parsed.data.expiresOn}T00:00:00Z`) : null,
-        createdByUserId: actor.userId,
-      }),
-    );
-    return tokensPage(c, { secret: created.token, status: 201 });
+    try {
+      const created = await runCommand(c.get('deps').db, actor, (ctx) =>
+        createApiToken(ctx, {
+          organisationId: actor.orgId,
+          role: actor.role,
+          name: parsed.data.name,
+          expiresAt: parsed.data.expiresOn ? new Date(`${parsed.data.expiresOn}T00:00:00Z`) : null,
+          createdByUserId: actor.userId,
+        }),
+      );
+      return tokensPage(c, { secret: created.token, status: 201 });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'token_expiry_in_past') throw error;
+      return tokensPage(c, { values: form, errors: { expiresOn: error.text[c.get('locale')] }, status: 422 });
+    }
   });
 
   pages.post('/tokens/:id/revoke', async (c) => {
     const actor = c.get('actor');
     const id = Number(c.req.param('id'));
     const token = Number.isInteger(id) ? await findToken(c.get('deps').db, id) : undefined;
-    authorize(actor, 'token.revoke', { orgId: token?.organisationId ?? -1 });
+    authorize(actor, 'token.revoke', { tokenId: id, createdByUserId: token?.createdByUserId ?? null });
     if (!token) return c.notFound();
     if (!token.revokedAt) await runCommand(c.get('deps').db, actor, (ctx) => revokeApiToken(ctx, { tokenId: id }));
     return tokensPage(c, { notice: accountsText.t(c.get('locale'), 'token_revoked', { name: token.name }) });

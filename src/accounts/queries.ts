@@ -47,6 +47,7 @@ export async function listTokens(db: Queryable, organisationId: number | null) {
       organisationId: apiTokens.organisationId,
       organisationCode: organisations.code,
       role: apiTokens.role,
+      createdByUserId: apiTokens.createdByUserId,
       createdAt: apiTokens.createdAt,
       expiresAt: apiTokens.expiresAt,
       revokedAt: apiTokens.revokedAt,

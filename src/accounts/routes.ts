@@ -291,7 +291,7 @@ export function registerAccountsApi(api: OpenAPIHono<AppEnv>) {
       const actor = c.get('actor');
       const { id } = c.req.valid('param');
       const token = await findToken(c.get('deps').db, id);
-      authorize(actor, 'token.revoke', { orgId: token?.organisationId ?? -1 });
+      authorize(actor, 'token.revoke', { tokenId: id, createdByUserId: token?.createdByUserId ?? null });
       if (!token) throw notFound();
       const revoked = await runCommand(c.get('deps').db, actor, (ctx) => revokeApiToken(ctx, { tokenId: id }));
       return c.json(presentToken(revoked), 200);

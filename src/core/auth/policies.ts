@@ -36,7 +36,13 @@ const policies = {
     when: (actor: Actor, target: { orgId: number; role: Role }) =>
       actor.role === 'admin' || ('orgId' in actor && actor.orgId === target.orgId && actor.role === target.role),
   },
-  'token.revoke': { roles: signedIn, when: (actor: Actor, token: { orgId: number }) => sameOrganisation(actor, token) },
+  // A token is revoked by an admin, by the user who created it, or by itself (a machine client that
+  // knows its secret has leaked); never by another user of its organisation.
+  'token.revoke': {
+    roles: signedIn,
+    when: (actor: Actor, token: { tokenId: number; createdByUserId: number | null }) =>
+      actor.role === 'admin' || (actor.kind === 'user' && actor.userId === token.createdByUserId) || (actor.kind === 'token' && actor.tokenId === token.tokenId),
+  },
   'checkpoint.sign': { roles: ['admin'] },
   'file.read.public': { roles: everyone },
   'file.read.restricted': { roles: ['admin', 'field', 'cooperative', 'verifier', 'committee'] },
