@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, jsonRequest, type TestContext } from '../../test/harness.ts';
 import { AppError } from '../core/errors.ts';
@@ -101,6 +103,25 @@ describe('Sign-in limit per client address', () => {
   it('shares one count between the API and the form for one address', async () => {
     for (let i = 0; i < 10; i++) expect((await apiSignIn({ email: `mixed${i}@example.test`, password: 'x' }, '198.51.100.9')).status).toBe(401);
     expect((await formSignIn({ email: 'mixed@example.test', password: 'x' }, '198.51.100.9')).status).toBe(429);
+  });
+
+  it('reads the address from the socket of a real server', async () => {
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/auth/login`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        const body = JSON.stringify({ email: `socket${i}@example.test`, password: 'x' });
+        statuses.push((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.6.0.${i}` }, body })).status);
+      }
+      expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+      expect(statuses[10]).toBe(429);
+      // The count belonged to 127.0.0.1: a request without a socket is another client.
+      expect((await t.app.request('/api/v1/auth/login', jsonRequest('POST', { email: 'socketless@example.test', password: 'x' }))).status).toBe(401);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('does not count successful sign-ins, so an office behind one address can sign in', async () => {
