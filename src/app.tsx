@@ -13,7 +13,7 @@ import { coreError, type AppError } from './core/errors.ts';
 import { isLocale } from './core/i18n/index.ts';
 import { rowsOf } from './db/connect.ts';
 import { signCheckpoint } from './journal/commands.ts';
-import { journalSize } from './journal/queries.ts';
+import { journalSize, journalVersion } from './journal/queries.ts';
 import { renderApiDocs } from './web/api-docs.tsx';
 import type { AppEnv, Deps } from './web/context.ts';
 import { errorBody, toAppError, validationHook } from './web/errors.ts';
@@ -21,6 +21,7 @@ import { registerHomePage } from './web/home.tsx';
 import { registerIndicatorApi } from './web/indicator-routes.ts';
 import { renderPage } from './web/layout.tsx';
 import { frame } from './web/messages.ts';
+import { publicReadCache } from './web/public-cache.ts';
 import { authenticate, chooseLocale, isSecureRequest, languageCookie, requireCsrfToken } from './web/middleware.ts';
 import type { OrebookModule } from './web/module.ts';
 import { sameOriginPath } from './web/redirect.ts';
@@ -118,6 +119,7 @@ export function createApp(deps: Deps, modules: readonly OrebookModule[]) {
     const multipart = (c.req.header('content-type') ?? '').startsWith('multipart/form-data');
     return (multipart ? uploadBodyLimit : jsonBodyLimit)(c, next);
   });
+  app.use('*', publicReadCache({ version: () => journalVersion(deps.db) }));
   app.use('*', authenticate());
   app.use('*', requireCsrfToken());
 

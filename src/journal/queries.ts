@@ -9,6 +9,20 @@ export async function journalSize(db: Queryable): Promise<number> {
 }
 
 /**
+ * What every public figure depends on, as one short string: the journal's size, its last entry and
+ * the latest checkpoint. It changes with every event, every signed checkpoint and every restore;
+ * three indexed lookups, cheap enough to ask on every request.
+ */
+export async function journalVersion(db: Queryable): Promise<string> {
+  const [row] = rowsOf<{ size: number | string; last: string | null; checkpoint: number | string | null }>(
+    await db.execute(
+      sql`select h.size, (select encode(leaf_hash, 'hex') from journal_entries where seq = h.size - 1) as last, (select max(id) from journal_checkpoints) as checkpoint from journal_head h where h.id = 1`,
+    ),
+  );
+  return `${row?.size ?? 0}.${row?.last?.slice(0, 16) ?? ''}.${row?.checkpoint ?? 0}`;
+}
+
+/**
  * The Merkle tree over the first `size` entries. A server passes its long-lived `cache` so that
  * only new entries are read and hashed; the cache is rebuilt if the database no longer matches it
  * (for example after a restore).

@@ -1,0 +1,269 @@
+/**
+ * HTTP benchmark of the public reads: every anonymous GET of the OpenAPI document and the public
+ * pages, each under 20 concurrent clients on loopback, beside `/healthz` measured in the same run.
+ *
+ * The server is a real process (`node bin/orebook.js serve`) on the demo data set, loaded by
+ * `orebook demo` into a temp PGlite data dir (and, when DATABASE_URL is set, into a fresh
+ * PostgreSQL database dropped at the end). With BENCH_SCALE=k, (k − 1) more copies of the demo's
+ * production declarations and of its safety incidents at KAM are recorded through the modules'
+ * commands before the server starts: the records behind the site, registry and safety figures grow
+ * k-fold (the savings and children records stay as the demo has them).
+ *
+ * Goal: every public read at least half of /healthz's rate, with a p99 under one second. A
+ * measurement, not a test: a figure below its goal is reported as BELOW and never fails the run.
+ *
+ *   npm run bench:http
+ *   BENCH_SCALE=10 npm run bench:http
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:http
+ *
+ * Knobs: BENCH_SCALE (1), BENCH_SECONDS per route (3), BENCH_CONNECTIONS (20), BENCH_ONLY (a
+ * substring: measure only the routes that contain it), OREBOOK_BENCH_DIR.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import type { Actor } from '../src/core/auth/roles.ts';
+import { connectDatabase, rowsOf, type DatabaseHandle } from '../src/db/connect.ts';
+import { runCommand } from '../src/journal/commands.ts';
+import { recordIncident } from '../src/safety/commands/incidents.ts';
+import { declareProduction } from '../src/sites/commands/production.ts';
+import { int, loadAverage, median, positiveInt, printMachine, table, wasInterrupted } from './common.ts';
+import { loadUrl, type LoadResult } from './load.ts';
+
+const SCALE = positiveInt('BENCH_SCALE', 1);
+const SECONDS = positiveInt('BENCH_SECONDS', 3);
+const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 20);
+const ONLY = process.env.BENCH_ONLY ?? '';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const admin: Actor = { kind: 'system', orgId: null, orgCode: null, role: 'admin' };
+
+/** The public pages, with the demo's site. */
+const pages = ['/', '/registry', '/registry/batches', '/registry/retirements', '/registry/prices', '/sites', '/sites/KAM', '/funds', '/funds/KAM', '/safety', '/children', '/journal', '/standard', '/verifications/1', '/certificates/1', '/api/docs'];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function orebook(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/orebook.js', ...args], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`orebook ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`))));
+  });
+}
+
+/** (SCALE − 1) more copies of the demo's production declarations and safety incidents at KAM, through the commands. */
+async function scaleUp(handle: DatabaseHandle): Promise<string> {
+  if (SCALE === 1) return 'the demo as it is';
+  const db = handle.db;
+  const [site] = rowsOf<{ id: number }>(await db.execute(sql`select id from sites where code = 'KAM'`));
+  const declarations = rowsOf<{ mineral: string; produced_on: string; wet_ore_kg: number; dry_ore_kg: number; grade_basis_points: number; buyer: string }>(
+    await db.execute(sql`select mineral, produced_on::text, wet_ore_kg, dry_ore_kg, grade_basis_points, buyer from production_declarations where site_id = ${site!.id} order by id`),
+  );
+  const incidents = rowsOf<{ occurred_on: string; kind: string; severity: string; description: string }>(
+    await db.execute(sql`select occurred_on::text, kind, severity, description from safety_incidents where site_id = ${site!.id} and corrects_id is null order by id`),
+  );
+  for (let copy = 2; copy <= SCALE; copy++) {
+    process.stderr.write(`  scaling: copy ${copy}/${SCALE}\n`);
+    for (const [i, row] of declarations.entries()) {
+      await runCommand(db, admin, (ctx) =>
+        declareProduction(ctx, {
+          siteId: site!.id,
+          mineral: row.mineral,
+          producedOn: row.produced_on,
+          lotReference: `BENCH-${copy}-${i}`,
+          wetOreKg: Number(row.wet_ore_kg),
+          dryOreKg: Number(row.dry_ore_kg),
+          gradeBasisPoints: Number(row.grade_basis_points),
+          buyer: row.buyer,
+        }),
+      );
+    }
+    for (const row of incidents) {
+      await runCommand(db, admin, (ctx) => recordIncident(ctx, { siteId: site!.id, occurredOn: row.occurred_on, kind: row.kind, severity: row.severity, description: row.description, people: [] }));
+    }
+  }
+  return `the demo plus ${SCALE - 1} more copies of its ${declarations.length} production declarations and ${incidents.length} safety incidents`;
+}
+
+type Server = { base: string; child: ChildProcess; stop(): Promise<void> };
+
+async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/orebook.js', 'serve', '--port', String(port)], { cwd: root, env: { ...env, OREBOOK_LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return { base, child, stop };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await stop();
+  throw new Error('the server did not answer /healthz within 120 s');
+}
+
+type OpenApi = { paths: Record<string, Record<string, { security?: unknown[]; parameters?: { name: string; in: string; required?: boolean }[] }>> };
+
+/** Every anonymous GET of the OpenAPI document, filled with the demo's values. */
+async function apiReads(base: string): Promise<string[]> {
+  const document = (await (await fetch(`${base}/api/openapi.json`)).json()) as OpenApi;
+  const size = ((await (await fetch(`${base}/healthz`)).json()) as { journal: { size: number } }).journal.size;
+  const batches = (await (await fetch(`${base}/api/v1/registry/batches`)).json()) as { batches: { serialPrefix: string }[] };
+  const indicators = (await (await fetch(`${base}/api/v1/indicators`)).json()) as { indicators: { id: string }[] };
+  const values: Record<string, string> = {
+    code: 'KAM',
+    site: 'KAM',
+    version: '1.0',
+    id: '1',
+    serial: `${batches.batches[0]?.serialPrefix}-1`,
+    form: 'production_declaration',
+    year: '2025',
+    size: String(size),
+    index: '0',
+    from: '1',
+    to: String(size),
+  };
+  const urls: string[] = [];
+  for (const [template, operations] of Object.entries(document.paths)) {
+    const get = operations.get;
+    if (!get || (get.security && get.security.length > 0)) continue;
+    let url = `/api/v1${template}`.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? '1'));
+    if (template === '/indicators/{id}') url = `/api/v1/indicators/${encodeURIComponent(indicators.indicators[0]?.id ?? '')}?from=2025-01-01&to=2026-01-01`;
+    else {
+      const wanted = template.startsWith('/journal/proof/') ? () => true : (p: { name: string; required?: boolean }) => p.required || p.name === 'year';
+      const query = (get.parameters ?? []).filter((p) => p.in === 'query' && wanted(p));
+      if (query.length > 0) url += `?${query.map((p) => `${p.name}=${encodeURIComponent(values[p.name] ?? '1')}`).join('&')}`;
+    }
+    urls.push(url);
+  }
+  return urls;
+}
+
+type Row = { route: string; result: LoadResult | null; note: string };
+
+async function benchEngine(label: string, env: NodeJS.ProcessEnv): Promise<{ label: string; data: string; healthz: LoadResult[]; rows: Row[] }> {
+  console.log(`\n${label}: loading the demo data set (orebook demo)…`);
+  await orebook(['demo'], env);
+  const handle = env.DATABASE_URL ? await connectDatabase({ kind: 'postgres', url: env.DATABASE_URL }) : await connectDatabase({ kind: 'pglite', dataDir: env.OREBOOK_DATA_DIR! });
+  let data: string;
+  try {
+    data = await scaleUp(handle);
+    const [head] = rowsOf<{ size: number }>(await handle.db.execute(sql`select size from journal_head`));
+    data += ` (journal: ${int(Number(head?.size))} events)`;
+  } finally {
+    await handle.close();
+  }
+  console.log(`  data    : ${data}`);
+  const server = await startServer(env);
+  try {
+    const routes = [...pages, ...(await apiReads(server.base))].filter((route) => route.includes(ONLY));
+    const load = (route: string) => loadUrl(`${server.base}${route}`, { connections: CONNECTIONS, durationMs: SECONDS * 1000 });
+    const healthz: LoadResult[] = [await load('/healthz')];
+    const rows: Row[] = [];
+    for (const [i, route] of routes.entries()) {
+      if (wasInterrupted()) break;
+      const probe = await fetch(`${server.base}${route}`);
+      await probe.arrayBuffer();
+      if (probe.status !== 200) {
+        rows.push({ route, result: null, note: `answers ${probe.status} to the public: not a public read` });
+        continue;
+      }
+      rows.push({ route, result: await load(route), note: '' });
+      if ((i + 1) % 10 === 0) healthz.push(await load('/healthz'));
+      process.stderr.write(`  ${label}: ${i + 1}/${routes.length} ${route}\n`);
+    }
+    healthz.push(await load('/healthz'));
+    return { label, data, healthz, rows };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function onPglite() {
+  const parent = process.env.OREBOOK_BENCH_DIR || os.tmpdir();
+  const dataDir = fs.mkdtempSync(path.join(parent, 'orebook-bench-http-'));
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env, OREBOOK_DATA_DIR: dataDir };
+    delete env.DATABASE_URL;
+    return await benchEngine('PGlite', env);
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function onPostgres(adminUrl: string) {
+  const name = `orebook_bench_http_${process.pid}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  const dataDir = fs.mkdtempSync(path.join(process.env.OREBOOK_BENCH_DIR || os.tmpdir(), 'orebook-bench-http-'));
+  try {
+    await client.query(`drop database if exists ${name} with (force)`);
+    await client.query(`create database ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return await benchEngine('PostgreSQL', { ...process.env, OREBOOK_DATA_DIR: dataDir, DATABASE_URL: url.toString() });
+  } finally {
+    await client.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
+    await client.end();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const ms = (value: number) => (Number.isNaN(value) ? '-' : value < 10 ? value.toFixed(1) : int(value));
+
+async function main(): Promise<void> {
+  printMachine('Orebook HTTP benchmark: public reads against /healthz');
+  console.log(`  load    : ${CONNECTIONS} concurrent clients, keep-alive, ${SECONDS} s per route, loopback; scale ${SCALE}`);
+  const results = [await onPglite()];
+  if (process.env.DATABASE_URL) results.push(await onPostgres(process.env.DATABASE_URL));
+  else console.log('  (DATABASE_URL not set: PostgreSQL skipped)');
+  console.log(`  load    : ${loadAverage()} (1/5/15 min) at the end`);
+
+  let failed = 0;
+  for (const { label, data, healthz, rows } of results) {
+    const healthzRate = median(healthz.map((h) => h.perSecond));
+    console.log(`\n${label}, ${data}`);
+    console.log(`/healthz: ${healthz.map((h) => int(h.perSecond)).join(', ')} req/s over the run (median ${int(healthzRate)}), p99 ${healthz.map((h) => ms(h.p99Ms)).join(', ')} ms`);
+    const lines: string[][] = [['route', 'req/s', 'p50 ms', 'p99 ms', '× healthz', 'non-200', 'verdict']];
+    for (const { route, result, note } of rows) {
+      if (!result) {
+        lines.push([route, '', '', '', '', '', note]);
+        continue;
+      }
+      const ratio = result.perSecond / healthzRate;
+      const bad = result.requests - (result.statuses[200] ?? 0);
+      const pass = ratio >= 0.5 && result.p99Ms < 1000 && bad === 0;
+      if (!pass) failed++;
+      lines.push([route, int(result.perSecond), ms(result.p50Ms), ms(result.p99Ms), ratio.toFixed(2), String(bad), pass ? 'PASS' : 'BELOW']);
+    }
+    console.log(table(lines, (c) => c >= 1 && c <= 5));
+  }
+  console.log(`\nGoal: every public read ≥ 0.5 × /healthz's rate and p99 < 1000 ms: ${failed === 0 ? 'PASS' : `${failed} BELOW`}`);
+  const knobs = ['BENCH_SCALE', 'BENCH_SECONDS', 'BENCH_CONNECTIONS', 'BENCH_ONLY', 'OREBOOK_BENCH_DIR']
+    .filter((name) => process.env[name])
+    .map((name) => `${name}=${process.env[name]} `)
+    .join('');
+  console.log('\nReproduce with');
+  console.log(`  ${knobs}npm run bench:http`);
+  console.log(`  ${knobs}DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:http`);
+}
+
+await main();
