@@ -138,6 +138,12 @@ describe('Control characters in the address', () => {
     expect(await response.text()).toMatch(/caractères/);
   });
 
+  it('refuses line breaks in a redirect target instead of failing on the Location header', async () => {
+    const response = await t.app.request('/lang/en?next=/%0D%0ASet-Cookie:%20x=1');
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+  });
+
   it('refuses a NUL in a session cookie before looking it up', async () => {
     const response = await t.app.request('/registry', { headers: { cookie: 'orebook_session=%00abc' } });
     expect(response.status).toBeLessThan(500);
