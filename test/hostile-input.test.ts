@@ -175,6 +175,7 @@ describe('Logs', () => {
     // A value the guard lets through but the database refuses: an id past int4 reaches the query.
     logLines.length = 0;
     await t.app.request('/api/v1/verifications/2147483648', { headers: bearer(admin.token) });
+    expect(logLines.some((line) => line.includes('"sqlState":"22003"'))).toBe(true);
     expect(logLines.join('\n')).not.toContain('2147483648');
   });
 

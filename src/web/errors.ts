@@ -20,7 +20,12 @@ const refusedValueStates = new Set([
 /** Turns anything thrown into the AppError a client sees; unknown errors become a logged 500. */
 export function toAppError(error: unknown, c: Context<AppEnv>): AppError {
   if (error instanceof AppError) return error;
-  if (refusedValueStates.has(databaseErrorCode(error) ?? '')) return coreError('invalid_value', 400);
+  const sqlState = databaseErrorCode(error);
+  if (sqlState && refusedValueStates.has(sqlState)) {
+    // Usually a check a route forgot; kept visible (without the values) in case it is a computation's overflow.
+    c.get('deps')?.logger.warn({ requestId: c.get('requestId'), method: c.req.method, route: c.req.routePath, sqlState }, 'database refused a value');
+    return coreError('invalid_value', 400);
+  }
   if (error instanceof HTTPException) {
     if (error.status === 413) return coreError('payload_too_large', 413, { limit: c.get('deps').bodyLimitBytes }, undefined, { Connection: 'close' });
     if (error.status === 415) return coreError('unsupported_media_type', 415);
