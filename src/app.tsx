@@ -17,12 +17,13 @@ import { journalSize, journalVersion } from './journal/queries.ts';
 import { renderApiDocs } from './web/api-docs.tsx';
 import type { AppEnv, Deps } from './web/context.ts';
 import { errorBody, toAppError, validationHook } from './web/errors.ts';
+import { refuseControlCharacters } from './web/input-guard.ts';
 import { registerHomePage } from './web/home.tsx';
 import { registerIndicatorApi } from './web/indicator-routes.ts';
 import { renderPage } from './web/layout.tsx';
 import { frame } from './web/messages.ts';
 import { publicReadCache } from './web/public-cache.ts';
-import { authenticate, chooseLocale, isSecureRequest, languageCookie, requireCsrfToken } from './web/middleware.ts';
+import { authenticate, chooseLocale, isSecureRequest, keepSignedInAnswersOutOfCaches, languageCookie, requireCsrfToken } from './web/middleware.ts';
 import type { OrebookModule } from './web/module.ts';
 import { sameOriginPath } from './web/redirect.ts';
 
@@ -102,23 +103,26 @@ export function createApp(deps: Deps, modules: readonly OrebookModule[]) {
     }),
   );
   app.use('*', chooseLocale());
-  // Uploads (evidence files, import spreadsheets) may be larger than any JSON body.
+  // Uploads (evidence files, import spreadsheets) may be larger than any JSON body. The rest of a
+  // refused body is never read, so the connection cannot be reused: say so rather than reset it.
   const jsonBodyLimit = bodyLimit({
     maxSize: deps.bodyLimitBytes,
     onError: () => {
-      throw coreError('payload_too_large', 413, { limit: deps.bodyLimitBytes });
+      throw coreError('payload_too_large', 413, { limit: deps.bodyLimitBytes }, undefined, { Connection: 'close' });
     },
   });
   const uploadBodyLimit = bodyLimit({
     maxSize: deps.uploadLimitBytes,
     onError: () => {
-      throw coreError('payload_too_large', 413, { limit: deps.uploadLimitBytes });
+      throw coreError('payload_too_large', 413, { limit: deps.uploadLimitBytes }, undefined, { Connection: 'close' });
     },
   });
   app.use('*', async function limitBody(c, next) {
     const multipart = (c.req.header('content-type') ?? '').startsWith('multipart/form-data');
     return (multipart ? uploadBodyLimit : jsonBodyLimit)(c, next);
   });
+  app.use('*', refuseControlCharacters());
+  app.use('*', keepSignedInAnswersOutOfCaches());
   app.use('*', publicReadCache({ version: () => journalVersion(deps.db) }));
   app.use('*', authenticate());
   app.use('*', requireCsrfToken());

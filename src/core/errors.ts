@@ -3,6 +3,8 @@ import { defineMessages, type Localized, type Params } from './i18n/index.ts';
 const errorMessages = defineMessages({
   en: {
     malformed_json: 'The request body is not valid JSON.',
+    invalid_characters: 'Some values hold characters that are not allowed (control characters such as NUL, or broken text encoding): {fields}. Remove them and try again.',
+    invalid_value: 'A value in the request cannot be stored as it is: a number too large, or text where a number or date belongs.',
     validation_failed: 'Some fields are missing or not valid: {fields}.',
     payload_too_large: 'The request body is larger than the {limit} bytes allowed.',
     unsupported_media_type: 'Send the request body as application/json.',
@@ -29,6 +31,8 @@ const errorMessages = defineMessages({
   },
   fr: {
     malformed_json: 'Le corps de la requête n’est pas du JSON valide.',
+    invalid_characters: 'Certaines valeurs contiennent des caractères non autorisés (caractères de contrôle comme NUL, ou encodage de texte invalide) : {fields}. Retirez-les et réessayez.',
+    invalid_value: 'Une valeur de la requête ne peut pas être enregistrée telle quelle : un nombre trop grand, ou du texte à la place d’un nombre ou d’une date.',
     validation_failed: 'Des champs manquent ou ne sont pas valides : {fields}.',
     payload_too_large: 'Le corps de la requête dépasse les {limit} octets autorisés.',
     unsupported_media_type: 'Envoyez le corps de la requête en application/json.',
@@ -88,3 +92,37 @@ export function coreError(
 }
 
 export const notFound = () => coreError('not_found', 404);
+
+/** The SQLSTATE of a database error anywhere in an error's cause chain (drizzle wraps the driver's). */
+export function databaseErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current instanceof Object && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+function isDatabaseError(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Object && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    if ((current as Error).name === 'DrizzleQueryError' || 'params' in current || 'query' in current) return true;
+  }
+  return databaseErrorCode(error) !== undefined;
+}
+
+/**
+ * What of an unexpected error may go into a log line. A database error's message, `query`, `params`
+ * and `detail` carry the values of the failed statement (names, ID numbers, emails): only its class,
+ * SQLSTATE, constraint and stack frames are kept. Other errors keep their message.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  const name = error instanceof Error ? error.name : typeof error;
+  const frames = error instanceof Error ? (error.stack ?? '').split('\n').filter((line) => line.startsWith('    at ')).join('\n') : undefined;
+  if (isDatabaseError(error)) {
+    let constraint: unknown;
+    for (let current = error, depth = 0; current instanceof Object && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+      constraint ??= (current as { constraint?: unknown }).constraint;
+    }
+    return { class: name, sqlState: databaseErrorCode(error), ...(typeof constraint === 'string' ? { constraint } : {}), stack: frames };
+  }
+  return { class: name, message: error instanceof Error ? error.message : undefined, stack: frames };
+}

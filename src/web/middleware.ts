@@ -30,6 +30,22 @@ export function chooseLocale(): MiddlewareHandler<AppEnv> {
 }
 
 /**
+ * Answers to a signed-in request (a session cookie or an API token) may hold personal data, and
+ * refusals and answers that set a cookie are for one browser only: none of them may be kept by a
+ * browser's or a proxy's cache. Public anonymous answers keep their own caching. Static assets carry
+ * nothing personal and stay cacheable.
+ */
+export function keepSignedInAnswersOutOfCaches(): MiddlewareHandler<AppEnv> {
+  return async function keepSignedInAnswersOutOfCaches(c, next) {
+    await next();
+    if (c.req.path.startsWith('/static/')) return;
+    const signedIn = c.req.header('authorization') !== undefined || getCookie(c, sessionCookie) !== undefined || c.get('actor').kind !== 'anonymous';
+    const forOneBrowser = c.res.status === 401 || c.res.status === 403 || c.res.headers.has('set-cookie');
+    if (signedIn || forOneBrowser) c.res.headers.set('Cache-Control', 'no-store');
+  };
+}
+
+/**
  * Works out who is asking: a bearer API token, else a session cookie, else nobody. A token that is
  * wrong, revoked or expired is refused outright rather than treated as anonymous.
  */

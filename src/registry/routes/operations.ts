@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { authorize } from '../../core/auth/policies.ts';
+import { loggableError } from '../../core/errors.ts';
 import { runCommand } from '../../journal/commands.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
@@ -104,7 +105,7 @@ async function finishCommittedRetirement(c: Context<AppEnv>, retirementId: numbe
   try {
     await finishRetirement(deps, retirementId);
   } catch (error) {
-    deps.logger.error({ requestId: c.get('requestId'), retirementId, err: { message: (error as Error).message, stack: (error as Error).stack } }, 'finishing a retirement failed');
+    deps.logger.error({ requestId: c.get('requestId'), retirementId, err: loggableError(error) }, 'finishing a retirement failed');
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { authorize } from '../../../core/auth/policies.ts';
 import { isIsoDate } from '../../../core/calendar.ts';
-import { AppError, notFound } from '../../../core/errors.ts';
+import { AppError, loggableError, notFound } from '../../../core/errors.ts';
 import { formatTonnes } from '../../../core/i18n/format.ts';
 import type { Locale } from '../../../core/i18n/index.ts';
 import { runCommand } from '../../../journal/commands.ts';
@@ -273,7 +273,7 @@ export function registerRetirePages(pages: Hono<AppEnv>) {
       await finishRetirement(deps, retirementId);
     } catch (error) {
       // The retirement is committed: the holder must see it, not an error that invites retiring again.
-      deps.logger.error({ requestId: c.get('requestId'), retirementId, err: { message: (error as Error).message, stack: (error as Error).stack } }, 'finishing a retirement failed');
+      deps.logger.error({ requestId: c.get('requestId'), retirementId, err: loggableError(error) }, 'finishing a retirement failed');
     }
     return c.redirect(`/registry/retirements/${retirementId}/done`, 303);
   });
