@@ -17,6 +17,15 @@ const sameOrganisation = (actor: Actor, resource: { orgId: number }) => actor.ro
 type SiteResource = { siteCooperativeOrgId: number };
 const ownSiteForCooperative = (actor: Actor, site: SiteResource) =>
   actor.role !== 'cooperative' || ('orgId' in actor && actor.orgId === site.siteCooperativeOrgId);
+/** The secretariat runs the programme: its staff work at every site. The system (CLI, demo) acts as the secretariat. */
+const ofSecretariat = (actor: Actor) => actor.kind === 'system' || ('orgKind' in actor && actor.orgKind === 'secretariat');
+const ofSiteCooperative = (actor: Actor, site: SiteResource) => 'orgId' in actor && actor.orgId === site.siteCooperativeOrgId;
+/**
+ * A site's fund is worked on by the secretariat and by the people of the site: its cooperative and
+ * its committee members, who sit for the cooperative or, the alliance's representative, for the
+ * secretariat. Field officers read it: the secretariat's, or the site's cooperative's.
+ */
+const fundOfOwnSite = (actor: Actor, fund: SiteResource) => actor.role === 'admin' || ofSiteCooperative(actor, fund) || ((actor.role === 'committee' || actor.role === 'field') && ofSecretariat(actor));
 /** A verifier never assesses or verifies a site its own organisation operates. */
 const independentVerifier = (actor: Actor, site: SiteResource) => actor.role === 'verifier' && 'orgId' in actor && actor.orgId !== site.siteCooperativeOrgId;
 
@@ -77,10 +86,10 @@ const policies = {
   // The site premium fund (issue 5): its public page is public; committee members and the
   // secretariat work on proposals and meetings; only the secretariat books money.
   'fund.read.public': { roles: everyone },
-  'fund.read': { roles: ['admin', 'committee', 'cooperative', 'field'] },
+  'fund.read': { roles: ['admin', 'committee', 'cooperative', 'field'], when: fundOfOwnSite },
   'fund.manage': { roles: ['admin'] },
-  'fund.proposal.write': { roles: ['admin', 'committee', 'cooperative'] },
-  'fund.meeting.record': { roles: ['admin', 'committee'] },
+  'fund.proposal.write': { roles: ['admin', 'committee', 'cooperative'], when: fundOfOwnSite },
+  'fund.meeting.record': { roles: ['admin', 'committee'], when: fundOfOwnSite },
   'fund.disburse': { roles: ['admin'] },
   // Safety (issue 6): incidents and interventions are recorded by the secretariat's field officers
   // and the site's cooperative; aggregates are public.
@@ -106,7 +115,8 @@ const policies = {
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof policies;
-type ResourceOf<A extends Action> = (typeof policies)[A] extends { when: (actor: Actor, resource: infer R) => boolean } ? R : undefined;
+// A condition on the actor alone (it takes no resource) asks for no resource either.
+type ResourceOf<A extends Action> = (typeof policies)[A] extends { when: (actor: Actor, resource: infer R) => boolean } ? (unknown extends R ? undefined : R) : undefined;
 
 /** Whether the actor may take this action (on this resource, when the rule looks at one). */
 export function can<A extends Action>(actor: Actor, action: A, ...resource: ResourceOf<A> extends undefined ? [] : [ResourceOf<A>]): boolean {
