@@ -61,7 +61,7 @@ export async function loadAccountsDemo(ctx: DemoContext): Promise<void> {
 export async function demoActors(ctx: DemoContext): Promise<Record<string, Actor>> {
   const actors: Record<string, Actor> = {};
   for (const user of await listUsers(ctx.db)) {
-    actors[user.email] = { kind: 'user', userId: user.id, orgId: user.organisationId, orgCode: user.organisationCode, role: user.role, displayName: user.displayName };
+    actors[user.email] = { kind: 'user', userId: user.id, orgId: user.organisationId, orgCode: user.organisationCode, orgKind: user.organisationKind, role: user.role, displayName: user.displayName };
   }
   return actors;
 }

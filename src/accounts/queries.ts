@@ -24,6 +24,7 @@ export async function listUsers(db: Queryable) {
       locale: users.locale,
       organisationId: users.organisationId,
       organisationCode: organisations.code,
+      organisationKind: organisations.kind,
       lockedUntil: users.lockedUntil,
       createdAt: users.createdAt,
     })

@@ -73,6 +73,7 @@ export async function resolveSession(db: Database, sessionToken: string, now = n
       locale: users.locale,
       orgId: organisations.id,
       orgCode: organisations.code,
+      orgKind: organisations.kind,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -80,7 +81,7 @@ export async function resolveSession(db: Database, sessionToken: string, now = n
     .where(and(eq(sessions.tokenHash, hashSecret(sessionToken)), gt(sessions.expiresAt, now)));
   if (!row) return null;
   return {
-    actor: { kind: 'user', userId: row.userId, orgId: row.orgId, orgCode: row.orgCode, role: row.role, displayName: row.displayName },
+    actor: { kind: 'user', userId: row.userId, orgId: row.orgId, orgCode: row.orgCode, orgKind: row.orgKind, role: row.role, displayName: row.displayName },
     csrfToken: row.csrfToken,
     locale: row.locale,
   };
@@ -90,7 +91,7 @@ export async function resolveSession(db: Database, sessionToken: string, now = n
 export async function resolveApiToken(db: Database, token: string, now = new Date()): Promise<Actor> {
   if (!token.startsWith(tokenPrefix)) throw coreError('token_invalid', 401);
   const [row] = await db
-    .select({ token: apiTokens, orgCode: organisations.code })
+    .select({ token: apiTokens, orgCode: organisations.code, orgKind: organisations.kind })
     .from(apiTokens)
     .innerJoin(organisations, eq(organisations.id, apiTokens.organisationId))
     .where(eq(apiTokens.tokenHash, hashSecret(token)));
@@ -99,5 +100,5 @@ export async function resolveApiToken(db: Database, token: string, now = new Dat
   if (row.token.expiresAt && row.token.expiresAt <= now) {
     throw coreError('token_expired', 401, { expiredAt: row.token.expiresAt.toISOString() });
   }
-  return { kind: 'token', tokenId: row.token.id, orgId: row.token.organisationId, orgCode: row.orgCode, role: row.token.role };
+  return { kind: 'token', tokenId: row.token.id, orgId: row.token.organisationId, orgCode: row.orgCode, orgKind: row.orgKind, role: row.token.role };
 }

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import { childCases, childVisits } from '../children/schema.ts';
-import { userRoles, type Actor } from '../core/auth/roles.ts';
+import { userRoles, type Actor, type OrganisationKind } from '../core/auth/roles.ts';
 import { runCommand } from '../journal/commands.ts';
 import { journalSize } from '../journal/queries.ts';
 import { safetyIncidents, safetyInterventions } from '../safety/schema.ts';
@@ -25,9 +25,9 @@ const fixture = (name: string) => fs.readFileSync(new URL(`../../test/fixtures/$
 const rowsOf = async (table: typeof safetyIncidents | typeof safetyInterventions | typeof productionDeclarations | typeof childCases | typeof childVisits | typeof importedSubmissions) =>
   (await t.db.select({ n: count() }).from(table))[0]!.n;
 
-async function actorOf(role: 'field' | 'admin' | 'verifier', organisation: { id: number; code: string }): Promise<Actor> {
+async function actorOf(role: 'field' | 'admin' | 'verifier', organisation: { id: number; code: string; kind: OrganisationKind }): Promise<Actor> {
   const user = await t.buildUser({ role, organisationId: organisation.id });
-  return { kind: 'user', userId: user.id, orgId: organisation.id, orgCode: organisation.code, role, displayName: `Test ${role}` };
+  return { kind: 'user', userId: user.id, orgId: organisation.id, orgCode: organisation.code, orgKind: organisation.kind, role, displayName: `Test ${role}` };
 }
 
 function runImport(form: string, content: Buffer, actor: Actor, options: { dryRun?: boolean; validRowsOnly?: boolean } = {}): Promise<ImportReport> {

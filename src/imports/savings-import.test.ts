@@ -33,7 +33,7 @@ beforeAll(async () => {
   t = await createTestContext();
   const secretariat = await t.buildOrganisation({ kind: 'secretariat', code: 'fca-savings-import' });
   const user = await t.buildUser({ role: 'field', organisationId: secretariat.id });
-  officer = { kind: 'user', userId: user.id, orgId: secretariat.id, orgCode: secretariat.code, role: 'field', displayName: 'Test field' };
+  officer = { kind: 'user', userId: user.id, orgId: secretariat.id, orgCode: secretariat.code, orgKind: 'secretariat', role: 'field', displayName: 'Test field' };
   await runCommand(t.db, officer, (ctx) =>
     createGroup(ctx, {
       code: 'KAM-VSLA-01',

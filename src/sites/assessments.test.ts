@@ -141,7 +141,7 @@ describe('Assessments', () => {
       const before = await countAssessments();
       const error = await expectRefused(await api(`/sites/OWNV/assessments`, jsonRequest('POST', { periodStart: '2024-01-01', periodEnd: '2024-06-30' }, bearer(verifier))), 403, 'assessment_not_independent');
       expect(error.message).toMatch(/independent/);
-      const actor: Actor = { kind: 'token', tokenId: 0, orgId: verifierOrg.id, orgCode: verifierOrg.code, role: 'verifier' };
+      const actor: Actor = { kind: 'token', tokenId: 0, orgId: verifierOrg.id, orgCode: verifierOrg.code, orgKind: 'verifier', role: 'verifier' };
       await expect(runCommand(t.db, actor, (ctx) => startAssessment(ctx, { siteId: own.id, periodStart: '2024-01-01', periodEnd: '2024-06-30' }))).rejects.toMatchObject({
         code: 'assessment_not_independent',
         status: 403,

@@ -32,7 +32,7 @@ beforeAll(async () => {
     cooperative: await t.buildUser({ role: 'cooperative', organisationId: cooperative.id }),
     buyer: await t.buildUser({ role: 'buyer' }),
   };
-  const verifierActor = { kind: 'user', userId: users.verifier.id, orgId: verifierOrg.id, orgCode: verifierOrg.code, role: 'verifier', displayName: 'V' } as const;
+  const verifierActor = { kind: 'user', userId: users.verifier.id, orgId: verifierOrg.id, orgCode: verifierOrg.code, orgKind: 'verifier', role: 'verifier', displayName: 'V' } as const;
   await runCommand(t.db, verifierActor, (c) => startAssessment(c, { siteId: site.id, periodStart: '2025-01-01', periodEnd: '2025-06-30' }));
   sessions = {
     admin: await t.signIn(users.admin.email, users.admin.password),

@@ -40,7 +40,7 @@ beforeAll(async () => {
   const coop = { kind: 'system', orgId: cooperative.id, orgCode: cooperative.code, role: 'admin' } as const;
   await runCommand(t.db, coop, (c) => declareProduction(c, { siteId: site.id, mineral: 'cobalt', producedOn: `${year}-01-10`, wetOreKg: 10_000, dryOreKg: 10_000, gradeBasisPoints: 300, buyer: 'EGC' }));
   await runCommand(t.db, coop, (c) => declareProduction(c, { siteId: site.id, mineral: 'cobalt', producedOn: `${year}-01-20`, wetOreKg: 10_000, dryOreKg: 10_000, gradeBasisPoints: 200, buyer: 'EGC' }));
-  const verifierUser = { kind: 'user', userId: 0, orgId: verifierOrg.id, orgCode: verifierOrg.code, role: 'verifier', displayName: 'V' } as const;
+  const verifierUser = { kind: 'user', userId: 0, orgId: verifierOrg.id, orgCode: verifierOrg.code, orgKind: 'verifier', role: 'verifier', displayName: 'V' } as const;
   const assessment = await runCommand(t.db, verifierUser, (c) => startAssessment(c, { siteId: site.id, periodStart: `${year}-01-01`, periodEnd: `${year}-01-31` }));
   const responses = defaultStandard.criteria.map((criterion) => ({ criterionCode: criterion.code, rating: criterion.code === 'EN-03' ? ('not_met' as const) : ('met' as const) }));
   await runCommand(t.db, verifierUser, (c) => saveAssessmentResponses(c, { assessmentId: assessment.id, responses }));

@@ -63,7 +63,7 @@ beforeAll(async () => {
   declarationIds = { cobalt, copper, corrected, correction };
 
   const verifier = await t.buildUser({ role: 'verifier', organisationId: verifierOrganisation.id });
-  const actor: Actor = { kind: 'user', userId: verifier.id, orgId: verifierOrganisation.id, orgCode: verifierOrganisation.code, role: 'verifier', displayName: verifier.displayName };
+  const actor: Actor = { kind: 'user', userId: verifier.id, orgId: verifierOrganisation.id, orgCode: verifierOrganisation.code, orgKind: 'verifier', role: 'verifier', displayName: verifier.displayName };
   const sign = (periodStart: string, periodEnd: string, responsibleKg: number) =>
     runCommand(t.db, actor, (ctx) => signVerificationStatement(ctx, { assessmentId: assessment!.id, mineral: 'cobalt', periodStart, periodEnd, responsibleKg }));
   statementIds = [(await sign('2024-01-01', '2024-03-31', 2500)).id, (await sign('2024-04-01', '2024-06-30', 1800)).id];

@@ -88,7 +88,7 @@ async function buildScenario(options: { ratings?: Record<string, Rating | null>;
   await declare(site.id, '2024-02-01', 800, { mineral: 'copper' });
   const verifier = await t.buildUser({ role: 'verifier', organisationId: verifierOrganisation.id });
   const [org] = rowsOf<{ code: string }>(await t.db.execute(sql`select code from organisations where id = ${verifierOrganisation.id}`));
-  const actor: Actor = { kind: 'user', userId: verifier.id, orgId: verifierOrganisation.id, orgCode: org!.code, role: 'verifier', displayName: verifier.displayName };
+  const actor: Actor = { kind: 'user', userId: verifier.id, orgId: verifierOrganisation.id, orgCode: org!.code, orgKind: 'verifier', role: 'verifier', displayName: verifier.displayName };
   return { site, assessment: assessment!, verifierOrganisation, cooperative, verifier, actor };
 }
 type Scenario = Awaited<ReturnType<typeof buildScenario>>;

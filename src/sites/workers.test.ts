@@ -244,33 +244,50 @@ describe('Worker register', () => {
 });
 
 describe('Who may see and change the register', () => {
-  type Who = 'admin' | 'field' | 'own cooperative' | 'other cooperative' | 'verifier' | 'buyer' | 'committee' | 'anonymous';
+  // 'field' is the secretariat's field officer; 'own field' and 'other field' are field users of the
+  // site's cooperative and of another cooperative; 'partner field' is a case-management partner's.
+  type Who = 'admin' | 'field' | 'own cooperative' | 'own field' | 'other cooperative' | 'other field' | 'partner field' | 'verifier' | 'buyer' | 'committee' | 'anonymous';
   const tokens = new Map<Who, string>();
   let workerCode: string;
+  let photographed: string;
   let n = 0;
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR-fake-face-pixels')]);
+  const photoForm = () => {
+    const body = new FormData();
+    body.append('photo', new File([new Uint8Array(png)], 'face.png'));
+    return body;
+  };
 
   beforeAll(async () => {
     tokens.set('admin', admin);
     tokens.set('field', (await t.buildToken({ role: 'field' })).token);
+    tokens.set('own field', (await t.buildToken({ role: 'field', organisationId: cooperative.id })).token);
+    tokens.set('other field', (await t.buildToken({ role: 'field', organisationId: otherCooperative.id })).token);
+    tokens.set('partner field', (await t.buildToken({ role: 'field', organisationId: (await t.buildOrganisation({ kind: 'partner' })).id })).token);
     tokens.set('own cooperative', (await t.buildToken({ role: 'cooperative', organisationId: cooperative.id })).token);
     tokens.set('other cooperative', (await t.buildToken({ role: 'cooperative', organisationId: otherCooperative.id })).token);
     tokens.set('verifier', (await t.buildToken({ role: 'verifier' })).token);
     tokens.set('buyer', (await t.buildToken({ role: 'buyer' })).token);
     tokens.set('committee', (await t.buildToken({ role: 'committee', organisationId: cooperative.id })).token);
+    const created = await post('/sites/KAM/workers', { fullName: 'Photo Person', sex: 'male', birthYear: 1985, operatorGroup: 'diggers', registeredOn: '2024-01-01' });
+    photographed = ((await created.json()) as { code: string }).code;
+    expect((await t.app.request(`/api/v1/sites/KAM/workers/${photographed}/photo`, { method: 'POST', body: photoForm(), headers: bearer(admin) })).status).toBe(201);
   });
 
   const headers = (who: Who): Record<string, string> => (who === 'anonymous' ? {} : bearer(tokens.get(who)!));
   const csv = () => new File([`full_name,sex,birth_year,operator_group,registered_on\nMatrix Person ${++n},M,1980,diggers,2024-01-01\n`], 'w.csv', { type: 'text/csv' });
+  /** The register is personal data: the secretariat's admins and field officers, and the people of the site's own cooperative. */
+  const registerKeepers: Who[] = ['admin', 'field', 'own cooperative', 'own field'];
   const routes: { name: string; allowed: Who[]; run: (who: Who) => Response | Promise<Response> }[] = [
-    { name: 'GET /sites/{code}/workers', allowed: ['admin', 'field', 'own cooperative'], run: (who) => get('/sites/KAM/workers', headers(who)) },
+    { name: 'GET /sites/{code}/workers', allowed: registerKeepers, run: (who) => get('/sites/KAM/workers', headers(who)) },
     {
       name: 'POST /sites/{code}/workers',
-      allowed: ['admin', 'field', 'own cooperative'],
+      allowed: registerKeepers,
       run: (who) => post('/sites/KAM/workers', { fullName: `Matrix Person ${++n}`, sex: 'male', birthYear: 1980, operatorGroup: 'diggers', registeredOn: '2024-01-01' }, headers(who)),
     },
     {
       name: 'POST /sites/{code}/workers/{workerCode}/exit',
-      allowed: ['admin', 'field', 'own cooperative'],
+      allowed: registerKeepers,
       run: async (who) => {
         const created = await post('/sites/KAM/workers', { fullName: `Exit Person ${++n}`, sex: 'male', birthYear: 1980, operatorGroup: 'diggers', registeredOn: '2024-01-01' });
         workerCode = ((await created.json()) as { code: string }).code;
@@ -279,21 +296,28 @@ describe('Who may see and change the register', () => {
     },
     {
       name: 'POST /sites/{code}/workers/import',
-      allowed: ['admin', 'field', 'own cooperative'],
+      allowed: registerKeepers,
       run: (who) => {
         const body = new FormData();
         body.append('file', csv());
         return t.app.request('/api/v1/sites/KAM/workers/import?dry_run=false', { method: 'POST', body, headers: headers(who) });
       },
     },
+    { name: 'GET /sites/{code}/workers/{workerCode}/photo', allowed: registerKeepers, run: (who) => get(`/sites/KAM/workers/${photographed}/photo`, headers(who)) },
+    {
+      name: 'POST /sites/{code}/workers/{workerCode}/photo',
+      allowed: registerKeepers,
+      run: (who) => t.app.request(`/api/v1/sites/KAM/workers/${photographed}/photo`, { method: 'POST', body: photoForm(), headers: headers(who) }),
+    },
+    // Children referred for protection are followed by the secretariat's field officers, not a cooperative's or a partner's.
     { name: 'GET /sites/{code}/child-referrals', allowed: ['admin', 'field'], run: (who) => get('/sites/KAM/child-referrals', headers(who)) },
     {
       name: 'GET /sites/{code}/headcount',
-      allowed: ['admin', 'field', 'own cooperative', 'other cooperative', 'verifier', 'buyer', 'committee', 'anonymous'],
+      allowed: ['admin', 'field', 'own cooperative', 'own field', 'other cooperative', 'other field', 'partner field', 'verifier', 'buyer', 'committee', 'anonymous'],
       run: (who) => get('/sites/KAM/headcount', headers(who)),
     },
   ];
-  const everyone: Who[] = ['admin', 'field', 'own cooperative', 'other cooperative', 'verifier', 'buyer', 'committee', 'anonymous'];
+  const everyone: Who[] = ['admin', 'field', 'own cooperative', 'own field', 'other cooperative', 'other field', 'partner field', 'verifier', 'buyer', 'committee', 'anonymous'];
 
   for (const route of routes) {
     describe(route.name, () => {
@@ -429,11 +453,19 @@ describe('Worker register pages', () => {
     expect(done.status).toBe(303);
   });
 
-  it('is closed to a cooperative of another site, to a verifier, and to anonymous readers', async () => {
-    const other = await t.buildUser({ role: 'cooperative', organisationId: otherCooperative.id });
-    const otherSession = await t.signIn(other.email, other.password);
-    expect((await otherSession.request('/sites/KAM/workers')).status).toBe(403);
-    expect((await otherSession.request('/sites/KAM/workers/new')).status).toBe(403);
+  it('is closed to a cooperative of another site, to a partner organisation’s field user, to a verifier, and to anonymous readers', async () => {
+    for (const user of [
+      await t.buildUser({ role: 'cooperative', organisationId: otherCooperative.id }),
+      await t.buildUser({ role: 'field', organisationId: (await t.buildOrganisation({ kind: 'partner' })).id }),
+    ]) {
+      const otherSession = await t.signIn(user.email, user.password);
+      expect((await otherSession.request('/sites/KAM/workers')).status).toBe(403);
+      expect((await otherSession.request('/sites/KAM/workers/new')).status).toBe(403);
+      expect((await otherSession.request('/sites/KAM/child-referrals')).status).toBe(403);
+      expect(await (await otherSession.request('/sites/KAM')).text()).not.toContain('/sites/KAM/workers"');
+    }
+    const secretariatField = await t.buildUser({ role: 'field' });
+    expect((await (await t.signIn(secretariatField.email, secretariatField.password)).request('/sites/KAM/workers')).status).toBe(200);
     const verifier = await t.buildUser({ role: 'verifier' });
     expect((await (await t.signIn(verifier.email, verifier.password)).request('/sites/KAM/workers')).status).toBe(403);
     const anonymous = await t.app.request('/sites/KAM/workers');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Actor, UserRole } from '../../src/core/auth/roles.ts';
+import { rolesByOrganisationKind, type Actor, type OrganisationKind, type UserRole } from '../../src/core/auth/roles.ts';
 import type { Database } from '../../src/db/connect.ts';
 import { runCommand } from '../../src/journal/commands.ts';
 import { approveAccount } from '../../src/registry/commands/approve-account.ts';
@@ -11,9 +11,13 @@ import { system } from '../harness.ts';
 import { insertSite } from './sites.ts';
 import { insertPublishedStandard } from './standard.ts';
 
-/** An actor of an organisation, as an API token would act: for calling commands directly. */
-export function actorOf(organisation: { id: number; code: string }, role: UserRole): Actor {
-  return { kind: 'token', tokenId: 0, orgId: organisation.id, orgCode: organisation.code, role };
+/** The first kind of organisation whose users may have the role (a field officer: the secretariat's). */
+export const organisationKindFor = (role: UserRole): OrganisationKind =>
+  (Object.entries(rolesByOrganisationKind).find(([, roles]) => roles.includes(role))?.[0] ?? 'secretariat') as OrganisationKind;
+
+/** An actor of an organisation, as an API token would act: for calling commands directly. Without a kind, the organisation is of the first kind that has the role. */
+export function actorOf(organisation: { id: number; code: string; kind?: OrganisationKind }, role: UserRole): Actor {
+  return { kind: 'token', tokenId: 0, orgId: organisation.id, orgCode: organisation.code, orgKind: organisation.kind ?? organisationKindFor(role), role };
 }
 
 const siteCode = () => `R${randomBytes(3).toString('hex').toUpperCase().replace(/[^A-Z]/g, (digit) => String.fromCharCode(65 + Number(digit)))}`.slice(0, 6);

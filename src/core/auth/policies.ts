@@ -17,6 +17,24 @@ const sameOrganisation = (actor: Actor, resource: { orgId: number }) => actor.ro
 type SiteResource = { siteCooperativeOrgId: number };
 const ownSiteForCooperative = (actor: Actor, site: SiteResource) =>
   actor.role !== 'cooperative' || ('orgId' in actor && actor.orgId === site.siteCooperativeOrgId);
+/** The secretariat runs the programme: its staff work at every site. The system (CLI, demo) acts as the secretariat. */
+const ofSecretariat = (actor: Actor) => actor.kind === 'system' || ('orgKind' in actor && actor.orgKind === 'secretariat');
+const ofSiteCooperative = (actor: Actor, site: SiteResource) => 'orgId' in actor && actor.orgId === site.siteCooperativeOrgId;
+/**
+ * Personal data at a site (the worker register): admins, the secretariat's field officers, and the
+ * site's own cooperative (its cooperative and field users). A partner organisation's field user
+ * follows its own child cases, not the register.
+ */
+const personalDataAtSite = (actor: Actor, site: SiteResource) =>
+  actor.role === 'admin' || (actor.role === 'field' && ofSecretariat(actor)) || ((actor.role === 'cooperative' || actor.role === 'field') && ofSiteCooperative(actor, site));
+/** Personal data kept across sites (savings members, child referrals): admins and the secretariat's field officers. */
+const secretariatFieldWork = (actor: Actor) => actor.role !== 'field' || ofSecretariat(actor);
+/**
+ * A site's fund is worked on by the secretariat and by the people of the site: its cooperative and
+ * its committee members, who sit for the cooperative or, the alliance's representative, for the
+ * secretariat. Field officers read it: the secretariat's, or the site's cooperative's.
+ */
+const fundOfOwnSite = (actor: Actor, fund: SiteResource) => actor.role === 'admin' || ofSiteCooperative(actor, fund) || ((actor.role === 'committee' || actor.role === 'field') && ofSecretariat(actor));
 /** A verifier never assesses or verifies a site its own organisation operates. */
 const independentVerifier = (actor: Actor, site: SiteResource) => actor.role === 'verifier' && 'orgId' in actor && actor.orgId !== site.siteCooperativeOrgId;
 
@@ -48,10 +66,10 @@ const policies = {
   'file.read.restricted': { roles: ['admin', 'field', 'cooperative', 'verifier', 'committee'] },
   'site.read.public': { roles: everyone },
   'site.manage': { roles: ['admin'] },
-  'worker.read': { roles: ['admin', 'field', 'cooperative'], when: ownSiteForCooperative },
-  'worker.register': { roles: ['admin', 'field', 'cooperative'], when: ownSiteForCooperative },
+  'worker.read': { roles: ['admin', 'field', 'cooperative'], when: personalDataAtSite },
+  'worker.register': { roles: ['admin', 'field', 'cooperative'], when: personalDataAtSite },
   // Children referred for protection are followed by the secretariat's field officers, not the cooperative.
-  'child_referral.read': { roles: ['admin', 'field'] },
+  'child_referral.read': { roles: ['admin', 'field'], when: secretariatFieldWork },
   'production.read.details': { roles: ['admin', 'field', 'cooperative', 'verifier'], when: ownSiteForCooperative },
   'production.declare': { roles: ['admin', 'cooperative'], when: ownSiteForCooperative },
   'standard.read': { roles: everyone },
@@ -83,10 +101,10 @@ const policies = {
   // The site premium fund (issue 5): its public page is public; committee members and the
   // secretariat work on proposals and meetings; only the secretariat books money.
   'fund.read.public': { roles: everyone },
-  'fund.read': { roles: ['admin', 'committee', 'cooperative', 'field'] },
+  'fund.read': { roles: ['admin', 'committee', 'cooperative', 'field'], when: fundOfOwnSite },
   'fund.manage': { roles: ['admin'] },
-  'fund.proposal.write': { roles: ['admin', 'committee', 'cooperative'] },
-  'fund.meeting.record': { roles: ['admin', 'committee'] },
+  'fund.proposal.write': { roles: ['admin', 'committee', 'cooperative'], when: fundOfOwnSite },
+  'fund.meeting.record': { roles: ['admin', 'committee'], when: fundOfOwnSite },
   'fund.disburse': { roles: ['admin'] },
   // Safety (issue 6): incidents and interventions are recorded by the secretariat's field officers
   // and the site's cooperative; aggregates are public.
@@ -100,10 +118,10 @@ const policies = {
   'children.case.write': { roles: ['admin', 'field'], when: (actor: Actor, c: { caseOrgId: number }) => 'orgId' in actor && actor.orgId === c.caseOrgId },
   'children.case.list': { roles: ['admin', 'field'] },
   // Savings groups (issue 7): members are personal data, seen by the secretariat's field officers
-  // and admins only; aggregates are public.
+  // and admins only (not a partner organisation's field users); aggregates are public.
   'savings.read.public': { roles: everyone },
-  'savings.read': { roles: ['admin', 'field'] },
-  'savings.record': { roles: ['admin', 'field'] },
+  'savings.read': { roles: ['admin', 'field'], when: secretariatFieldWork },
+  'savings.record': { roles: ['admin', 'field'], when: secretariatFieldWork },
   // Field data capture (issue 7): the forms are public; an import runs each row through the
   // command of its module, which asks its own policy too.
   'forms.read': { roles: everyone },
@@ -112,7 +130,8 @@ const policies = {
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof policies;
-type ResourceOf<A extends Action> = (typeof policies)[A] extends { when: (actor: Actor, resource: infer R) => boolean } ? R : undefined;
+// A condition on the actor alone (it takes no resource) asks for no resource either.
+type ResourceOf<A extends Action> = (typeof policies)[A] extends { when: (actor: Actor, resource: infer R) => boolean } ? (unknown extends R ? undefined : R) : undefined;
 
 /** Whether the actor may take this action (on this resource, when the rule looks at one). */
 export function can<A extends Action>(actor: Actor, action: A, ...resource: ResourceOf<A> extends undefined ? [] : [ResourceOf<A>]): boolean {

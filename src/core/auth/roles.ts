@@ -22,10 +22,14 @@ export const rolesByOrganisationKind: Record<OrganisationKind, readonly UserRole
   partner: ['field', 'committee'],
 };
 
-/** Who is acting: a signed-in user, a machine client with a token, the system (CLI, demo), or nobody. */
+/**
+ * Who is acting: a signed-in user, a machine client with a token, the system (CLI, demo), or nobody.
+ * A user or token carries the kind of its organisation, which some rules look at (a field officer
+ * of the secretariat is not one of a partner organisation).
+ */
 export type Actor =
-  | { kind: 'user'; userId: number; orgId: number; orgCode: string; role: UserRole; displayName: string }
-  | { kind: 'token'; tokenId: number; orgId: number; orgCode: string; role: UserRole }
+  | { kind: 'user'; userId: number; orgId: number; orgCode: string; orgKind: OrganisationKind; role: UserRole; displayName: string }
+  | { kind: 'token'; tokenId: number; orgId: number; orgCode: string; orgKind: OrganisationKind; role: UserRole }
   | { kind: 'system'; orgId: number | null; orgCode: string | null; role: 'admin' }
   | { kind: 'anonymous'; role: 'public' };
 

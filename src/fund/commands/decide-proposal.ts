@@ -1,10 +1,9 @@
 import { and, eq, gte, lte } from 'drizzle-orm';
-import { authorize } from '../../core/auth/policies.ts';
 import { formatMoney } from '../../core/i18n/format.ts';
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundCommitteeMembers, fundMeetingAttendance, fundMeetings, fundProposals, fundVotes, voteChoices, type VoteChoice } from '../schema.ts';
-import { fundById, lockProposal, postTransaction } from './ledger.ts';
+import { authorizeOnProposal, fundById, lockProposal, postTransaction } from './ledger.ts';
 import { countDecision } from './rules.ts';
 
 export type DecideProposalProps = {
@@ -24,7 +23,7 @@ export type DecideProposalProps = {
  * is not met: the proposal stays submitted for a later meeting.
  */
 export async function decideProposal(ctx: CommandContext, props: DecideProposalProps) {
-  authorize(ctx.actor, 'fund.meeting.record');
+  await authorizeOnProposal(ctx.tx, ctx.actor, 'fund.meeting.record', props.proposalId);
   const proposal = await lockProposal(ctx, props.proposalId);
   const [meeting] = Number.isSafeInteger(props.meetingId) ? await ctx.tx.select().from(fundMeetings).where(and(eq(fundMeetings.id, props.meetingId), eq(fundMeetings.fundId, proposal.fundId))) : [];
   if (!meeting) throw fundError('meeting_not_found', 404, { id: props.meetingId });

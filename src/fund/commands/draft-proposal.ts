@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { authorize } from '../../core/auth/policies.ts';
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundAreas, fundBudgetLines, fundProposals, type FundArea } from '../schema.ts';
-import { assertCurrency, cleanText, lockProposal, openFund } from './ledger.ts';
+import { assertCurrency, authorizeOnFund, authorizeOnProposal, cleanText, lockProposal, openFund } from './ledger.ts';
 
 export type BudgetLineInput = { description: string; amountMinor: number };
 
@@ -22,7 +21,7 @@ export type DraftProposalProps = {
 
 /** A committee member, the cooperative or the secretariat drafts a proposal to the site's fund; the proposer is the actor's organisation. */
 export async function draftProposal(ctx: CommandContext, props: DraftProposalProps) {
-  authorize(ctx.actor, 'fund.proposal.write');
+  await authorizeOnFund(ctx.tx, ctx.actor, 'fund.proposal.write', props.site);
   const title = cleanText(props.title, 200);
   if (title === null) throw fundError('title_required', 422);
   if (!(fundAreas as readonly string[]).includes(props.area)) throw fundError('area_unknown', 422, { area: props.area });
@@ -60,7 +59,7 @@ export async function draftProposal(ctx: CommandContext, props: DraftProposalPro
 
 /** The proposer sends a draft to the committee: from now on it waits for a meeting's decision. */
 export async function submitProposal(ctx: CommandContext, props: { proposalId: number }) {
-  authorize(ctx.actor, 'fund.proposal.write');
+  await authorizeOnProposal(ctx.tx, ctx.actor, 'fund.proposal.write', props.proposalId);
   const proposal = await lockProposal(ctx, props.proposalId);
   if (proposal.status !== 'draft') throw fundError('proposal_status', 409, { id: proposal.id, status: proposal.status, expected: 'draft' });
   const [submitted] = await ctx.tx.update(fundProposals).set({ status: 'submitted', submittedAt: ctx.now }).where(eq(fundProposals.id, proposal.id)).returning();

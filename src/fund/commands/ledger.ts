@@ -1,4 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { authorize } from '../../core/auth/policies.ts';
+import type { Actor } from '../../core/auth/roles.ts';
 import { isIsoDate, isoDateOf } from '../../core/calendar.ts';
 import type { AppError } from '../../core/errors.ts';
 import { formatMoney } from '../../core/i18n/format.ts';
@@ -10,7 +12,8 @@ import { fundError } from '../messages/errors.ts';
 import { isCurrencyCode } from '../money.ts';
 import { fundEntries, fundExchangeRates, fundLedgerAccounts, fundProposals, funds, fundTransactions, reportingCurrency, type IncomeSource, type LedgerAccountKind } from '../schema.ts';
 
-export type Fund = typeof funds.$inferSelect & { siteCode: string; siteName: string };
+/** A site's fund, with the cooperative organisation that operates its site (whose people work on it). */
+export type Fund = typeof funds.$inferSelect & { siteCode: string; siteName: string; siteCooperativeOrgId: number };
 export type FundTransaction = typeof fundTransactions.$inferSelect;
 
 /** Trimmed text of at most `max` characters, or null when empty or too long. */
@@ -32,20 +35,22 @@ export function assertAmount(amountMinor: number): void {
 }
 
 export async function findSite(db: Queryable, code: string) {
-  const [site] = await db.select({ id: sites.id, code: sites.code, name: sites.name }).from(sites).where(eq(sites.code, code));
+  const [site] = await db.select({ id: sites.id, code: sites.code, name: sites.name, siteCooperativeOrgId: sites.cooperativeOrganisationId }).from(sites).where(eq(sites.code, code));
   if (!site) throw fundError('site_not_found', 404, { site: code });
   return site;
 }
 
+const siteColumns = { siteCode: sites.code, siteName: sites.name, siteCooperativeOrgId: sites.cooperativeOrganisationId };
+
 /** The fund of a site, or undefined when none is open yet. */
 export async function findFund(db: Queryable, siteCode: string): Promise<Fund | undefined> {
-  const [row] = await db.select({ fund: funds, siteCode: sites.code, siteName: sites.name }).from(funds).innerJoin(sites, eq(sites.id, funds.siteId)).where(eq(sites.code, siteCode));
-  return row && { ...row.fund, siteCode: row.siteCode, siteName: row.siteName };
+  const [row] = await db.select({ fund: funds, ...siteColumns }).from(funds).innerJoin(sites, eq(sites.id, funds.siteId)).where(eq(sites.code, siteCode));
+  return row && { ...row.fund, siteCode: row.siteCode, siteName: row.siteName, siteCooperativeOrgId: row.siteCooperativeOrgId };
 }
 
 export async function fundById(db: Queryable, fundId: number): Promise<Fund> {
-  const [row] = await db.select({ fund: funds, siteCode: sites.code, siteName: sites.name }).from(funds).innerJoin(sites, eq(sites.id, funds.siteId)).where(eq(funds.id, fundId));
-  return { ...row!.fund, siteCode: row!.siteCode, siteName: row!.siteName };
+  const [row] = await db.select({ fund: funds, ...siteColumns }).from(funds).innerJoin(sites, eq(sites.id, funds.siteId)).where(eq(funds.id, fundId));
+  return { ...row!.fund, siteCode: row!.siteCode, siteName: row!.siteName, siteCooperativeOrgId: row!.siteCooperativeOrgId };
 }
 
 /** The site's fund, opened with the default rules the first time anything is booked or set for it. */
@@ -60,6 +65,28 @@ export async function fundOf(db: Queryable, siteCode: string): Promise<Fund> {
   const fund = await findFund(db, siteCode);
   if (!fund) throw fundError('fund_not_found', 404, { site: siteCode });
   return fund;
+}
+
+/**
+ * Asks the policy for an action on a site's fund. The policy is asked before the site is known to
+ * exist (an unknown site is refused like another site's), so no one probes for codes.
+ */
+export async function authorizeOnFund(db: Queryable, actor: Actor, action: 'fund.read' | 'fund.proposal.write' | 'fund.meeting.record', siteCode: string): Promise<void> {
+  const [site] = await db.select({ siteCooperativeOrgId: sites.cooperativeOrganisationId }).from(sites).where(eq(sites.code, siteCode));
+  authorize(actor, action, { siteCooperativeOrgId: site?.siteCooperativeOrgId ?? -1 });
+}
+
+/** Like `authorizeOnFund`, for an action on a proposal: on the fund the proposal belongs to. */
+export async function authorizeOnProposal(db: Queryable, actor: Actor, action: 'fund.proposal.write' | 'fund.meeting.record', proposalId: number): Promise<void> {
+  const [site] = Number.isSafeInteger(proposalId)
+    ? await db
+        .select({ siteCooperativeOrgId: sites.cooperativeOrganisationId })
+        .from(fundProposals)
+        .innerJoin(funds, eq(funds.id, fundProposals.fundId))
+        .innerJoin(sites, eq(sites.id, funds.siteId))
+        .where(eq(fundProposals.id, proposalId))
+    : [];
+  authorize(actor, action, { siteCooperativeOrgId: site?.siteCooperativeOrgId ?? -1 });
 }
 
 /** The rate of a currency on a day, required for every amount not in the reporting currency. */

@@ -1,9 +1,8 @@
 import { and, eq, gte, lte } from 'drizzle-orm';
-import { authorize } from '../../core/auth/policies.ts';
 import { appendEvent, type CommandContext } from '../../journal/commands.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundCommitteeMembers, fundMeetingAttendance, fundMeetings } from '../schema.ts';
-import { assertDate, cleanText, fundOf, today } from './ledger.ts';
+import { assertDate, authorizeOnFund, cleanText, fundOf, today } from './ledger.ts';
 
 export type RecordMeetingProps = {
   site: string;
@@ -17,7 +16,7 @@ export type RecordMeetingProps = {
 
 /** A committee meeting with its attendance; the event names members by id only, and leaves the agenda and minutes (which name people) out. */
 export async function recordMeeting(ctx: CommandContext, props: RecordMeetingProps) {
-  authorize(ctx.actor, 'fund.meeting.record');
+  await authorizeOnFund(ctx.tx, ctx.actor, 'fund.meeting.record', props.site);
   assertDate(props.heldOn, today(ctx));
   const agenda = cleanText(props.agenda, 4000);
   if (agenda === null) throw fundError('agenda_required', 422);

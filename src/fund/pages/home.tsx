@@ -12,17 +12,19 @@ import { unbookedPremiums } from '../queries/ledger.ts';
 /** For the committee and the secretariat: proposals to decide, approved projects to pay, premiums to book. */
 export async function fundHomeSection(c: Context<AppEnv>): Promise<Child | null> {
   const actor = c.get('actor');
-  if (!can(actor, 'fund.meeting.record') && !can(actor, 'fund.disburse')) return null;
+  const sites = await listSites(c.get('deps').db);
+  const decides = (site: (typeof sites)[number]) => can(actor, 'fund.meeting.record', { siteCooperativeOrgId: site.cooperativeOrganisationId });
+  if (!sites.some(decides) && !can(actor, 'fund.disburse')) return null;
   const locale = c.get('locale');
   const db = c.get('deps').db;
   const t = (key: Parameters<typeof fundHomeText.t>[1], params?: Record<string, string | number>) => fundHomeText.t(locale, key, params);
   const tasks: Child[] = [];
-  for (const site of await listSites(db)) {
+  for (const site of sites) {
     const fund = await findFund(db, site.code);
     if (!fund) continue;
     for (const proposal of await listProposals(db, fund.id)) {
       const href = `/funds/${site.code}/proposals/${proposal.id}`;
-      if (proposal.status === 'submitted' && can(actor, 'fund.meeting.record')) tasks.push(<a href={href}>{t('home_to_decide', { site: site.name, title: proposal.title })}</a>);
+      if (proposal.status === 'submitted' && decides(site)) tasks.push(<a href={href}>{t('home_to_decide', { site: site.name, title: proposal.title })}</a>);
       if (proposal.status === 'approved' && can(actor, 'fund.disburse')) tasks.push(<a href={href}>{t('home_to_pay', { site: site.name, title: proposal.title })}</a>);
     }
   }

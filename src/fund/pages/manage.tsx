@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { authorize, can } from '../../core/auth/policies.ts';
+import { can } from '../../core/auth/policies.ts';
 import { formatDate, formatMoney, formatTonnes } from '../../core/i18n/format.ts';
 import { runCommand } from '../../journal/commands.ts';
 import { CsrfField, DataTable, ErrorSummary, Field, SelectField, type FieldErrors } from '../../web/components.tsx';
@@ -7,7 +7,7 @@ import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { bookPremium } from '../commands/book-premium.ts';
 import { appointMember, committeeGroups, setCommitteeRules } from '../commands/committee.ts';
-import { findFund, findSite } from '../commands/ledger.ts';
+import { authorizeOnFund, findFund, findSite } from '../commands/ledger.ts';
 import { recordExchangeRate } from '../commands/record-exchange-rate.ts';
 import { parseRate, rateText } from '../money.ts';
 import { listMembers } from '../queries/committee.ts';
@@ -15,10 +15,10 @@ import { fundBalances, listExchangeRates, unbookedPremiums } from '../queries/le
 import { formOf, FundNav, fundCrumbs, refusalOf, translator, type Form } from './shared.tsx';
 
 async function overviewPage(c: Context<AppEnv>, errors: FieldErrors = {}, status: 200 | 404 | 409 | 422 = 200) {
-  authorize(c.get('actor'), 'fund.read');
+  const db = c.get('deps').db;
+  await authorizeOnFund(db, c.get('actor'), 'fund.read', c.req.param('site')!);
   const locale = c.get('locale');
   const t = translator(locale);
-  const db = c.get('deps').db;
   const site = await findSite(db, c.req.param('site')!);
   const fund = await findFund(db, site.code);
   const balances = fund ? await fundBalances(db, fund.id) : [];
@@ -79,7 +79,7 @@ async function overviewPage(c: Context<AppEnv>, errors: FieldErrors = {}, status
 }
 
 async function ratesPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErrors = {}, status: 200 | 400 | 404 | 409 | 422 = 200) {
-  authorize(c.get('actor'), 'fund.read');
+  await authorizeOnFund(c.get('deps').db, c.get('actor'), 'fund.read', c.req.param('site')!);
   const locale = c.get('locale');
   const t = translator(locale);
   const site = await findSite(c.get('deps').db, c.req.param('site')!);
@@ -121,10 +121,10 @@ async function ratesPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErr
 }
 
 async function committeePage(c: Context<AppEnv>, errors: FieldErrors = {}, status: 200 | 404 | 409 | 422 = 200) {
-  authorize(c.get('actor'), 'fund.read');
+  const db = c.get('deps').db;
+  await authorizeOnFund(db, c.get('actor'), 'fund.read', c.req.param('site')!);
   const locale = c.get('locale');
   const t = translator(locale);
-  const db = c.get('deps').db;
   const site = await findSite(db, c.req.param('site')!);
   const fund = await findFund(db, site.code);
   const members = fund ? await listMembers(db, fund.id) : [];

@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { authorize, can } from '../../core/auth/policies.ts';
+import { can } from '../../core/auth/policies.ts';
 import { isoDateOf } from '../../core/calendar.ts';
 import { notFound } from '../../core/errors.ts';
 import { formatDate, formatMoney } from '../../core/i18n/format.ts';
@@ -8,17 +8,17 @@ import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, Tex
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { decideProposal } from '../commands/decide-proposal.ts';
-import { fundOf } from '../commands/ledger.ts';
+import { authorizeOnFund, fundOf } from '../commands/ledger.ts';
 import { recordMeeting } from '../commands/record-meeting.ts';
 import { inOfficeOn, listMeetings, listMembers, listProposals } from '../queries/committee.ts';
 import { voteChoices, type VoteChoice } from '../schema.ts';
 import { formOf, fundCrumbs, refusalOf, translator, type Form } from './shared.tsx';
 
 async function meetingsPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErrors = {}, status: 200 | 404 | 409 | 422 = 200) {
-  authorize(c.get('actor'), 'fund.read');
+  const db = c.get('deps').db;
+  await authorizeOnFund(db, c.get('actor'), 'fund.read', c.req.param('site')!);
   const locale = c.get('locale');
   const t = translator(locale);
-  const db = c.get('deps').db;
   const fund = await fundOf(db, c.req.param('site')!);
   const [meetings, members] = await Promise.all([listMeetings(db, fund.id), listMembers(db, fund.id)]);
   const heldOn = values.heldOn ?? isoDateOf(new Date());
@@ -43,7 +43,7 @@ async function meetingsPage(c: Context<AppEnv>, values: Form = {}, errors: Field
               ]}
             />
           )}
-          {can(c.get('actor'), 'fund.meeting.record') && (
+          {can(c.get('actor'), 'fund.meeting.record', fund) && (
             <>
               <h2>{t('new_meeting_title')}</h2>
               <ErrorSummary locale={locale} errors={errors} />
@@ -73,10 +73,10 @@ async function meetingsPage(c: Context<AppEnv>, values: Form = {}, errors: Field
 }
 
 async function meetingPage(c: Context<AppEnv>, errors: FieldErrors = {}, status: 200 | 404 | 409 | 422 = 200) {
-  authorize(c.get('actor'), 'fund.read');
+  const db = c.get('deps').db;
+  await authorizeOnFund(db, c.get('actor'), 'fund.read', c.req.param('site')!);
   const locale = c.get('locale');
   const t = translator(locale);
-  const db = c.get('deps').db;
   const fund = await fundOf(db, c.req.param('site')!);
   const meeting = (await listMeetings(db, fund.id)).find((m) => m.id === Number(c.req.param('id')));
   if (!meeting) throw notFound();
@@ -103,7 +103,7 @@ async function meetingPage(c: Context<AppEnv>, errors: FieldErrors = {}, status:
           <p>{t('rules_summary', { quorum: `${fund.quorumBasisPoints / 100} %`, majority: `${fund.majorityBasisPoints / 100} %`, groups: fund.requiredGroups.join(', ') || '—' })}</p>
           <ErrorSummary locale={locale} errors={errors} />
           {waiting.length === 0 && <p>{t('no_submitted')}</p>}
-          {can(c.get('actor'), 'fund.meeting.record') &&
+          {can(c.get('actor'), 'fund.meeting.record', fund) &&
             waiting.map((p) => (
               <section>
                 <h2>{t('decide_title', { title: p.title })}</h2>

@@ -10,7 +10,7 @@ import { renderPage } from '../../web/layout.tsx';
 import { cancelProject, completeProject } from '../commands/close-project.ts';
 import { disburseTranche } from '../commands/disburse-tranche.ts';
 import { draftProposal, submitProposal } from '../commands/draft-proposal.ts';
-import { accountBalance, assertAmount, assertDate, cleanText, fundOf } from '../commands/ledger.ts';
+import { accountBalance, assertAmount, assertDate, authorizeOnFund, cleanText, fundOf } from '../commands/ledger.ts';
 import { fundError } from '../messages/errors.ts';
 import { parseMoney } from '../money.ts';
 import { budgetLinesOf, findProposal, listProposals } from '../queries/committee.ts';
@@ -20,10 +20,10 @@ import { fundAreas } from '../schema.ts';
 import { formOf, fundCrumbs, ProposalStatusTag, refusalOf, translator, uploaded, type Form } from './shared.tsx';
 
 async function proposalsPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErrors = {}, status: 200 | 400 | 404 | 409 | 422 = 200) {
-  authorize(c.get('actor'), 'fund.read');
+  const db = c.get('deps').db;
+  await authorizeOnFund(db, c.get('actor'), 'fund.read', c.req.param('site')!);
   const locale = c.get('locale');
   const t = translator(locale);
-  const db = c.get('deps').db;
   const fund = await fundOf(db, c.req.param('site')!);
   const proposals = await listProposals(db, fund.id);
   return renderPage(
@@ -44,7 +44,7 @@ async function proposalsPage(c: Context<AppEnv>, values: Form = {}, errors: Fiel
               { header: t('col_amount'), cell: (p) => formatMoney(locale, p.requestedMinor, p.currency), numeric: true },
             ]}
           />
-          {can(c.get('actor'), 'fund.proposal.write') && (
+          {can(c.get('actor'), 'fund.proposal.write', fund) && (
             <>
               <h2>{t('new_proposal_title')}</h2>
               <ErrorSummary locale={locale} errors={errors} />
@@ -69,10 +69,10 @@ async function proposalsPage(c: Context<AppEnv>, values: Form = {}, errors: Fiel
 }
 
 async function proposalPage(c: Context<AppEnv>, errors: FieldErrors = {}, status: 200 | 400 | 404 | 409 | 422 = 200) {
-  authorize(c.get('actor'), 'fund.read');
+  const db = c.get('deps').db;
+  await authorizeOnFund(db, c.get('actor'), 'fund.read', c.req.param('site')!);
   const locale = c.get('locale');
   const t = translator(locale);
-  const db = c.get('deps').db;
   const fund = await fundOf(db, c.req.param('site')!);
   const proposal = await findProposal(db, fund.id, Number(c.req.param('id')));
   if (!proposal) throw notFound();
@@ -112,7 +112,7 @@ async function proposalPage(c: Context<AppEnv>, errors: FieldErrors = {}, status
           />
           {proposal.cancelReason && <p>{t('cancelled_because', { reason: proposal.cancelReason })}</p>}
           {proposal.completionSummary && <p>{proposal.completionSummary}</p>}
-          {proposal.status === 'draft' && can(actor, 'fund.proposal.write') && (
+          {proposal.status === 'draft' && can(actor, 'fund.proposal.write', fund) && (
             <form method="post" action={`${base}/submit`}>
               {csrf}
               <button class="button" type="submit">{t('submit_button')}</button>

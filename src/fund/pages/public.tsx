@@ -20,7 +20,7 @@ export function registerPublicFundPage(pages: Hono<AppEnv>) {
     const locale = c.get('locale');
     const t = translator(locale);
     const sites = await listSites(c.get('deps').db);
-    const manages = can(c.get('actor'), 'fund.read');
+    const manages = (s: (typeof sites)[number]) => can(c.get('actor'), 'fund.read', { siteCooperativeOrgId: s.cooperativeOrganisationId });
     return renderPage(c, {
       title: t('funds_title'),
       children: (
@@ -32,7 +32,7 @@ export function registerPublicFundPage(pages: Hono<AppEnv>) {
             rows={sites}
             columns={[
               { header: t('col_site'), cell: (s) => <a href={`/funds/${s.code}`}>{t('public_title', { site: s.name })}</a> },
-              ...(manages ? [{ header: t('col_work'), cell: (s: (typeof sites)[number]) => <a href={`/funds/${s.code}/manage`}>{t('manage_link')}</a> }] : []),
+              ...(sites.some(manages) ? [{ header: t('col_work'), cell: (s: (typeof sites)[number]) => manages(s) && <a href={`/funds/${s.code}/manage`}>{t('manage_link')}</a> }] : []),
             ]}
           />
         </>
@@ -47,7 +47,7 @@ export function registerPublicFundPage(pages: Hono<AppEnv>) {
     const db = c.get('deps').db;
     const code = c.req.param('site');
     const site = await findSite(db, code);
-    const manage = can(c.get('actor'), 'fund.read') && (
+    const manage = can(c.get('actor'), 'fund.read', site) && (
       <p>
         <a href={`/funds/${code}/manage`}>{t('manage_link')}</a>
       </p>
