@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   OREBOOK_CHILDREN_KEY: z.string().optional(),
   OREBOOK_SIGNING_KEY: z.string().optional(),
   OREBOOK_RETIRED_KEYS: z.string().optional(),
+  /** Seals the private signing keys in `orebook backup --include-private-keys` and opens them on restore. */
+  OREBOOK_BACKUP_PASSPHRASE: z.string().min(1).optional(),
   OREBOOK_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
   OREBOOK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OREBOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
@@ -37,6 +39,7 @@ export type Config = {
   signingKey: string | undefined;
   childrenKey: string | undefined;
   retiredKeys: string | undefined;
+  backupPassphrase: string | undefined;
   secureCookies: 'auto' | 'always' | 'never';
   logLevel: string;
   bodyLimitBytes: number;
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signingKey: e.OREBOOK_SIGNING_KEY,
     childrenKey: e.OREBOOK_CHILDREN_KEY,
     retiredKeys: e.OREBOOK_RETIRED_KEYS,
+    backupPassphrase: e.OREBOOK_BACKUP_PASSPHRASE,
     secureCookies: e.OREBOOK_SECURE_COOKIES,
     logLevel: e.OREBOOK_LOG_LEVEL,
     bodyLimitBytes: e.OREBOOK_BODY_LIMIT_BYTES,
