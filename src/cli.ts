@@ -10,16 +10,16 @@ import { createApp } from './app.tsx';
 import type { Config } from './config.ts';
 import { organisationKinds, userRoles, type OrganisationKind, type UserRole } from './core/auth/roles.ts';
 import { runInvariants } from './core/invariants.ts';
-import { backupDatabase, restoreDatabase } from './db/backup.ts';
+import { BackupError, backupDatabase, checkBackup, restoreDatabase } from './db/backup.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import { DataDirInUseError } from './db/lock.ts';
-import { loadDemo, RealDataError, resetDatabase } from './demo.ts';
+import { loadDemo, RealDataError } from './demo.ts';
 import { loadChildNameKey } from './children/name-key.ts';
 import { importSubmissions } from './imports/commands/import-submissions.ts';
 import { reportLines, writeFieldForms } from './imports/export-forms.ts';
 import { fieldForm } from './imports/forms/registry.ts';
 import { runCommand, signCheckpoint } from './journal/commands.ts';
-import { publicKeyring, rotateKey } from './journal/keys.ts';
+import { adoptRestoredKeys, checkpointWitness, NoSigningKeyError, publicKeyring, readStoredKeys, rotateKey, sealKeys } from './journal/keys.ts';
 import { journalSize, latestCheckpoint } from './journal/queries.ts';
 import { verifyJournal } from './journal/verify.ts';
 import { modules } from './modules.ts';
@@ -42,6 +42,17 @@ const system = { kind: 'system', orgId: null, orgCode: null, role: 'admin' } as 
 function progressBar(label: string) {
   const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total}`, hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic);
   return bar;
+}
+
+/** The installation's keys; public ones only (OREBOOK_RETIRED_KEYS) when it holds no signing key yet. */
+function installationKeyring(config: Config) {
+  try {
+    return openKeyring(config, { create: false });
+  } catch (error) {
+    if (!(error instanceof NoSigningKeyError)) throw error;
+    const retired = (config.retiredKeys ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+    return { ...publicKeyring(config.origin, retired), witness: checkpointWitness(config.dataDir) };
+  }
 }
 
 async function withDatabase<T>(config: Config, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
@@ -162,7 +173,7 @@ export function buildCli(config: Config): Command {
       withDatabase(config, async (handle) => {
         let keyring;
         try {
-          keyring = options.key ? publicKeyring(config.origin, options.key) : openKeyring(config, { create: false });
+          keyring = options.key ? { ...publicKeyring(config.origin, options.key), witness: checkpointWitness(config.dataDir) } : openKeyring(config, { create: false });
         } catch (error) {
           throw new CliError((error as Error).message, exit.badInput);
         }
@@ -280,25 +291,36 @@ export function buildCli(config: Config): Command {
 
   program
     .command('backup')
-    .description('write a consistent copy of the whole database to FILE (gzip NDJSON, restores on PGlite or PostgreSQL)')
+    .description('write a consistent copy of the whole database and the public signing keys to FILE (gzip NDJSON, restores on PGlite or PostgreSQL)')
     .argument('<file>', 'backup file to write')
-    .action((file: string) =>
+    .option('--include-private-keys', 'also carry the private signing keys, sealed with OREBOOK_BACKUP_PASSPHRASE', false)
+    .action((file: string, options: { includePrivateKeys: boolean }) =>
       withDatabase(config, async (handle) => {
+        if (options.includePrivateKeys && !config.backupPassphrase) {
+          throw new CliError('--include-private-keys needs a passphrase to seal them with: set OREBOOK_BACKUP_PASSPHRASE', exit.badInput);
+        }
+        const keyring = installationKeyring(config);
+        const sealedPrivateKeys = options.includePrivateKeys ? sealKeys(readStoredKeys(config), config.backupPassphrase!) : null;
         const bar = progressBar('tables');
         let started = false;
-        const header = await backupDatabase(handle, file, (_table, done, total) => {
-          if (!started) bar.start(total, 0);
-          started = true;
-          bar.update(done);
+        const header = await backupDatabase(handle, file, {
+          keyring,
+          sealedPrivateKeys,
+          onTable: (_table, done, total) => {
+            if (!started) bar.start(total, 0);
+            started = true;
+            bar.update(done);
+          },
         });
         bar.stop();
-        console.log(`backup written to ${file}: ${header.tables.length} tables, journal of ${header.journal.size} entries`);
+        console.log(`backup written to ${file}: ${header.tables.length} tables, journal of ${header.journal.size} entries, root ${header.journal.rootHash}`);
+        console.log(sealedPrivateKeys ? 'the private signing keys are in it, sealed with the passphrase' : 'the public signing keys are in it (not the private ones: see --include-private-keys)');
       }),
     );
 
   program
     .command('restore')
-    .description('replace the database with the content of a backup FILE')
+    .description('replace the database with the content of a backup FILE, after checking all of it; a bad file changes nothing')
     .argument('<file>', 'backup file to read')
     .option('--force', 'replace a database whose journal is not empty', false)
     .action((file: string, options: { force: boolean }) =>
@@ -306,10 +328,20 @@ export function buildCli(config: Config): Command {
         if (!options.force && (await journalSize(handle.db)) > 0) {
           throw new CliError('the database is not empty; use --force to replace it with the backup', exit.badInput);
         }
-        const header = await restoreDatabase(handle, file, resetDatabase, (table) => console.log(`  ${table}`));
-        const size = await journalSize(handle.db);
-        console.log(`restored ${file}: journal of ${size} entries (backup had ${header.journal.size})`);
-        if (size !== header.journal.size) throw new CliError('the restored journal differs from the backup', exit.checkFailed);
+        let checked;
+        try {
+          checked = await checkBackup(file, { installation: installationKeyring(config), passphrase: config.backupPassphrase });
+          await restoreDatabase(handle, file, checked, (table) => console.log(`  ${table}`));
+        } catch (error) {
+          if (error instanceof BackupError) throw new CliError(`${error.message}; nothing was changed`, exit.badInput);
+          throw new CliError(`the restore failed and was rolled back, nothing was changed: ${(error as Error).message}`, exit.checkFailed);
+        }
+        adoptRestoredKeys({ dataDir: config.dataDir, verifierKeys: checked.verifierKeys, privateKeys: checked.privateKeys });
+        checkpointWitness(config.dataDir).record(checked.lastCheckpoint);
+        console.log(`restored ${file}: journal of ${await journalSize(handle.db)} entries, root ${checked.header.journal.rootHash}`);
+        if (checked.header.keys?.sealedPrivateKeys && checked.privateKeys.length === 0) {
+          console.log('the backup carries sealed private keys; set OREBOOK_BACKUP_PASSPHRASE and restore again to sign with them, or a new key signs from the next start');
+        }
       }),
     );
 

@@ -30,6 +30,8 @@ const EnvSchema = z.object({
     .default('')
     .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
     .refine((entries) => entries.every(isProxyEntry), 'IP addresses or CIDR ranges separated by commas, e.g. 127.0.0.1,10.0.0.0/8'),
+  /** Seals the private signing keys in `orebook backup --include-private-keys` and opens them on restore. */
+  OREBOOK_BACKUP_PASSPHRASE: z.string().min(1).optional(),
   OREBOOK_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
   OREBOOK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OREBOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
@@ -47,6 +49,7 @@ export type Config = {
   signingKey: string | undefined;
   childrenKey: string | undefined;
   retiredKeys: string | undefined;
+  backupPassphrase: string | undefined;
   secureCookies: 'auto' | 'always' | 'never';
   trustedProxies: string[];
   logLevel: string;
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signingKey: e.OREBOOK_SIGNING_KEY,
     childrenKey: e.OREBOOK_CHILDREN_KEY,
     retiredKeys: e.OREBOOK_RETIRED_KEYS,
+    backupPassphrase: e.OREBOOK_BACKUP_PASSPHRASE,
     secureCookies: e.OREBOOK_SECURE_COOKIES,
     trustedProxies: e.OREBOOK_TRUSTED_PROXIES,
     logLevel: e.OREBOOK_LOG_LEVEL,

@@ -11,11 +11,23 @@ import { connectDatabase, type DatabaseHandle } from '../src/db/connect.ts';
  * database on that PostgreSQL server), with `orebook` run as a real process against it. Call
  * `setUp` in `beforeAll` and `tearDown` in `afterAll`.
  */
-export function cliInstallation(name: string) {
+export function cliInstallation(name: string, options: { origin?: string } = {}) {
+  const origin = options.origin ?? `${name}.orebook.test/journal`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `orebook-${name}-`));
   let databaseUrl: string | undefined;
   let admin: pg.Client | undefined;
   const databaseName = `orebook_${name.replace(/-/g, '_')}_${randomBytes(5).toString('hex')}`;
+
+  /** `orebook ...args` with extra environment variables, e.g. a backup passphrase. */
+  function orebookWith(extraEnv: Record<string, string>, ...args: string[]) {
+    const { DATABASE_URL: _inherited, ...env } = process.env;
+    const result = spawnSync(process.execPath, ['bin/orebook.js', ...args], {
+      env: { ...env, OREBOOK_DATA_DIR: dataDir, OREBOOK_ORIGIN: origin, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...extraEnv },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    return { status: result.status, out: result.stdout + result.stderr };
+  }
 
   return {
     dataDir,
@@ -37,14 +49,9 @@ export function cliInstallation(name: string) {
     },
     /** Runs `orebook ...args` on this installation; its exit status and everything it printed. */
     orebook(...args: string[]) {
-      const { DATABASE_URL: _inherited, ...env } = process.env;
-      const result = spawnSync(process.execPath, ['bin/orebook.js', ...args], {
-        env: { ...env, OREBOOK_DATA_DIR: dataDir, OREBOOK_ORIGIN: `${name}.orebook.test/journal`, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
-      return { status: result.status, out: result.stdout + result.stderr };
+      return orebookWith({}, ...args);
     },
+    orebookWith,
     /** The installation's database, opened directly (the CLI must not hold it meanwhile). */
     openDirectly(): Promise<DatabaseHandle> {
       return databaseUrl ? connectDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 1 }) : connectDatabase({ kind: 'pglite', dataDir });

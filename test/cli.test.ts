@@ -1,6 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../src/db/connect.ts';
 import { cliInstallation } from './cli-installation.ts';
 
 /**
@@ -9,10 +12,31 @@ import { cliInstallation } from './cli-installation.ts';
  */
 const installation = cliInstallation('cli');
 const { dataDir, orebook, openDirectly } = installation;
-beforeAll(() => installation.setUp());
-afterAll(() => installation.tearDown());
+// Fresh installations with the same origin, as when a backup is restored on a new machine.
+const freshPublic = cliInstallation('cli-fresh-public', { origin: 'cli.orebook.test/journal' });
+const freshPrivate = cliInstallation('cli-fresh-private', { origin: 'cli.orebook.test/journal' });
+beforeAll(() => Promise.all([installation.setUp(), freshPublic.setUp(), freshPrivate.setUp()]));
+afterAll(() => Promise.all([installation.tearDown(), freshPublic.tearDown(), freshPrivate.tearDown()]));
 
 const rootOf = (out: string) => /root (\S+),/.exec(out)?.[1];
+
+/** What a restore must never lose: the users, the journal rows and the journal head. */
+async function contentCounts(open: () => ReturnType<typeof openDirectly>) {
+  const handle = await open();
+  try {
+    const [row] = rowsOf<{ users: number; entries: number; head: number; checkpoints: number }>(
+      await handle.db.execute(
+        sql`select (select count(*)::int from users) as users, (select count(*)::int from journal_entries) as entries, (select size::int from journal_head) as head, (select count(*)::int from journal_checkpoints) as checkpoints`,
+      ),
+    );
+    return row;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The key that signed a note: the 4-byte key hash that starts its signature. */
+const signingKeyOf = (note: string) => Buffer.from(/^— \S+ (\S+)$/m.exec(note)![1]!, 'base64').subarray(0, 4).toString('hex');
 
 // Real processes on the full demo data set: generous time, since CI machines are shared.
 describe('orebook CLI', { timeout: 300_000 }, () => {
@@ -65,6 +89,61 @@ describe('orebook CLI', { timeout: 300_000 }, () => {
     const after = orebook('verify');
     expect(after.status, after.out).toBe(0);
     expect(rootOf(after.out)).toBe(root);
+  });
+
+  it('refuses a truncated, damaged or foreign backup in one line with exit 2, and leaves the database as it was', async () => {
+    const good = fs.readFileSync(path.join(dataDir, 'backup.ndjson.gz'));
+    const damaged = Buffer.from(good);
+    damaged[Math.floor(damaged.length / 2)]! ^= 0x55;
+    const bad = {
+      truncated: good.subarray(0, Math.floor(good.length * 0.6)),
+      damaged,
+      foreign: gzipSync('{"hello":"world"}\n'),
+      plain: Buffer.from('name,email\nA,a@example.test\n'),
+    };
+    const before = await contentCounts(openDirectly);
+    expect(before!.entries).toBeGreaterThan(0);
+    for (const [kind, content] of Object.entries(bad)) {
+      const file = path.join(dataDir, `${kind}.ndjson.gz`);
+      fs.writeFileSync(file, content);
+      const result = orebook('restore', file, '--force');
+      expect(result.status, `${kind}: ${result.out}`).toBe(2);
+      expect(result.out.trim().split('\n'), `${kind}: ${result.out}`).toHaveLength(1);
+      expect(result.out).toMatch(/^orebook: /);
+      expect(await contentCounts(openDirectly), kind).toEqual(before);
+    }
+    const verified = orebook('verify');
+    expect(verified.status, verified.out).toBe(0);
+  });
+
+  it('carries the public keys in a backup, and the private keys only when asked, sealed with a passphrase', async () => {
+    const file = path.join(dataDir, 'with-keys.ndjson.gz');
+    const passphrase = { OREBOOK_BACKUP_PASSPHRASE: 'correct horse battery staple' };
+    const original = orebook('checkpoint');
+    expect(original.status, original.out).toBe(0);
+    expect(installation.orebookWith(passphrase, 'backup', file, '--include-private-keys').status).toBe(0);
+    const keyFile = JSON.parse(fs.readFileSync(path.join(dataDir, 'keys', 'journal-signing-keys.json'), 'utf8')) as { keys: { privateKey: string }[] };
+    expect(gunzipSync(fs.readFileSync(file)).toString('utf8')).not.toContain(keyFile.keys[0]!.privateKey);
+
+    // A fresh machine without the passphrase: the earlier checkpoints still verify with the carried public keys.
+    const restored = freshPublic.orebook('restore', file);
+    expect(restored.status, restored.out).toBe(0);
+    const verified = freshPublic.orebook('verify');
+    expect(verified.status, verified.out).toBe(0);
+    expect(rootOf(verified.out)).toBe(rootOf(orebook('verify').out));
+
+    // A wrong passphrase is refused and changes nothing; the right one brings the signing key back.
+    const wrong = freshPrivate.orebookWith({ OREBOOK_BACKUP_PASSPHRASE: 'wrong' }, 'restore', file);
+    expect(wrong.status, wrong.out).toBe(2);
+    expect(wrong.out).toMatch(/passphrase/);
+    expect((await contentCounts(freshPrivate.openDirectly))!.entries).toBe(0);
+    const withKeys = freshPrivate.orebookWith(passphrase, 'restore', file);
+    expect(withKeys.status, withKeys.out).toBe(0);
+    expect(freshPrivate.orebook('user', 'add', '--email', 'after-restore@x.test', '--name', 'After', '--role', 'field', '--org', 'fca').status).toBe(0);
+    const signed = freshPrivate.orebook('checkpoint');
+    expect(signed.status, signed.out).toBe(0);
+    expect(signingKeyOf(signed.out)).toBe(signingKeyOf(original.out));
+    expect(freshPrivate.orebook('verify').status).toBe(0);
   });
 
   it('signs a checkpoint on demand', () => {

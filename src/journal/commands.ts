@@ -3,7 +3,7 @@ import type { Actor } from '../core/auth/roles.ts';
 import { canonicalBytes } from '../core/canonical-json.ts';
 import { hashLeaf } from '../core/merkle.ts';
 import { formatCheckpoint, signNote } from '../core/signed-note.ts';
-import { rowsOf, type Database, type Transaction } from '../db/connect.ts';
+import { rowsOf, type Database, type Queryable, type Transaction } from '../db/connect.ts';
 import { withTransaction } from '../db/transaction.ts';
 import type { Keyring } from './keys.ts';
 import { journalSize, latestCheckpoint, loadJournalTree, type JournalTreeCache } from './queries.ts';
@@ -116,17 +116,21 @@ export type Checkpoint = { treeSize: number; rootHash: Buffer; note: string; sig
  * daily checkpoint, which re-signs to show the log is alive).
  */
 export async function signCheckpoint(
-  db: Database,
+  db: Queryable,
   keyring: Keyring,
-  reason: 'daily' | 'on_demand' | 'retirement' | 'start',
+  reason: 'backup' | 'daily' | 'on_demand' | 'retirement' | 'start',
   cache?: JournalTreeCache,
 ): Promise<Checkpoint> {
   const size = await journalSize(db);
   const latest = await latestCheckpoint(db);
-  if (latest && latest.treeSize === size && reason !== 'daily') return latest;
+  if (latest && latest.treeSize === size && reason !== 'daily') {
+    keyring.witness?.record(latest.note);
+    return latest;
+  }
   const tree = cache ? await cache.at(db, size) : await loadJournalTree(db, size);
   const rootHash = tree.root(size);
   const note = signNote(formatCheckpoint({ origin: keyring.origin, size, rootHash }), keyring.signersAt());
   const [row] = await db.insert(journalCheckpoints).values({ treeSize: size, rootHash, note, reason }).returning();
+  keyring.witness?.record(note);
   return row!;
 }

@@ -9,10 +9,14 @@ import { canonicalBytes } from '../core/canonical-json.ts';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '../core/merkle.ts';
 import { openNote, parseCheckpoint, verifierFromKey } from '../core/signed-note.ts';
 import { databaseErrorCode } from '../db/transaction.ts';
+import { randomBytes } from 'node:crypto';
+import { formatCheckpoint, signNote } from '../core/signed-note.ts';
+import type { Transaction } from '../db/connect.ts';
 import { appendEvent, runCommand, signCheckpoint } from './commands.ts';
-import { loadKeyring, publicKeyring, rotateKey } from './keys.ts';
+import { checkpointWitness, loadKeyring, publicKeyring, rotateKey, type Keyring } from './keys.ts';
 import { journalSize, listCheckpoints } from './queries.ts';
-import { verifyJournal } from './verify.ts';
+import { journalCheckpoints } from './schema.ts';
+import { verifyJournal, type JournalReport } from './verify.ts';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -210,6 +214,130 @@ describe('Tampering', () => {
     } finally {
       await ctx.close();
     }
+  });
+});
+
+describe('Verify', () => {
+  // One journal of 12 entries with checkpoints at 6 and 12; each test tampers with it inside a
+  // transaction that is rolled back, so every test starts from the same sound journal.
+  let ctx: TestContext;
+  let dir: string;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orebook-verify-'));
+    for (let i = 0; i < 6; i++) await ctx.buildOrganisation();
+    await signCheckpoint(ctx.db, ctx.keyring, 'on_demand');
+    for (let i = 0; i < 6; i++) await ctx.buildOrganisation();
+    await signCheckpoint(ctx.db, ctx.keyring, 'on_demand');
+  });
+  afterAll(async () => {
+    await ctx.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  class RolledBack extends Error {}
+
+  /** The report of verify on the journal after `tamper`, which is then undone. */
+  async function verifyAfter(tamper: (tx: Transaction) => Promise<unknown>, keyring: Keyring = ctx.keyring): Promise<JournalReport> {
+    let report: JournalReport | undefined;
+    try {
+      await ctx.db.transaction(async (tx) => {
+        await tx.execute(sql`alter table journal_entries disable trigger user`);
+        await tx.execute(sql`alter table journal_checkpoints disable trigger user`);
+        await tamper(tx);
+        report = await verifyJournal(tx, keyring);
+        throw new RolledBack();
+      });
+    } catch (error) {
+      if (!(error instanceof RolledBack)) throw error;
+    }
+    return report!;
+  }
+
+  const signed = (size: number, rootHash: Buffer, origin = ctx.keyring.origin) => signNote(formatCheckpoint({ origin, size, rootHash }), ctx.keyring.signersAt());
+  const problemsAfter = async (tamper: (tx: Transaction) => Promise<unknown>, keyring?: Keyring) => (await verifyAfter(tamper, keyring)).problems.join('\n');
+
+  it('passes the untouched journal', async () => {
+    expect((await verifyAfter(async () => undefined)).problems).toEqual([]);
+  });
+
+  it('reports an entry removed from the middle, naming it', async () => {
+    const report = await verifyAfter((tx) => tx.execute(sql`delete from journal_entries where seq = 4`));
+    expect(report.problems.join('\n')).toMatch(/entry 4 is missing \(found 5 next\)/);
+    expect(report.firstBadSeq).toBe(4);
+  });
+
+  it('reports a journal head that counts entries that are not there', async () => {
+    expect(await problemsAfter((tx) => tx.execute(sql`delete from journal_entries where seq = 11`))).toMatch(/the journal head says 12 entries but 11 were found/);
+  });
+
+  it('reports a journal head behind its last checkpoint', async () => {
+    const problems = await problemsAfter((tx) => tx.execute(sql`update journal_head set size = 9`));
+    expect(problems).toMatch(/the journal head says 9 entries but 12 were found/);
+    expect(problems).toMatch(/the journal head \(9 entries\) is behind its last checkpoint \(12 entries\)/);
+  });
+
+  it('reports entries removed from the end, below what a checkpoint signed', async () => {
+    const problems = await problemsAfter(async (tx) => {
+      await tx.execute(sql`delete from journal_entries where seq >= 10`);
+      await tx.execute(sql`update journal_head set size = 10`);
+    });
+    expect(problems).toMatch(/checkpoint #\d+ \(size 12\): signs 12 entries but the journal has 10: entries were removed/);
+  });
+
+  it('reports bytes that are not JSON, not canonical, or that give another number', async () => {
+    expect(await problemsAfter((tx) => tx.execute(sql`update journal_entries set bytes = convert_to('not json', 'UTF8') where seq = 3`))).toMatch(/entry 3: its bytes are not JSON/);
+    expect(await problemsAfter((tx) => tx.execute(sql`update journal_entries set bytes = convert_to(replace(convert_from(bytes, 'UTF8'), '","', '", "'), 'UTF8') where seq = 3`))).toMatch(
+      /entry 3: its bytes are not RFC 8785 canonical JSON/,
+    );
+    expect(await problemsAfter((tx) => tx.execute(sql`update journal_entries set bytes = convert_to(replace(convert_from(bytes, 'UTF8'), '"seq":3,', '"seq":30,'), 'UTF8') where seq = 3`))).toMatch(
+      /entry 3: the event says it is number 30/,
+    );
+  });
+
+  it('reports copied-out columns or a time that differ from the event', async () => {
+    expect(await problemsAfter((tx) => tx.execute(sql`update journal_entries set type = 'accounts.forged' where seq = 5`))).toMatch(/entry 5: type, subject or organisation columns differ/);
+    expect(await problemsAfter((tx) => tx.execute(sql`update journal_entries set recorded_at = recorded_at + interval '1 second' where seq = 5`))).toMatch(/entry 5: recorded time differs/);
+  });
+
+  it('reports a checkpoint signed for another origin', async () => {
+    const root = (await verifyAfter(async () => undefined)).rootHash;
+    const problems = await problemsAfter((tx) => tx.insert(journalCheckpoints).values({ treeSize: 12, rootHash: root, note: signed(12, root, 'elsewhere.test/journal'), reason: 'on_demand' }));
+    expect(problems).toMatch(/origin elsewhere\.test\/journal is not test\.orebook\/journal/);
+  });
+
+  it('reports a stored root that differs from the signed note', async () => {
+    expect(await problemsAfter((tx) => tx.execute(sql`update journal_checkpoints set root_hash = sha256(root_hash) where tree_size = 6`))).toMatch(
+      /checkpoint #\d+ \(size 6\): stored size or root differ from the signed note/,
+    );
+  });
+
+  it('reports a checkpoint smaller than the one before it', async () => {
+    // Stored as if it were the newest, while its signed note says 6.
+    expect(await problemsAfter((tx) => tx.execute(sql`update journal_checkpoints set tree_size = 13 where tree_size = 6`))).toMatch(/smaller than the checkpoint before it \(12\)/);
+  });
+
+  it('reports a fork: a signed checkpoint that the earlier one does not extend', async () => {
+    const otherHistory = randomBytes(32);
+    const problems = await problemsAfter((tx) => tx.insert(journalCheckpoints).values({ treeSize: 9, rootHash: otherHistory, note: signed(9, otherHistory), reason: 'on_demand' }));
+    expect(problems).toMatch(/\(size 9\): not consistent with the checkpoint of size 6: the log forked/);
+  });
+
+  it('reports an emptied journal, or another history, that the last checkpoint kept in the keys directory contradicts', async () => {
+    const witness = checkpointWitness(dir);
+    const keyring = { ...ctx.keyring, witness };
+    const [latest] = (await listCheckpoints(ctx.db)).slice(-1);
+    witness.record(latest!.note);
+    expect((await verifyAfter(async () => undefined, keyring)).problems).toEqual([]);
+    // A database emptied by a failed restore: no entries, no checkpoints, a head of 0.
+    const emptied = await problemsAfter(async (tx) => {
+      await tx.execute(sql`delete from journal_checkpoints`);
+      await tx.execute(sql`delete from journal_entries`);
+      await tx.execute(sql`update journal_head set size = 0`);
+    }, keyring);
+    expect(emptied).toMatch(/this installation signed a checkpoint of 12 entries but the journal has 0: entries were removed/);
+    witness.record(signed(6, randomBytes(32)));
+    expect((await verifyAfter(async () => undefined, keyring)).problems.join('\n')).toMatch(/no longer give the root of the last checkpoint this installation signed: the log forked/);
   });
 });
 

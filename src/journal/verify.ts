@@ -34,6 +34,22 @@ function describeEntryProblem(row: typeof journalEntries.$inferSelect, expectedS
   return null;
 }
 
+/** Compares the journal with the last checkpoint this installation signed, kept outside the database. */
+function describeWitnessProblem(note: string, keyring: Keyring, tree: MerkleTree): string | null {
+  let body;
+  try {
+    body = parseCheckpoint(openNote(note, keyring.verifiers).text);
+  } catch (error) {
+    return `the last checkpoint this installation signed (in its keys directory) does not verify (${(error as Error).message})`;
+  }
+  if (body.origin !== keyring.origin) return `the last checkpoint this installation signed is for origin ${body.origin}, not ${keyring.origin}`;
+  if (body.size > tree.size) {
+    return `this installation signed a checkpoint of ${body.size} entries but the journal has ${tree.size}: entries were removed (an emptied database or a failed restore?)`;
+  }
+  if (!tree.root(body.size).equals(body.rootHash)) return `the journal's first ${body.size} entries no longer give the root of the last checkpoint this installation signed: the log forked`;
+  return null;
+}
+
 /**
  * Recomputes the journal's Merkle tree from the stored bytes (never trusting stored hashes), checks
  * every entry, every checkpoint's signature and root, and that each checkpoint is consistent with
@@ -99,6 +115,15 @@ export async function verifyJournal(db: Queryable, keyring: Keyring, onProgress?
       }
     }
     previous = { size: body.size, root: body.rootHash };
+  }
+  const latest = checkpoints.reduce<(typeof checkpoints)[number] | undefined>((last, checkpoint) => (!last || checkpoint.treeSize >= last.treeSize ? checkpoint : last), undefined);
+  if (latest && latest.treeSize > size) {
+    problems.push(`the journal head (${size} entries) is behind its last checkpoint (${latest.treeSize} entries)`);
+  }
+  const witnessed = keyring.witness?.last();
+  if (witnessed) {
+    const problem = describeWitnessProblem(witnessed, keyring, tree);
+    if (problem) problems.push(problem);
   }
   return { size: tree.size, rootHash: tree.root(tree.size), checkpoints: checkpoints.length, firstBadSeq, problems };
 }

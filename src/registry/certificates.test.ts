@@ -420,8 +420,10 @@ describe('Retirement certificates', () => {
       const { retirement: old } = await retireAndFinish(40);
       const previous = t.keyring;
       const { privateKey } = generateKeyPairSync('ed25519');
+      // Its own data dir: the keyring keeps the last checkpoint it signs there.
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orebook-certificate-rotation-'));
       const rotated = loadKeyring({
-        dataDir: os.tmpdir(),
+        dataDir,
         origin: testOrigin,
         signingKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
         retiredKeys: previous.published[0]!.verifierKey,
@@ -437,6 +439,7 @@ describe('Retirement certificates', () => {
         expect(await problemsAfter(t.db, certificateInvariants, async () => undefined)).toEqual({});
       } finally {
         t.deps.keyring = previous;
+        fs.rmSync(dataDir, { recursive: true, force: true });
       }
     });
 
