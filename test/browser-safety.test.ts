@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isoDateOf } from '../src/core/calendar.ts';
 import { runCommand } from '../src/journal/commands.ts';
 import { addPits, createSite } from '../src/sites/commands/sites.ts';
 import { registerWorker } from '../src/sites/commands/workers.ts';
@@ -11,7 +12,9 @@ let session: Awaited<ReturnType<typeof openBrowserOn>>;
 let baseUrl: string;
 let browser: Browser;
 let officer: { email: string; password: string };
-const year = new Date().getUTCFullYear();
+// The incident is recorded today: a fixed day early in the year would be in the future in early January.
+const today = isoDateOf(new Date());
+const year = Number(today.slice(0, 4));
 
 beforeAll(async () => {
   t = await createTestContext();
@@ -56,7 +59,7 @@ describe('A field officer in a real browser', () => {
     expect(await page.locator('.error-summary').innerText()).toContain('est dans le futur');
     expect(await page.locator('#description').inputValue()).toBe('L’eau a envahi la galerie après l’orage.');
 
-    await page.getByLabel('Date de l’incident').fill(`${year}-01-15`);
+    await page.getByLabel('Date de l’incident').fill(today);
     await page.getByLabel('Heure (facultatif)').fill('14:30');
     await page.getByRole('button', { name: 'Enregistrer l’incident' }).click();
     await page.waitForURL(/recorded=\d+/);

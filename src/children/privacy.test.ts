@@ -14,12 +14,12 @@ import { newChildNameKey } from './name-key.ts';
 import { childCases } from './schema.ts';
 
 /**
- * The privacy walk: with the children demo loaded (and a few names recorded), every route an
- * anonymous caller can read, in the API and in the pages, is searched for case codes, children's
- * names and the communities they live in. None may appear.
+ * The children demo, its small-number suppression on the public side, and the case pages. The
+ * privacy walk over every anonymous route and public page (a child's name, community and every case
+ * code planted and searched for, with a 2xx required) is test/privacy.test.ts, on the whole demo.
  */
 let t: TestContext;
-const secrets: string[] = ['Zawadi Canarychild', 'Kasulo', 'Musompo', 'Quartier Canary'];
+const caseCodes: string[] = [];
 
 beforeAll(async () => {
   t = await createTestContext();
@@ -52,17 +52,13 @@ beforeAll(async () => {
       nameKey: newChildNameKey(),
     }),
   );
-  for (const row of await t.db.select({ code: childCases.code }).from(childCases)) secrets.push(row.code);
+  for (const row of await t.db.select({ code: childCases.code }).from(childCases)) caseCodes.push(row.code);
 });
 afterAll(() => t?.close());
 
-function expectNothingSecret(label: string, text: string) {
-  for (const secret of secrets) expect(text.toLowerCase().includes(secret.toLowerCase()), `${label} shows “${secret}”`).toBe(false);
-}
-
 describe('The children demo', () => {
   it('has about 60 cases at every stage, and holds every invariant', async () => {
-    expect(secrets.filter((s) => /^KAM-C-/.test(s)).length).toBeGreaterThanOrEqual(60);
+    expect(caseCodes.length).toBeGreaterThanOrEqual(60);
     const session = await t.signIn('casework@orebook.demo', 'demo-casework-2026');
     const { cases } = (await (await session.request('/api/v1/children/cases')).json()) as { cases: { stage: string; overdueVisits: unknown[]; latestVisit: { outcome: string } | null }[] };
     const stages = new Set(cases.map((c) => c.stage));
@@ -75,47 +71,7 @@ describe('The children demo', () => {
   });
 });
 
-describe('Privacy of children on the public side', () => {
-  it('keeps case codes, names and communities out of every anonymous API route', async () => {
-    const document = (await (await t.app.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
-    const publicGets = Object.entries(document.paths)
-      .filter(([, methods]) => methods.get && !methods.get.security?.length)
-      .map(([path]) => path.replace('{code}', 'KAM').replace('{version}', '1.0').replace(/\{[^}]+\}/g, '1'));
-    expect(publicGets).toContain('/children/summary');
-    for (const path of publicGets) {
-      for (const query of path.includes('/journal/entries') ? ['?limit=1000', '?start=1000&limit=1000'] : path.startsWith('/indicators/') ? ['?from=2024-01-01&to=2027-01-01'] : ['', '?year=2024', '?year=2025', '?year=2026']) {
-        const response = await t.app.request(`/api/v1${path}${query}`);
-        expect(response.status, `GET ${path}${query}`).toBeLessThan(500);
-        expectNothingSecret(`GET ${path}${query}`, await response.text());
-      }
-    }
-    const { indicators } = (await (await t.app.request('/api/v1/indicators')).json()) as { indicators: { id: string; visibility: string }[] };
-    for (const indicator of indicators.filter((i) => i.visibility === 'public')) {
-      const response = await t.app.request(`/api/v1/indicators/${indicator.id}?from=2024-01-01&to=2027-01-01`);
-      expectNothingSecret(indicator.id, await response.text());
-    }
-  });
-
-  it('keeps them out of every public page an anonymous reader can reach', async () => {
-    const seen = new Set<string>();
-    const queue = ['/', '/children', '/children?year=2024', '/children?year=2025', '/children?year=2026', '/journal', '/sites', '/sites/KAM'];
-    while (queue.length > 0 && seen.size < 250) {
-      const path = queue.shift()!;
-      if (seen.has(path)) continue;
-      seen.add(path);
-      const response = await t.app.request(path);
-      if (response.status >= 300) continue;
-      const text = await response.text();
-      expectNothingSecret(`page ${path}`, text);
-      if (!(response.headers.get('content-type') ?? '').includes('html')) continue;
-      for (const match of text.matchAll(/href="(\/[^"#]*)"/g)) {
-        const link = match[1]!.replace(/&amp;/g, '&');
-        if (!link.startsWith('/static') && !link.startsWith('/lang/') && !seen.has(link)) queue.push(link);
-      }
-    }
-    expect(seen.size).toBeGreaterThan(10);
-  });
-
+describe('Children’s figures on the public side', () => {
   it('shows a year with fewer than 5 children as “fewer than 5”, in the API and on the page, never the number', async () => {
     const summary = (await (await t.app.request('/api/v1/children/summary?year=2024')).json()) as { identified: { total: unknown; bySex: Record<string, unknown> } };
     expect(summary.identified.total).toEqual({ suppressed: 'fewer_than_5' });

@@ -254,6 +254,41 @@ describe('Importing a KoboToolbox export', () => {
   });
 });
 
+describe('Files that are not what the form expects', () => {
+  it('refuses a binary file that is neither an XLSX workbook nor UTF-8 text once, as unreadable, without echoing its bytes', async () => {
+    const bytes = Buffer.alloc(600);
+    for (let i = 0; i < bytes.length; i += 1) bytes[i] = (i * 97 + 13) % 256;
+    bytes.write('QXBINARYMARKER', 100, 'latin1');
+    const before = await journalSize(t.db);
+    const error = (await runImport('safety_incident', bytes, officer).then(() => null, (e: unknown) => e)) as { code: string; status: number; message: string; text: { en: string; fr: string } } | null;
+    expect(error).toMatchObject({ code: 'file_unreadable', status: 422 });
+    expect(JSON.stringify(error)).not.toContain('QXBINARYMARKER');
+    expect(error!.text.en.length).toBeLessThan(200);
+    expect(await journalSize(t.db)).toBe(before);
+  });
+
+  it('says a value of the wrong type (an object) is of the wrong type, not that it is missing', async () => {
+    const json = JSON.parse(fixture('kobo-child_case.json').toString('utf8')) as { results: Record<string, unknown>[] };
+    json.results[0]!['child/age_at_identification'] = { years: 13 };
+    // A submission of its own, so that it is not skipped as imported by an earlier test.
+    json.results[0]!._uuid = 'a1b2c3d4-0000-4000-8000-00000000wt01';
+    json.results[0]!['meta/instanceID'] = 'uuid:a1b2c3d4-0000-4000-8000-00000000wt01';
+    const report = await runImport('child_case', Buffer.from(JSON.stringify(json)), officer, { dryRun: true });
+    expect(report.problems.map((p) => [p.row, p.field, p.code])).toEqual([[1, 'age_at_identification', 'value_wrong_type']]);
+    expect(report.problems[0]!.message.fr).toContain('age_at_identification');
+  });
+
+  it('reports once which columns a CSV lacks or does not know, instead of a problem on every row', async () => {
+    const lines = fixture('kobo-safety_incident.csv').toString('utf8').split('\n');
+    lines[0] = lines[0]!.replace('"incident/site"', '"incident/sitename"').replace('"_uuid"', '"uuid_of_row"').replace('"meta/instanceID"', '"meta/instance"');
+    const before = await journalSize(t.db);
+    const error = (await runImport('safety_incident', Buffer.from(lines.join('\n')), officer, { dryRun: true }).then(() => null, (e: unknown) => e)) as { code: string; status: number; details: unknown; text: { en: string } } | null;
+    expect(error).toMatchObject({ code: 'columns_invalid', status: 422, details: { missing: ['site', '_uuid'], unknown: ['incident/sitename', 'meta/instance', 'uuid_of_row'] } });
+    expect(error!.text.en).toContain('incident/sitename');
+    expect(await journalSize(t.db)).toBe(before);
+  });
+});
+
 describe('POST /api/v1/imports/{form}', () => {
   const upload = (content: Buffer, name: string) => {
     const body = new FormData();

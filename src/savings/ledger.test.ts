@@ -35,12 +35,50 @@ describe('share-out', () => {
     ).toEqual([33, 34, 33]);
   });
 
-  it('always pays out exactly the fund, even when fund × shares passes 2^53', () => {
+  it('pays each member exactly when fund × shares passes 2^53 (worked by hand)', () => {
+    // Fund 2^53 − 1 = 9 007 199 254 740 991 centimes over 1 + 2 + 3 = 6 shares; fund × 3 is above 2^54,
+    // where a double is only exact to 4. fund = 1 501 199 875 790 165 × 6 + 1, so:
+    //   M01: 1 share  → quotient 1 501 199 875 790 165, remainder 1
+    //   M02: 2 shares → quotient 3 002 399 751 580 330, remainder 2
+    //   M03: 3 shares → quotient 4 503 599 627 370 495, remainder 3
+    // Quotients add up to 9 007 199 254 740 990: 1 centime left, to M03 (remainder 3).
+    expect(
+      shareOut(Number.MAX_SAFE_INTEGER, [
+        { memberCode: 'K-VSLA-01-M01', shares: 1 },
+        { memberCode: 'K-VSLA-01-M02', shares: 2 },
+        { memberCode: 'K-VSLA-01-M03', shares: 3 },
+      ]),
+    ).toEqual([
+      { memberCode: 'K-VSLA-01-M01', shares: 1, payoutMinor: 1_501_199_875_790_165 },
+      { memberCode: 'K-VSLA-01-M02', shares: 2, payoutMinor: 3_002_399_751_580_330 },
+      { memberCode: 'K-VSLA-01-M03', shares: 3, payoutMinor: 4_503_599_627_370_496 },
+    ]);
+  });
+
+  it('pays each member the floor or the ceiling of its exact share, the ceilings to the largest remainders, when fund × shares passes 2^53', () => {
     const holdings = Array.from({ length: 25 }, (_, i) => ({ memberCode: `K-VSLA-01-M${String(i + 1).padStart(2, '0')}`, shares: 37 + i * 11 }));
-    for (const fund of [0, 1, 999_999_937, 9_000_000_000_000]) {
-      const payouts = shareOut(fund, holdings);
-      expect(payouts.reduce((s, p) => s + p.payoutMinor, 0)).toBe(fund);
-      for (const p of payouts) expect(Number.isInteger(p.payoutMinor)).toBe(true);
+    const totalShares = BigInt(holdings.reduce((sum, h) => sum + h.shares, 0));
+    const funds = [0, 1, 999_999_937, 9_000_000_000_000, 123_456_789_012_345, Number.MAX_SAFE_INTEGER - 2, Number.MAX_SAFE_INTEGER];
+    for (const fundMinor of funds) {
+      const fund = BigInt(fundMinor);
+      if (fundMinor > 1e14) expect(fund * BigInt(holdings.at(-1)!.shares)).toBeGreaterThan(2n ** 53n);
+      const payouts = shareOut(fundMinor, holdings);
+      expect(payouts.map((p) => p.memberCode)).toEqual(holdings.map((h) => h.memberCode));
+      expect(payouts.reduce((sum, p) => sum + BigInt(p.payoutMinor), 0n)).toBe(fund);
+      const exact = holdings.map((h) => ({ code: h.memberCode, floor: (fund * BigInt(h.shares)) / totalShares, remainder: (fund * BigInt(h.shares)) % totalShares }));
+      const roundedUp = payouts.map((p, i) => {
+        expect(Number.isSafeInteger(p.payoutMinor)).toBe(true);
+        const extra = BigInt(p.payoutMinor) - exact[i]!.floor;
+        expect([0n, 1n]).toContain(extra);
+        return extra === 1n;
+      });
+      expect(BigInt(roundedUp.filter(Boolean).length)).toBe(fund - exact.reduce((sum, e) => sum + e.floor, 0n));
+      // Nobody rounded down ranks before anybody rounded up (larger remainder first, then member code).
+      const ranksBefore = (a: (typeof exact)[number], b: (typeof exact)[number]) => a.remainder > b.remainder || (a.remainder === b.remainder && a.code < b.code);
+      for (const [i, up] of roundedUp.entries()) {
+        if (up) continue;
+        for (const [j, otherUp] of roundedUp.entries()) if (otherUp) expect(ranksBefore(exact[i]!, exact[j]!)).toBe(false);
+      }
     }
   });
 

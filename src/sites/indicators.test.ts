@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
+import { addMonths, isoDateOf } from '../core/calendar.ts';
 import { runCommand } from '../journal/commands.ts';
 import { saveAssessmentResponses, startAssessment, submitAssessment } from './commands/assessments.ts';
 import { closeCorrectiveAction, raiseCorrectiveAction } from './commands/corrective-actions.ts';
@@ -10,11 +11,14 @@ import { registerWorker } from './commands/workers.ts';
 import { defaultStandard } from './default-standard.ts';
 
 let t: TestContext;
-const year = new Date().getUTCFullYear();
-const today = new Date().toISOString().slice(0, 10);
+const today = isoDateOf(new Date());
+const year = Number(today.slice(0, 4));
+// Everything is recorded in last month, so that no date is in the future on any day of the year (early January included).
+const lastMonth = addMonths(`${today.slice(0, 7)}-01`, -1).slice(0, 7);
+const thisPeriod = `from=${lastMonth}-01&to=${addMonths(`${today.slice(0, 7)}-01`, 1)}`;
 
 type Values = { value: number; dimensions: Record<string, string> }[];
-async function values(id: string, query = `from=${year}-01-01&to=${year + 1}-01-01`): Promise<Values> {
+async function values(id: string, query = thisPeriod): Promise<Values> {
   const response = await t.app.request(`/api/v1/indicators/${id}?${query}`);
   expect(response.status).toBe(200);
   return ((await response.json()) as { values: Values }).values;
@@ -35,13 +39,13 @@ beforeAll(async () => {
     ['Jean Three', 'M', 'diggers'],
     ['Guy Four', 'M', 'diggers'],
   ] as const) {
-    await runCommand(t.db, system, (c) => registerWorker(c, { siteId: site.id, fullName, sex, birthYear: 1990, operatorGroup: group, registeredOn: `${year}-01-05` }));
+    await runCommand(t.db, system, (c) => registerWorker(c, { siteId: site.id, fullName, sex, birthYear: 1990, operatorGroup: group, registeredOn: `${lastMonth}-05` }));
   }
   const coop = { kind: 'system', orgId: cooperative.id, orgCode: cooperative.code, role: 'admin' } as const;
-  await runCommand(t.db, coop, (c) => declareProduction(c, { siteId: site.id, mineral: 'cobalt', producedOn: `${year}-01-10`, wetOreKg: 10_000, dryOreKg: 10_000, gradeBasisPoints: 300, buyer: 'EGC' }));
-  await runCommand(t.db, coop, (c) => declareProduction(c, { siteId: site.id, mineral: 'cobalt', producedOn: `${year}-01-20`, wetOreKg: 10_000, dryOreKg: 10_000, gradeBasisPoints: 200, buyer: 'EGC' }));
+  await runCommand(t.db, coop, (c) => declareProduction(c, { siteId: site.id, mineral: 'cobalt', producedOn: `${lastMonth}-10`, wetOreKg: 10_000, dryOreKg: 10_000, gradeBasisPoints: 300, buyer: 'EGC' }));
+  await runCommand(t.db, coop, (c) => declareProduction(c, { siteId: site.id, mineral: 'cobalt', producedOn: `${lastMonth}-20`, wetOreKg: 10_000, dryOreKg: 10_000, gradeBasisPoints: 200, buyer: 'EGC' }));
   const verifierUser = { kind: 'user', userId: 0, orgId: verifierOrg.id, orgCode: verifierOrg.code, orgKind: 'verifier', role: 'verifier', displayName: 'V' } as const;
-  const assessment = await runCommand(t.db, verifierUser, (c) => startAssessment(c, { siteId: site.id, periodStart: `${year}-01-01`, periodEnd: `${year}-01-31` }));
+  const assessment = await runCommand(t.db, verifierUser, (c) => startAssessment(c, { siteId: site.id, periodStart: `${lastMonth}-01`, periodEnd: `${lastMonth}-28` }));
   const responses = defaultStandard.criteria.map((criterion) => ({ criterionCode: criterion.code, rating: criterion.code === 'EN-03' ? ('not_met' as const) : ('met' as const) }));
   await runCommand(t.db, verifierUser, (c) => saveAssessmentResponses(c, { assessmentId: assessment.id, responses }));
   await runCommand(t.db, verifierUser, (c) => submitAssessment(c, { assessmentId: assessment.id }));
@@ -61,7 +65,7 @@ describe('Sites indicators', () => {
       ]),
     );
     expect(rows.reduce((sum, v) => sum + v.value, 0)).toBe(4);
-    expect(await values('sites.workers_by_group_and_sex', `from=${year - 1}-01-01&to=${year}-01-02`).then((v) => v.every((x) => x.value === 0))).toBe(true);
+    expect(await values('sites.workers_by_group_and_sex', `from=${addMonths(`${lastMonth}-01`, -12)}&to=${lastMonth}-02`).then((v) => v.every((x) => x.value === 0))).toBe(true);
   });
 
   it('gives the share of women', async () => {
@@ -69,8 +73,8 @@ describe('Sites indicators', () => {
   });
 
   it('sums contained metal by month and mineral', async () => {
-    expect(await values('sites.production_by_month', `from=${year}-01-01&to=${year}-02-01&mineral=cobalt`)).toEqual([
-      { value: 500, dimensions: { site: 'IND', month: `${year}-01`, mineral: 'cobalt' } },
+    expect(await values('sites.production_by_month', `from=${lastMonth}-01&to=${addMonths(`${lastMonth}-01`, 1)}&mineral=cobalt`)).toEqual([
+      { value: 500, dimensions: { site: 'IND', month: lastMonth, mineral: 'cobalt' } },
     ]);
   });
 
@@ -82,7 +86,7 @@ describe('Sites indicators', () => {
   });
 
   it('counts corrective actions open and closed on time', async () => {
-    const rows = await values('sites.corrective_actions', `from=${year}-01-01&to=${year + 1}-01-01`);
+    const rows = await values('sites.corrective_actions');
     const state = (name: string) => rows.find((v) => v.dimensions.state === name)?.value;
     expect(state('closed')).toBe(1);
     expect(state('closed_on_time')).toBe(1);

@@ -7,7 +7,7 @@ import type { Database, Transaction } from '../../db/connect.ts';
 import { databaseErrorCode, withTransaction } from '../../db/transaction.ts';
 import type { CommandContext } from '../../journal/commands.ts';
 import type { FormDefinition, ImportEnvironment } from '../forms/definition.ts';
-import { readKoboExport, type ExportedSubmission, type ExportFormat } from '../kobo-export.ts';
+import { checkColumns, readKoboExport, type ExportedSubmission, type ExportFormat } from '../kobo-export.ts';
 import { importsError, importsText } from '../messages/imports.ts';
 import { importedSubmissions } from '../schema.ts';
 
@@ -98,7 +98,8 @@ async function importOne(tx: Transaction, actor: Actor, now: Date, options: Impo
 export async function importSubmissions(db: Database, actor: Actor, options: ImportOptions): Promise<ImportReport> {
   authorize(actor, 'imports.run');
   const { form } = options;
-  const { format, submissions } = await readKoboExport(options.content);
+  const { format, columns, submissions } = await readKoboExport(options.content);
+  if (columns) checkColumns(form, columns);
   try {
     return await withTransaction(db, async (tx) => {
       const report: ImportReport = { form: form.id, version: form.version, format, rows: submissions.length, accepted: [], alreadyImported: [], problems: [], dryRun: options.dryRun, committed: false };
@@ -131,6 +132,11 @@ export async function importSubmissions(db: Database, actor: Actor, options: Imp
         }
         if (submission.version !== form.version) {
           refuse(submission, null, 'version_mismatch', importsText.localized('version_mismatch', { found: submission.version, expected: form.version }));
+          continue;
+        }
+        const wrongType = submission.wrongTypes.find((name) => form.fields.some((f) => f.name === name));
+        if (wrongType) {
+          refuse(submission, wrongType, 'value_wrong_type', importsText.localized('value_wrong_type', { field: wrongType }));
           continue;
         }
         try {
