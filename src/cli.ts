@@ -24,6 +24,7 @@ import { journalSize, latestCheckpoint } from './journal/queries.ts';
 import { verifyJournal } from './journal/verify.ts';
 import { modules } from './modules.ts';
 import { buildDeps, createLogger, openDatabase, openKeyring } from './runtime.ts';
+import { loggableError } from './core/errors.ts';
 
 /** Exit codes: 0 done; 1 a check failed; 2 bad usage or input; 3 the database cannot be opened. */
 export const exit = { ok: 0, checkFailed: 1, badInput: 2, databaseUnavailable: 3 } as const;
@@ -109,7 +110,7 @@ async function serveCommand(config: Config, options: { demo: boolean; port?: num
   const daily = setInterval(async () => {
     const latest = await latestCheckpoint(handle.db).catch(() => undefined);
     if (!latest || Date.now() - latest.signedAt.getTime() >= 86_400_000) {
-      await signCheckpoint(handle.db, keyring, 'daily', deps.journalTree).catch((error: Error) => logger.error({ err: error.message }, 'daily checkpoint failed'));
+      await signCheckpoint(handle.db, keyring, 'daily', deps.journalTree).catch((error: Error) => logger.error({ err: loggableError(error) }, 'daily checkpoint failed'));
     }
   }, 3_600_000);
   daily.unref();
