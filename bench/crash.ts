@@ -15,7 +15,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +22,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { connectDatabase, rowsOf } from '../src/db/connect.ts';
 import { seededRandom } from '../src/demo.ts';
-import { positiveInt, printMachine } from './common.ts';
+import { freePort, positiveInt, printMachine } from './common.ts';
 
 const KILLS = positiveInt('CRASH_KILLS', 5);
 const WRITERS = positiveInt('CRASH_WRITERS', 8);
@@ -46,17 +45,6 @@ async function mustRun(args: string[], env: NodeJS.ProcessEnv): Promise<string> 
   const result = await orebook(args, env);
   if (result.code !== 0) throw new Error(`orebook ${args.join(' ')} exited ${result.code}: ${(result.stderr || result.stdout).slice(-800)}`);
   return result.stdout;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; child: ChildProcess; startMs: number }> {

@@ -21,7 +21,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +31,7 @@ import { connectDatabase, rowsOf, type DatabaseHandle } from '../src/db/connect.
 import { runCommand } from '../src/journal/commands.ts';
 import { recordIncident } from '../src/safety/commands/incidents.ts';
 import { declareProduction } from '../src/sites/commands/production.ts';
-import { int, loadAverage, median, positiveInt, printMachine, table, wasInterrupted } from './common.ts';
+import { freePort, int, loadAverage, median, positiveInt, printMachine, table, wasInterrupted } from './common.ts';
 import { loadUrl, type LoadResult } from './load.ts';
 
 const SCALE = positiveInt('BENCH_SCALE', 1);
@@ -44,17 +43,6 @@ const admin: Actor = { kind: 'system', orgId: null, orgCode: null, role: 'admin'
 
 /** The public pages, with the demo's site. */
 const pages = ['/', '/registry', '/registry/batches', '/registry/retirements', '/registry/prices', '/sites', '/sites/KAM', '/funds', '/funds/KAM', '/safety', '/children', '/journal', '/standard', '/verifications/1', '/certificates/1', '/api/docs'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 function orebook(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
