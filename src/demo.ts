@@ -2,9 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DatabaseHandle } from './db/connect.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { readSetting, writeSetting } from './db/settings.ts';
-import { signCheckpoint } from './journal/commands.ts';
-import type { Keyring } from './journal/keys.ts';
-import { journalSize } from './journal/queries.ts';
+import { journalSize, type Keyring, signCheckpoint } from './journal/public.ts';
 import { demoSettingKey } from './runtime.ts';
 import type { DemoContext, OrebookModule } from './web/module.ts';
 

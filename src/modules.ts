@@ -1,10 +1,6 @@
-import { registerAccountsApi } from './accounts/routes.ts';
-import { registerFilesApi } from './files/routes.ts';
-import { registerAccountsPages } from './accounts/pages.tsx';
-import { loadAccountsDemo } from './accounts/demo.ts';
-import { journalEventsPerMonth } from './journal/indicators.ts';
-import { registerJournalApi } from './journal/routes.ts';
-import { registerJournalPages } from './journal/pages.tsx';
+import { loadAccountsDemo, registerAccountsApi, registerAccountsPages } from './accounts/public.ts';
+import { registerFilesApi } from './files/public.ts';
+import { journalEventsPerMonth, registerJournalApi, registerJournalPages } from './journal/public.ts';
 import { childrenModule } from './children/module.ts';
 import { fundModule } from './fund/module.ts';
 import { importsModule } from './imports/module.ts';

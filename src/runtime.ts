@@ -3,11 +3,10 @@ import type { Config } from './config.ts';
 import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { readSetting } from './db/settings.ts';
-import { loadKeyring, type Keyring } from './journal/keys.ts';
-import { JournalTreeCache } from './journal/queries.ts';
+import { JournalTreeCache, type Keyring, loadKeyring } from './journal/public.ts';
 import { trustProxies } from './web/client-address.ts';
 import type { Deps } from './web/context.ts';
-import { loadChildNameKey } from './children/name-key.ts';
+import { loadChildNameKey } from './children/public.ts';
 
 export const demoSettingKey = 'demo_data';
 

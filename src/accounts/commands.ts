@@ -6,7 +6,7 @@ import { commitPersonalData, newCommitmentSalt } from '../core/commitment.ts';
 import { coreError } from '../core/errors.ts';
 import { newPseudonymousCode } from '../core/ids.ts';
 import type { Locale } from '../core/i18n/index.ts';
-import { appendEvent, type CommandContext } from '../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../journal/public.ts';
 import { apiTokens, organisations, users } from './schema.ts';
 
 export type Organisation = typeof organisations.$inferSelect;

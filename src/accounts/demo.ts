@@ -1,5 +1,5 @@
 import type { Actor, OrganisationKind, UserRole } from '../core/auth/roles.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import type { DemoContext } from '../web/module.ts';
 import { createOrganisation, createUser } from './commands.ts';
 import { listUsers } from './queries.ts';

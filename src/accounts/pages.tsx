@@ -5,7 +5,7 @@ import { authorize, can } from '../core/auth/policies.ts';
 import { organisationKinds, userRoles, type UserRole } from '../core/auth/roles.ts';
 import { AppError } from '../core/errors.ts';
 import { formatDate } from '../core/i18n/format.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, type FieldErrors } from '../web/components.tsx';
 import type { AppEnv } from '../web/context.ts';
 import { renderPage } from '../web/layout.tsx';

@@ -4,7 +4,7 @@ import { authorize } from '../core/auth/policies.ts';
 import { isAuthenticated, organisationKinds, userRoles } from '../core/auth/roles.ts';
 import { coreError, notFound } from '../core/errors.ts';
 import { locales } from '../core/i18n/index.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import type { AppEnv } from '../web/context.ts';
 import { isSecureRequest, sessionCookie } from '../web/middleware.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../web/openapi.ts';

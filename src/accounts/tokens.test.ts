@@ -1,7 +1,7 @@
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, jsonRequest, type TestContext } from '../../test/harness.ts';
-import { journalSize } from '../journal/queries.ts';
+import { journalSize } from '../journal/public.ts';
 import { apiTokens } from './schema.ts';
 
 let t: TestContext;

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertSite } from '../../test/factories/sites.ts';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { userRoles, type UserRole } from '../core/auth/roles.ts';
-import { journalEntries } from '../journal/schema.ts';
-import { runCommand } from '../journal/commands.ts';
-import { registerWorker } from '../sites/commands/workers.ts';
+import { journalEntries, runCommand } from '../journal/public.ts';
+import { registerWorker } from '../sites/public.ts';
 import { newChildNameKey } from './name-key.ts';
 import { childCases, childVisits } from './schema.ts';
 

@@ -1,6 +1,6 @@
-import { demoActors } from '../accounts/demo.ts';
+import { demoActors } from '../accounts/public.ts';
 import type { Actor } from '../core/auth/roles.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import type { DemoContext } from '../web/module.ts';
 import { addSupport, type SupportKind } from './commands/add-support.ts';
 import { closeCase } from './commands/close-case.ts';

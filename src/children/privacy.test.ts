@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
-import { demoActors, loadAccountsDemo } from '../accounts/demo.ts';
+import { demoActors, loadAccountsDemo } from '../accounts/public.ts';
 import { seededRandom } from '../demo.ts';
-import { runCommand } from '../journal/commands.ts';
-import { createSite } from '../sites/commands/sites.ts';
-import { registerWorker } from '../sites/commands/workers.ts';
+import { runCommand } from '../journal/public.ts';
+import { createSite, registerWorker } from '../sites/public.ts';
 import type { DemoContext } from '../web/module.ts';
 import { openCase } from './commands/open-case.ts';
 import { loadChildrenDemo } from './demo.ts';

@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Queryable } from '../db/connect.ts';
-import { childReferrals, operatorGroups, sites } from '../sites/schema.ts';
+import { childReferrals, operatorGroups, sites } from '../sites/public.ts';
 
 /*
  * The worker register's under-18 referrals, as the children module reads and takes them up. The

@@ -5,7 +5,7 @@ import type { Actor } from '../core/auth/roles.ts';
 import { isoDateOf } from '../core/calendar.ts';
 import { notFound } from '../core/errors.ts';
 import type { Database } from '../db/connect.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import type { AppEnv } from '../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../web/openapi.ts';
 import { addSupport, supportCurrencies } from './commands/add-support.ts';
@@ -18,7 +18,7 @@ import { caseOrganisationOf, caseStages, getCase, listCases, type CaseDetail, ty
 import { publicChildrenSummary } from './queries/summary.ts';
 import { listNewReferrals } from './referrals.ts';
 import { childActivities, closureReasons, householdHeads, identificationSources, riskLevels, supportKinds, visitOutcomes } from './schema.ts';
-import { sexes } from '../sites/schema.ts';
+import { sexes } from '../sites/public.ts';
 import { assertReadsReferrals } from './commands/shared.ts';
 
 const errors = errorResponses;

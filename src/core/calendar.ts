@@ -10,9 +10,9 @@ export function isIsoDate(value: string): boolean {
   return date.toISOString().slice(0, 10) === value;
 }
 
-/** The UTC calendar date of an instant, as YYYY-MM-DD. */
-export function isoDateOf(instant: Date): string {
-  return instant.toISOString().slice(0, 10);
+/** The UTC calendar date of an instant, as YYYY-MM-DD; a date already written so is returned as it is. */
+export function isoDateOf(instant: Date | string): string {
+  return typeof instant === 'string' ? instant : instant.toISOString().slice(0, 10);
 }
 
 /** Adds calendar months, keeping the day where the month has it and else taking its last day (31 Aug + 6 months = 28 or 29 Feb). */

@@ -6,10 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, testOrigin, type TestContext } from '../../test/harness.ts';
-import { signCheckpoint } from '../journal/commands.ts';
-import { memoryKeyring, openSealedKeys, publicKeyring, sealKeys, type Keyring } from '../journal/keys.ts';
-import { journalSize, latestCheckpoint } from '../journal/queries.ts';
-import { verifyJournal } from '../journal/verify.ts';
+import { journalSize, type Keyring, latestCheckpoint, memoryKeyring, openSealedKeys, publicKeyring, sealKeys, signCheckpoint, verifyJournal } from '../journal/public.ts';
 import { BackupError, backupDatabase, checkBackup, restoreDatabase } from './backup.ts';
 import { rowsOf } from './connect.ts';
 

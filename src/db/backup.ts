@@ -7,9 +7,7 @@ import type { DatabaseHandle, Queryable } from './connect.ts';
 import { rowsOf } from './connect.ts';
 import { hashLeaf, MerkleTree } from '../core/merkle.ts';
 import { openNote, parseCheckpoint, verifierFromKey } from '../core/signed-note.ts';
-import { signCheckpoint } from '../journal/commands.ts';
-import { NoSigningKeyError, openSealedKeys, type Keyring, type SealedKeys, type StoredKey } from '../journal/keys.ts';
-import { journalSize, loadJournalTree } from '../journal/queries.ts';
+import { journalSize, type Keyring, loadJournalTree, NoSigningKeyError, openSealedKeys, type SealedKeys, signCheckpoint, type StoredKey } from '../journal/public.ts';
 
 /**
  * Backups are engine-neutral: gzip'd NDJSON of every table's rows (as PostgreSQL's own JSON

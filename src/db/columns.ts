@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { customType } from 'drizzle-orm/pg-core';
 
 /** BYTEA as a Buffer on both drivers (PGlite gives a Uint8Array, pg a Buffer). */
@@ -9,3 +10,9 @@ export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array 
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   },
 });
+
+/**
+ * A fixed list of values as SQL literals for a CHECK constraint (`status in (${inList(statuses)})`).
+ * Only for the schema's own constant lists: the values are written into the SQL as they are.
+ */
+export const inList = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));

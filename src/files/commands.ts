@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CommandContext } from '../journal/commands.ts';
+import type { CommandContext } from '../journal/public.ts';
 import { files } from './schema.ts';
 
 export type StoredFile = { id: number; sha256: string; filename: string; contentType: string; sizeBytes: number };

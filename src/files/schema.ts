@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { organisations } from '../accounts/schema.ts';
+import { organisations } from '../accounts/public.ts';
 import { bytea } from '../db/columns.ts';
 
 /**

@@ -3,7 +3,7 @@ import { actorOf } from '../../test/factories/registry.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import { runInvariants } from '../core/invariants.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { decideProposal } from './commands/decide-proposal.ts';
 import { disburseTranche } from './commands/disburse-tranche.ts';
 import { accountBalance } from './commands/ledger.ts';

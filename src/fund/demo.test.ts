@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/harness.ts';
-import { demoPassword } from '../accounts/demo.ts';
+import { demoPassword } from '../accounts/public.ts';
 import { runInvariants } from '../core/invariants.ts';
 import { loadDemo } from '../demo.ts';
 import { modules } from '../modules.ts';

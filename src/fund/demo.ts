@@ -1,5 +1,5 @@
-import { demoActors } from '../accounts/demo.ts';
-import { runCommand } from '../journal/commands.ts';
+import { demoActors } from '../accounts/public.ts';
+import { runCommand } from '../journal/public.ts';
 import type { DemoContext } from '../web/module.ts';
 import { bookPremium } from './commands/book-premium.ts';
 import { cancelProject, completeProject } from './commands/close-project.ts';

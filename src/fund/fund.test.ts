@@ -6,7 +6,7 @@ import { createTestContext, system, type TestContext } from '../../test/harness.
 import { problemsAfter } from '../../test/invariants.ts';
 import { runInvariants } from '../core/invariants.ts';
 import { rowsOf } from '../db/connect.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { cancelProject, completeProject } from './commands/close-project.ts';
 import { decideProposal } from './commands/decide-proposal.ts';
 import { disburseTranche } from './commands/disburse-tranche.ts';

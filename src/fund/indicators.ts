@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Indicator, IndicatorPeriod, IndicatorValue } from '../core/indicators.ts';
 import type { Queryable } from '../db/connect.ts';
-import { sites } from '../sites/schema.ts';
+import { sites } from '../sites/public.ts';
 import { listTransactions, spendTiming } from './queries/ledger.ts';
 import { fundProposals, funds, fundTransactions } from './schema.ts';
 

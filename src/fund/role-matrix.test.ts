@@ -3,7 +3,7 @@ import { actorOf } from '../../test/factories/registry.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import type { UserRole } from '../core/auth/roles.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { draftProposal } from './commands/draft-proposal.ts';
 import { fundWithCommittee, meetingOf, submittedProposal } from './test-support.ts';
 

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { organisations } from '../accounts/schema.ts';
-import { files } from '../files/schema.ts';
-import { creditPremiums } from '../registry/schema.ts';
-import { sites } from '../sites/schema.ts';
+import { organisations } from '../accounts/public.ts';
+import { files } from '../files/public.ts';
+import { creditPremiums } from '../registry/public.ts';
+import { sites } from '../sites/public.ts';
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 

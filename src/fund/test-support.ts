@@ -1,4 +1,4 @@
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import type { Actor } from '../core/auth/roles.ts';
 import type { Database } from '../db/connect.ts';
 import { appointMember, setCommitteeRules } from './commands/committee.ts';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Invariant } from '../core/invariants.ts';
-import { journalEntries } from '../journal/schema.ts';
+import { journalEntries } from '../journal/public.ts';
 import { fieldForms } from './forms/registry.ts';
 import { importedSubmissions } from './schema.ts';
 

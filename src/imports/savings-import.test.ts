@@ -3,10 +3,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/harness.ts';
 import type { Actor } from '../core/auth/roles.ts';
-import { runCommand } from '../journal/commands.ts';
-import { createGroup } from '../savings/commands/create-group.ts';
-import { openCycle } from '../savings/commands/open-cycle.ts';
-import { savingsMeetingEntries, savingsMeetings } from '../savings/schema.ts';
+import { runCommand } from '../journal/public.ts';
+import { createGroup, openCycle, savingsMeetingEntries, savingsMeetings } from '../savings/public.ts';
 import { importSubmissions } from './commands/import-submissions.ts';
 import { fieldForm } from './forms/registry.ts';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { organisations } from '../accounts/schema.ts';
+import { organisations } from '../accounts/public.ts';
 
 /**
  * Every field submission Orebook took in, by form and submission id (KoboToolbox `_uuid`, ODK

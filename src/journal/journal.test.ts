@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
-import { createOrganisation } from '../accounts/commands.ts';
+import { createOrganisation } from '../accounts/public.ts';
 import { canonicalBytes } from '../core/canonical-json.ts';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '../core/merkle.ts';
 import { openNote, parseCheckpoint, verifierFromKey } from '../core/signed-note.ts';

@@ -3,7 +3,7 @@ import { actorOf, insertSignedStatement, openApprovedAccount } from '../../test/
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import { AppError } from '../core/errors.ts';
 import { runInvariants } from '../core/invariants.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { issueBatch } from './commands/issue-batch.ts';
 import { retireCredits } from './commands/retire-credits.ts';
 import { transferCredits } from './commands/transfer-credits.ts';

@@ -1,6 +1,6 @@
-import { demoActors } from '../accounts/demo.ts';
-import { runCommand } from '../journal/commands.ts';
-import { listVerifications } from '../sites/queries/verifications.ts';
+import { demoActors } from '../accounts/public.ts';
+import { runCommand } from '../journal/public.ts';
+import { listVerifications } from '../sites/public.ts';
 import type { DemoContext } from '../web/module.ts';
 import { approveAccount } from './commands/approve-account.ts';
 import { cancelUnits } from './commands/cancel-units.ts';

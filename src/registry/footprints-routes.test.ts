@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, insertSignedStatement, openApprovedAccount } from '../../test/factories/registry.ts';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { issueBatch } from './commands/issue-batch.ts';
 import { retireCredits } from './commands/retire-credits.ts';
 import { transferCredits } from './commands/transfer-credits.ts';

@@ -5,8 +5,7 @@ import { createTestContext, system, type TestContext } from '../../test/harness.
 import type { Actor } from '../core/auth/roles.ts';
 import { AppError } from '../core/errors.ts';
 import { rowsOf } from '../db/connect.ts';
-import { runCommand, type JournalEvent } from '../journal/commands.ts';
-import { journalSize, listEntries } from '../journal/queries.ts';
+import { type JournalEvent, journalSize, listEntries, runCommand } from '../journal/public.ts';
 import { calculateFootprint, requiredKilograms, type CalculateFootprintProps } from './commands/footprints/calculate-footprint.ts';
 import { recordProductLine, type RecordProductLineProps } from './commands/footprints/record-product-line.ts';
 import { issueBatch } from './commands/issue-batch.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, insertSignedStatement, openApprovedAccount } from '../../test/factories/registry.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { issueBatch } from './commands/issue-batch.ts';
 import { openAccount } from './commands/open-account.ts';
 import { placeOrder } from './commands/sales/place-order.ts';

@@ -1,7 +1,7 @@
 import { and, asc, gt, like, sql } from 'drizzle-orm';
 import type { Invariant } from '../core/invariants.ts';
 import { rowsOf, type Queryable } from '../db/connect.ts';
-import { journalEntries } from '../journal/schema.ts';
+import { journalEntries } from '../journal/public.ts';
 import { blockStates } from './schema.ts';
 import { mergeRanges, rangeContains, type UnitRange } from './serials.ts';
 

@@ -3,7 +3,7 @@ import { actorOf, insertSignedStatement, openApprovedAccount } from '../../test/
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import type { Actor } from '../core/auth/roles.ts';
 import { runInvariants } from '../core/invariants.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { issueBatch } from './commands/issue-batch.ts';
 import type { UnitSelection } from './commands/ledger.ts';
 import { retireCredits } from './commands/retire-credits.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertSignedStatement, openApprovedAccount } from '../../test/factories/registry.ts';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { userRoles, type Role, type UserRole } from '../core/auth/roles.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { issueBatch } from './commands/issue-batch.ts';
 import { openAccount } from './commands/open-account.ts';
 import { transferCredits } from './commands/transfer-credits.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, insertSignedStatement, openApprovedAccount } from '../../test/factories/registry.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import type { Actor } from '../core/auth/roles.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { cancelUnits } from './commands/cancel-units.ts';
 import { issueBatch } from './commands/issue-batch.ts';
 import { retireCredits } from './commands/retire-credits.ts';

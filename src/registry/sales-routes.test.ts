@@ -3,8 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertSignedStatement, openApprovedAccount } from '../../test/factories/registry.ts';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
-import { runCommand } from '../journal/commands.ts';
-import { journalSize } from '../journal/queries.ts';
+import { journalSize, runCommand } from '../journal/public.ts';
 import { issueBatch } from './commands/issue-batch.ts';
 import { accountBalance } from './queries/accounts.ts';
 

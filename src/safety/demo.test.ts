@@ -5,7 +5,7 @@ import { modules } from '../modules.ts';
 import { safetyInvariants } from './invariants.ts';
 import { listIncidents } from './queries/incidents.ts';
 import { yearFigures } from './queries/figures.ts';
-import { siteByCode } from '../sites/queries/production.ts';
+import { siteByCode } from '../sites/public.ts';
 
 /** The demo tells the pilot site's story: floods in the rains, fewer serious ones after the covers, an electrocution and its briefings. */
 let t: TestContext;

@@ -1,8 +1,6 @@
-import { demoActors } from '../accounts/demo.ts';
-import { runCommand } from '../journal/commands.ts';
-import { raiseCorrectiveAction } from '../sites/commands/corrective-actions.ts';
-import { siteByCode } from '../sites/queries/production.ts';
-import { headcountTotals } from '../sites/queries/workers.ts';
+import { demoActors } from '../accounts/public.ts';
+import { runCommand } from '../journal/public.ts';
+import { headcountTotals, raiseCorrectiveAction, siteByCode } from '../sites/public.ts';
 import type { DemoContext } from '../web/module.ts';
 import { recordHoursWorked, setWorkPattern } from './commands/exposure.ts';
 import { correctIncident, recordIncident, type IncidentFacts, type PeopleCount } from './commands/incidents.ts';

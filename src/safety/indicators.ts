@@ -1,7 +1,7 @@
 import { asc } from 'drizzle-orm';
 import type { Indicator, IndicatorPeriod, IndicatorValue } from '../core/indicators.ts';
 import type { Queryable } from '../db/connect.ts';
-import { sites } from '../sites/schema.ts';
+import { sites } from '../sites/public.ts';
 import { changeOf, exposureOf, recordableCount, type SeverityCounts } from './rates.ts';
 import { incidentCounts, interventionTotals, monthExposures, peopleAffectedCounts, severityRates } from './queries/figures.ts';
 import { incidentSeverities } from './schema.ts';

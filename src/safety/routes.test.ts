@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertSite } from '../../test/factories/sites.ts';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { userRoles, type Role, type UserRole } from '../core/auth/roles.ts';
-import { runCommand } from '../journal/commands.ts';
-import { addPits } from '../sites/commands/sites.ts';
-import { registerWorker } from '../sites/commands/workers.ts';
+import { runCommand } from '../journal/public.ts';
+import { addPits, registerWorker } from '../sites/public.ts';
 import { recordIncident } from './commands/incidents.ts';
 import { safetyIncidents } from './schema.ts';
 

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { authorize } from '../core/auth/policies.ts';
 import type { Database } from '../db/connect.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import type { AppEnv } from '../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../web/openapi.ts';
 import { recordHoursWorked, setWorkPattern } from './commands/exposure.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, date, index, integer, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { organisations } from '../accounts/schema.ts';
-import { correctiveActions, operatorGroups, pits, sexes, sites } from '../sites/schema.ts';
+import { organisations } from '../accounts/public.ts';
+import { correctiveActions, operatorGroups, pits, sexes, sites } from '../sites/public.ts';
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
-import { demoActors } from '../accounts/demo.ts';
-import { runCommand } from '../journal/commands.ts';
+import { demoActors } from '../accounts/public.ts';
+import { runCommand } from '../journal/public.ts';
 import type { DemoContext } from '../web/module.ts';
 import { createGroup } from './commands/create-group.ts';
 import { recordEnterpriseRevenue, registerEnterprise } from './commands/enterprises.ts';

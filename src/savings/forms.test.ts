@@ -2,7 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import { isoDateOf } from '../core/calendar.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { createGroup } from './commands/create-group.ts';
 import { openCycle } from './commands/open-cycle.ts';
 import { recordMeeting } from './commands/record-meeting.ts';

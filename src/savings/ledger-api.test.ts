@@ -2,7 +2,7 @@ import { count } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, jsonRequest, type TestContext } from '../../test/harness.ts';
-import { journalEntries } from '../journal/schema.ts';
+import { journalEntries } from '../journal/public.ts';
 import { savingsLoans, savingsMeetingEntries, savingsMeetings, savingsRepayments } from './schema.ts';
 
 /**

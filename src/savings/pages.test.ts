@@ -1,7 +1,7 @@
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { createGroup } from './commands/create-group.ts';
 import { openCycle } from './commands/open-cycle.ts';
 import { savingsLoans, savingsMeetings } from './schema.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { userRoles } from '../core/auth/roles.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { createGroup } from './commands/create-group.ts';
 import { openCycle } from './commands/open-cycle.ts';
 import { registerEnterprise } from './commands/enterprises.ts';

@@ -5,8 +5,7 @@ import { insertSite } from '../../test/factories/sites.ts';
 import { insertPublishedStandard } from '../../test/factories/standard.ts';
 import type { Actor } from '../core/auth/roles.ts';
 import { AppError } from '../core/errors.ts';
-import { runCommand } from '../journal/commands.ts';
-import { journalSize, listEntries } from '../journal/queries.ts';
+import { journalSize, listEntries, runCommand } from '../journal/public.ts';
 import { saveAssessmentResponses, startAssessment, submitAssessment } from './commands/assessments.ts';
 import { registerAssessmentsPages } from './pages/assessments/index.ts';
 import {

@@ -1,5 +1,5 @@
-import { demoActors } from '../accounts/demo.ts';
-import { runCommand } from '../journal/commands.ts';
+import { demoActors } from '../accounts/public.ts';
+import { runCommand } from '../journal/public.ts';
 import type { DemoContext } from '../web/module.ts';
 import { saveAssessmentResponses, startAssessment, submitAssessment } from './commands/assessments.ts';
 import { closeCorrectiveAction, raiseCorrectiveAction, updateCorrectiveActionStatus } from './commands/corrective-actions.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { startAssessment } from './commands/assessments.ts';
 import { raiseCorrectiveAction } from './commands/corrective-actions.ts';
 import { declareProduction } from './commands/production.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import { addMonths, isoDateOf } from '../core/calendar.ts';
-import { runCommand } from '../journal/commands.ts';
+import { runCommand } from '../journal/public.ts';
 import { saveAssessmentResponses, startAssessment, submitAssessment } from './commands/assessments.ts';
 import { closeCorrectiveAction, raiseCorrectiveAction } from './commands/corrective-actions.ts';
 import { declareProduction } from './commands/production.ts';

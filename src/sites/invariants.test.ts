@@ -5,7 +5,7 @@ import { createTestContext, type TestContext } from '../../test/harness.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import type { Actor } from '../core/auth/roles.ts';
 import type { Queryable, Transaction } from '../db/connect.ts';
-import { appendEvent, runCommand } from '../journal/commands.ts';
+import { appendEvent, runCommand } from '../journal/public.ts';
 import { drawFromVerification, signVerificationStatement } from './commands/verifications.ts';
 import { sitesInvariants } from './invariants.ts';
 import { assessmentResponses, assessments, productionDeclarations, sites, standardCriteria, standardVersions } from './schema.ts';

@@ -8,9 +8,8 @@ import { createTestContext, jsonRequest, system, type TestContext } from '../../
 import { insertSite } from '../../test/factories/sites.ts';
 import { userRoles, type UserRole } from '../core/auth/roles.ts';
 import { rowsOf } from '../db/connect.ts';
-import { files } from '../files/schema.ts';
-import { runCommand } from '../journal/commands.ts';
-import { journalSize, recentEvents } from '../journal/queries.ts';
+import { files } from '../files/public.ts';
+import { journalSize, recentEvents, runCommand } from '../journal/public.ts';
 import { containedKgOf, correctProduction, declareProduction, parseGradePercent, parseTonnes, type DeclarationFigures } from './commands/production.ts';
 import { registerProductionPages } from './pages/production/index.ts';
 import { declaredContainedKg, effectiveDeclarations, monthlyProduction, yearlyProduction } from './queries/production.ts';

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, index, integer, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { organisations, users } from '../accounts/schema.ts';
+import { organisations, users } from '../accounts/public.ts';
 import { bytea } from '../db/columns.ts';
-import { files } from '../files/schema.ts';
+import { files } from '../files/public.ts';
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
-import { runCommand } from '../journal/commands.ts';
-import { journalSize } from '../journal/queries.ts';
+import { journalSize, runCommand } from '../journal/public.ts';
 import { createSite } from './commands/sites.ts';
 import { registerWorker } from './commands/workers.ts';
 

@@ -2,8 +2,7 @@ import type { Logger } from 'pino';
 import type { Actor } from '../core/auth/roles.ts';
 import type { Locale } from '../core/i18n/index.ts';
 import type { Database } from '../db/connect.ts';
-import type { Keyring } from '../journal/keys.ts';
-import type { JournalTreeCache } from '../journal/queries.ts';
+import type { JournalTreeCache, Keyring } from '../journal/public.ts';
 import type { ProxyTrust } from './client-address.ts';
 
 /** What the HTTP app needs from the process that runs it. Tests build one per test file. */

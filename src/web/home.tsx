@@ -1,11 +1,10 @@
 import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
-import { accountsText } from '../accounts/messages.ts';
-import { accountFigures, findOrganisation, listTokens } from '../accounts/queries.ts';
+import { accountFigures, accountsText, findOrganisation, listTokens } from '../accounts/public.ts';
 import { can } from '../core/auth/policies.ts';
 import { defineMessages } from '../core/i18n/index.ts';
 import { formatDateTime, formatNumber } from '../core/i18n/format.ts';
-import { journalSize, latestCheckpoint } from '../journal/queries.ts';
+import { journalSize, latestCheckpoint } from '../journal/public.ts';
 import { CardGrid, CsrfField, SummaryCard } from './components.tsx';
 import type { AppEnv } from './context.ts';
 import { renderPage } from './layout.tsx';

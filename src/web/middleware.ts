@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { resolveApiToken, resolveSession } from '../accounts/sessions.ts';
+import { resolveApiToken, resolveSession } from '../accounts/public.ts';
 import { anonymous } from '../core/auth/roles.ts';
 import { coreError } from '../core/errors.ts';
 import { isLocale, negotiateLocale } from '../core/i18n/index.ts';

@@ -5,7 +5,7 @@ import type { Actor } from '../core/auth/roles.ts';
 import type { Indicator } from '../core/indicators.ts';
 import type { Invariant } from '../core/invariants.ts';
 import type { Database } from '../db/connect.ts';
-import type { Keyring } from '../journal/keys.ts';
+import type { Keyring } from '../journal/public.ts';
 import type { AppEnv } from './context.ts';
 
 /** What the demo generator hands each module: a seeded random source and what earlier modules made. */

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/harness.ts';
-import { signCheckpoint } from '../journal/commands.ts';
+import { signCheckpoint } from '../journal/public.ts';
 import type { AppEnv } from './context.ts';
 import { renderPage } from './layout.tsx';
 

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { findOrganisation } from '../../accounts/queries.ts';
+import { findOrganisation } from '../../accounts/public.ts';
 import { isIsoDate } from '../../core/calendar.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { assertChoice, childrenError } from '../messages/errors.ts';
 import { childCases, childSupports, supportKinds } from '../schema.ts';
 import { checkPastDate, isCaseManagementOrganisation, lockOpenCase } from './shared.ts';

@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { loadFollowUpSchedule, remediationClosureProblem } from '../follow-up.ts';
 import { assertChoice, childrenError, childrenErrors } from '../messages/errors.ts';
 import { childCases, childVisits, closureReasons } from '../schema.ts';

@@ -1,11 +1,10 @@
-import { findOrganisation } from '../../accounts/queries.ts';
-import { findSiteByCode } from '../../sites/queries/sites.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { findOrganisation } from '../../accounts/public.ts';
+import { findSiteByCode, sexes } from '../../sites/public.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { assertChoice, childrenError } from '../messages/errors.ts';
 import { sealName, type ChildNameKey } from '../name-key.ts';
 import { lockReferral, markReferralTakenUp } from '../referrals.ts';
 import { childActivities, childCases, householdHeads, identificationSources, riskLevels, type closureReasons } from '../schema.ts';
-import { sexes } from '../../sites/schema.ts';
 import { checkPastDate, isCaseManagementOrganisation, nextCaseCode, type ChildCase } from './shared.ts';
 
 export type ChildActivity = (typeof childActivities)[number];

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { loadFollowUpSchedule, scheduledVisits, type VisitOutcome } from '../follow-up.ts';
 import { assertChoice, childrenError } from '../messages/errors.ts';
 import { childVisits, visitOutcomes } from '../schema.ts';

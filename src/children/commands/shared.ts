@@ -1,11 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
-import { findOrganisation } from '../../accounts/queries.ts';
+import { findOrganisation } from '../../accounts/public.ts';
 import { authorize } from '../../core/auth/policies.ts';
 import type { Actor } from '../../core/auth/roles.ts';
 import { coreError } from '../../core/errors.ts';
 import { isIsoDate, isoDateOf } from '../../core/calendar.ts';
 import type { Queryable } from '../../db/connect.ts';
-import type { CommandContext } from '../../journal/commands.ts';
+import type { CommandContext } from '../../journal/public.ts';
 import { childrenError } from '../messages/errors.ts';
 import { childCases } from '../schema.ts';
 

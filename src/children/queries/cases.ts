@@ -1,7 +1,7 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import type { Queryable } from '../../db/connect.ts';
-import { sites } from '../../sites/schema.ts';
+import { sites } from '../../sites/public.ts';
 import { nextVisit, overdueVisits, scheduledVisits, type DueVisit, type FollowUpSchedule, type VisitOutcome } from '../follow-up.ts';
 import { openName, type ChildNameKey } from '../name-key.ts';
 import { childCases, childSupports, childVisits } from '../schema.ts';

@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { Queryable } from '../../db/connect.ts';
-import { sites } from '../../sites/schema.ts';
+import { sites } from '../../sites/public.ts';
 import { childActivities, childCases, childSupports, childVisits, closureReasons } from '../schema.ts';
 import { latestVisit } from './cases.ts';
 

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
 import { databaseErrorCode } from '../../db/transaction.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
-import { creditPayments, creditPremiums } from '../../registry/schema.ts';
-import { sites } from '../../sites/schema.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { creditPayments, creditPremiums } from '../../registry/public.ts';
+import { sites } from '../../sites/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { openFund, postTransaction } from './ledger.ts';
 

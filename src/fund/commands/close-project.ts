@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
-import { maxFileBytes, storeFile } from '../../files/commands.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { maxFileBytes, storeFile } from '../../files/public.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundBudgetLines, fundCompletionPhotos, fundProposals } from '../schema.ts';
 import type { UploadedFile } from './disburse-tranche.ts';

@@ -1,6 +1,6 @@
 import { and, eq, gte, lte } from 'drizzle-orm';
 import { formatMoney } from '../../core/i18n/format.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundCommitteeMembers, fundMeetingAttendance, fundMeetings, fundProposals, fundVotes, voteChoices, type VoteChoice } from '../schema.ts';
 import { authorizeOnProposal, fundById, lockProposal, postTransaction } from './ledger.ts';

@@ -1,7 +1,7 @@
 import { authorize } from '../../core/auth/policies.ts';
 import { eq } from 'drizzle-orm';
-import { maxFileBytes, storeFile } from '../../files/commands.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { maxFileBytes, storeFile } from '../../files/public.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundProposals } from '../schema.ts';
 import { assertAmount, assertDate, cleanText, fundById, lockProposal, postTransaction, today } from './ledger.ts';

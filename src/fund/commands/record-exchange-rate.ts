@@ -1,6 +1,6 @@
 import { authorize } from '../../core/auth/policies.ts';
 import { databaseErrorCode } from '../../db/transaction.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundExchangeRates, reportingCurrency } from '../schema.ts';
 import { assertCurrency, assertDate, cleanText, today } from './ledger.ts';

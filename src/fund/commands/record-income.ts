@@ -1,5 +1,5 @@
 import { authorize } from '../../core/auth/policies.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { assertAmount, assertCurrency, assertDate, cleanText, openFund, postTransaction, today } from './ledger.ts';
 

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { can } from '../../core/auth/policies.ts';
-import { listSites } from '../../sites/queries/sites.ts';
+import { listSites } from '../../sites/public.ts';
 import { HomeSection } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { findFund } from '../commands/ledger.ts';

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { can } from '../../core/auth/policies.ts';
 import { formatDate, formatMoney, formatTonnes } from '../../core/i18n/format.ts';
-import { runCommand } from '../../journal/commands.ts';
+import { runCommand } from '../../journal/public.ts';
 import { CsrfField, DataTable, ErrorSummary, Field, SelectField, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';

@@ -3,7 +3,7 @@ import { authorize, can } from '../../core/auth/policies.ts';
 import { isoDateOf } from '../../core/calendar.ts';
 import { notFound } from '../../core/errors.ts';
 import { formatDate, formatMoney } from '../../core/i18n/format.ts';
-import { runCommand } from '../../journal/commands.ts';
+import { runCommand } from '../../journal/public.ts';
 import { CsrfField, DataTable, ErrorSummary, Field, FileField, SelectField, TextareaField, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';

@@ -5,7 +5,7 @@ import { formatDate, formatMoney, formatNumber } from '../../core/i18n/format.ts
 import { DataTable, EmptyState } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
-import { listSites } from '../../sites/queries/sites.ts';
+import { listSites } from '../../sites/public.ts';
 import { findFund, findSite } from '../commands/ledger.ts';
 import { rateText } from '../money.ts';
 import { areaLabel, publicFundReport } from '../queries/public-report.ts';

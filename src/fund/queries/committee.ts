@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
-import { files } from '../../files/schema.ts';
+import { organisations } from '../../accounts/public.ts';
+import { files } from '../../files/public.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { fundBudgetLines, fundCommitteeMembers, fundCompletionPhotos, fundMeetingAttendance, fundMeetings, fundProposals } from '../schema.ts';
 

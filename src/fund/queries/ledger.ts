@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { addMonths } from '../../core/calendar.ts';
 import { rowsOf, type Queryable } from '../../db/connect.ts';
-import { creditPayments, creditPremiums } from '../../registry/schema.ts';
-import { sites } from '../../sites/schema.ts';
+import { creditPayments, creditPremiums } from '../../registry/public.ts';
+import { sites } from '../../sites/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { toReportingMinor } from '../money.ts';
 import { fundExchangeRates, fundLedgerAccounts, fundTransactions, reportingCurrency, type LedgerAccountKind } from '../schema.ts';

@@ -5,7 +5,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Localized } from '../../core/i18n/index.ts';
 import type { Database, Transaction } from '../../db/connect.ts';
 import { databaseErrorCode, withTransaction } from '../../db/transaction.ts';
-import type { CommandContext } from '../../journal/commands.ts';
+import type { CommandContext } from '../../journal/public.ts';
 import type { FormDefinition, ImportEnvironment } from '../forms/definition.ts';
 import { checkColumns, readKoboExport, type ExportedSubmission, type ExportFormat } from '../kobo-export.ts';
 import { importsError, importsText } from '../messages/imports.ts';

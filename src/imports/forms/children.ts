@@ -1,12 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
-import { openCase, type ChildActivity, type HouseholdHead, type IdentificationSource, type RiskLevel, type Sex } from '../../children/commands/open-case.ts';
-import { recordVisit } from '../../children/commands/record-visit.ts';
-import type { VisitOutcome } from '../../children/follow-up.ts';
-import { childrenText } from '../../children/messages/pages.ts';
-import { actorOrganisationId } from '../../children/routes.ts';
-import { childActivities, childCases, householdHeads, identificationSources, riskLevels, visitOutcomes } from '../../children/schema.ts';
-import { sexes } from '../../sites/schema.ts';
+import { actorOrganisationId, childActivities, type ChildActivity, childCases, childrenText, type HouseholdHead, householdHeads, type IdentificationSource, identificationSources, openCase, recordVisit, type RiskLevel, riskLevels, type Sex, type VisitOutcome, visitOutcomes } from '../../children/public.ts';
+import { sexes } from '../../sites/public.ts';
 import { importsError } from '../messages/imports.ts';
 import { answer, staticChoices, type ChoiceList, type FormDefinition } from './definition.ts';
 import { siteField } from './site.ts';

@@ -1,7 +1,7 @@
 import type { Localized } from '../../core/i18n/index.ts';
 import type { Queryable } from '../../db/connect.ts';
-import type { CommandContext } from '../../journal/commands.ts';
-import type { ChildNameKey } from '../../children/name-key.ts';
+import type { CommandContext } from '../../journal/public.ts';
+import type { ChildNameKey } from '../../children/public.ts';
 import { importsError } from '../messages/imports.ts';
 
 /** XLSForm question types Orebook's forms use (https://xlsform.org/en/#question-types). */

@@ -1,8 +1,6 @@
 import { authorize } from '../../core/auth/policies.ts';
 import { AppError } from '../../core/errors.ts';
-import { declareProduction, parseGradePercent, parseTonnes, type Parsed } from '../../sites/commands/production.ts';
-import { productionText } from '../../sites/messages/production.ts';
-import { listMinerals, siteByCode } from '../../sites/queries/production.ts';
+import { declareProduction, listMinerals, type Parsed, parseGradePercent, parseTonnes, productionText, siteByCode } from '../../sites/public.ts';
 import { answer, type ChoiceList, type FormDefinition } from './definition.ts';
 import { siteField } from './site.ts';
 

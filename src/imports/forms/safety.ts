@@ -1,12 +1,7 @@
 import { authorize } from '../../core/auth/policies.ts';
-import { recordIncident } from '../../safety/commands/incidents.ts';
-import { costCurrencies, parseCost, recordIntervention } from '../../safety/commands/interventions.ts';
-import { safetyError } from '../../safety/messages/errors.ts';
-import { safetyText } from '../../safety/messages/pages.ts';
-import { safetySite } from '../../safety/queries/summary.ts';
-import { ageGroups, incidentKinds, incidentSeverities, interventionKinds, type AgeGroup, type IncidentKind, type IncidentSeverity, type InterventionKind } from '../../safety/schema.ts';
-import { sexes } from '../../sites/schema.ts';
-import type { CommandContext } from '../../journal/commands.ts';
+import { type AgeGroup, ageGroups, costCurrencies, type IncidentKind, incidentKinds, incidentSeverities, type IncidentSeverity, type InterventionKind, interventionKinds, parseCost, recordIncident, recordIntervention, safetyError, safetySite, safetyText } from '../../safety/public.ts';
+import { sexes } from '../../sites/public.ts';
+import type { CommandContext } from '../../journal/public.ts';
 import { answer, staticChoices, type ChoiceList, type FormDefinition } from './definition.ts';
 import { siteField } from './site.ts';
 

@@ -1,4 +1,4 @@
-import { groupCodePattern, memberCodePattern, recordMeeting, type MeetingInput } from '../../savings/commands/record-meeting.ts';
+import { groupCodePattern, type MeetingInput, memberCodePattern, recordMeeting } from '../../savings/public.ts';
 import { answer, staticChoices, type Answers, type ChoiceList, type FormDefinition } from './definition.ts';
 
 const yesNoList: ChoiceList = {

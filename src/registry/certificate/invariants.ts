@@ -2,7 +2,7 @@ import canonicalize from 'canonicalize';
 import type { Invariant } from '../../core/invariants.ts';
 import { ed25519PublicKey, openNote, parseCheckpoint, type NoteVerifier } from '../../core/signed-note.ts';
 import type { Queryable } from '../../db/connect.ts';
-import { listCheckpoints } from '../../journal/queries.ts';
+import { listCheckpoints } from '../../journal/public.ts';
 import { listCertificates, retirementFacts, type Certificate } from '../queries/certificates.ts';
 import { buildCertificateDocument, checkCertificateSignature, encodeCertificate, parseCertificateDocument, siteOf, type CertificateDocument } from './document.ts';
 

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { authorize } from '../../core/auth/policies.ts';
 import type { Locale } from '../../core/i18n/index.ts';
-import { listMinerals } from '../../sites/queries/verifications.ts';
+import { listMinerals } from '../../sites/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { ensureCertificate } from '../commands/finish-retirement.ts';
 import { certificateError } from '../messages/certificates.ts';

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/connect.ts';
-import type { Keyring } from '../../journal/keys.ts';
+import type { Keyring } from '../../journal/public.ts';
 import { verifierKey } from '../../core/signed-note.ts';
 import { earliestCheckpointCovering, type Certificate } from '../queries/certificates.ts';
 import { certificatePath, checkCertificateSignature, parseCertificateDocument, sha256Hex, type CertificateDocument, type SignatureCheck } from './document.ts';

@@ -1,6 +1,6 @@
 import { authorize } from '../../core/auth/policies.ts';
 import { eq } from 'drizzle-orm';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { registryError } from '../messages/ledger.ts';
 import { creditAccounts } from '../schema.ts';
 import { lockAccounts, type CreditAccount } from './ledger.ts';

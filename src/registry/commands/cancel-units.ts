@@ -1,8 +1,8 @@
 import { authorize } from '../../core/auth/policies.ts';
 import { eq } from 'drizzle-orm';
 import { formatTonnes } from '../../core/i18n/format.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
-import { restoreToVerification } from '../../sites/commands/verifications.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { restoreToVerification } from '../../sites/public.ts';
 import { registryError } from '../messages/ledger.ts';
 import { creditBatches, creditCancellations } from '../schema.ts';
 import { isPositiveQuantity } from '../serials.ts';

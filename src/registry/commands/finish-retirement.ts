@@ -1,7 +1,5 @@
 import type { Database } from '../../db/connect.ts';
-import { signCheckpoint } from '../../journal/commands.ts';
-import type { Keyring } from '../../journal/keys.ts';
-import type { JournalTreeCache } from '../../journal/queries.ts';
+import { type JournalTreeCache, type Keyring, signCheckpoint } from '../../journal/public.ts';
 import { certificateError } from '../messages/certificates.ts';
 import { findCertificate, retirementExists, type Certificate } from '../queries/certificates.ts';
 import { issueCertificate } from './issue-certificate.ts';

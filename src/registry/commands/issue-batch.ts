@@ -1,10 +1,8 @@
 import { authorize } from '../../core/auth/policies.ts';
 import { and, eq, sql } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
-import { drawFromVerification } from '../../sites/commands/verifications.ts';
-import { getVerification } from '../../sites/queries/verifications.ts';
-import { minerals, sites } from '../../sites/schema.ts';
+import { organisations } from '../../accounts/public.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { drawFromVerification, getVerification, minerals, sites } from '../../sites/public.ts';
 import { registryError } from '../messages/ledger.ts';
 import { creditBatches, creditBlocks } from '../schema.ts';
 import { formatSerialPrefix, isPositiveQuantity, rangeSerials } from '../serials.ts';

@@ -1,6 +1,6 @@
 import { sign } from 'node:crypto';
 import type { Queryable } from '../../db/connect.ts';
-import type { Keyring } from '../../journal/keys.ts';
+import type { Keyring } from '../../journal/public.ts';
 import { rawPublicKey } from '../../core/signed-note.ts';
 import { buildCertificateDocument, encodeCertificate, publicBaseUrlOf } from '../certificate/document.ts';
 import { certificateError } from '../messages/certificates.ts';

@@ -1,11 +1,11 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import { can } from '../../core/auth/policies.ts';
 import { isAuthenticated, type Actor } from '../../core/auth/roles.ts';
 import { coreError } from '../../core/errors.ts';
 import { formatTonnes } from '../../core/i18n/format.ts';
 import { rowsOf, type Queryable } from '../../db/connect.ts';
-import type { CommandContext } from '../../journal/commands.ts';
+import type { CommandContext } from '../../journal/public.ts';
 import { registryError } from '../messages/ledger.ts';
 import { creditAccounts, creditBatches, creditBlocks, type blockStates } from '../schema.ts';
 import { isPositiveQuantity, isValidRange, rangeSerials, rangesOverlap, remainingPieces, sumRanges, takeInOrder, type UnitRange } from '../serials.ts';

@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import { commitPersonalData, newCommitmentSalt } from '../../core/commitment.ts';
 import { coreError } from '../../core/errors.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { registryError } from '../messages/ledger.ts';
 import { creditAccounts } from '../schema.ts';
 import { cleanText, type CreditAccount } from './ledger.ts';

@@ -1,5 +1,5 @@
 import { isIsoDate } from '../../core/calendar.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { registryError } from '../messages/ledger.ts';
 import { creditRetirements } from '../schema.ts';
 import { accountRef, assertAccountActive, assertMayUseAccount, carveBlocks, cleanText, eventRanges, lockAccounts, selectUnits, type EventRange, type UnitSelection } from './ledger.ts';

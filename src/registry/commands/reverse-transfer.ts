@@ -1,7 +1,7 @@
 import { authorize } from '../../core/auth/policies.ts';
 import { asc, eq } from 'drizzle-orm';
 import { formatTonnes } from '../../core/i18n/format.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { registryError } from '../messages/ledger.ts';
 import { creditTransferBlocks, creditTransfers } from '../schema.ts';
 import { intersectRanges, rangeSize, sumRanges, type UnitRange } from '../serials.ts';

@@ -1,4 +1,4 @@
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { registryError } from '../messages/ledger.ts';
 import { creditTransferBlocks, creditTransfers } from '../schema.ts';
 import { accountRef, assertAccountActive, assertMayUseAccount, carveBlocks, eventRanges, lockAccounts, selectUnits, type CreditAccount, type EventRange, type Take, type UnitSelection } from './ledger.ts';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { formatDate, formatMoney, formatNumber, formatTonnes } from '../../core/i18n/format.ts';
-import { listVerifications, remainingIssuableKg } from '../../sites/queries/verifications.ts';
+import { listVerifications, remainingIssuableKg } from '../../sites/public.ts';
 import { CardGrid, HomeSection, SummaryCard } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { registryHomeText } from '../messages/home.ts';

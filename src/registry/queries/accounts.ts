@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import { can } from '../../core/auth/policies.ts';
 import { isAuthenticated, type Actor } from '../../core/auth/roles.ts';
 import { coreError } from '../../core/errors.ts';

@@ -1,8 +1,7 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Queryable } from '../../db/connect.ts';
-import { latestCheckpoint, type JournalTreeCache } from '../../journal/queries.ts';
-import { journalCheckpoints, journalEntries } from '../../journal/schema.ts';
-import { sites } from '../../sites/schema.ts';
+import { journalCheckpoints, journalEntries, type JournalTreeCache, latestCheckpoint } from '../../journal/public.ts';
+import { sites } from '../../sites/public.ts';
 import type { RetirementFacts } from '../certificate/document.ts';
 import { formatTlogProof } from '../certificate/tlog-proof.ts';
 import { creditBatches, creditBlocks, creditCertificates, creditRetirements } from '../schema.ts';

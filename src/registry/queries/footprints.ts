@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { creditAccounts, creditRetirements, footprintCalculations, footprintLines, footprintProductLines } from '../schema.ts';
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import { rowsOf, type Queryable } from '../../db/connect.ts';
 import { creditAccounts, creditBatches, creditBlocks, creditCancellations, creditRetirements } from '../schema.ts';
 import { parseSerial, rangeSerials } from '../serials.ts';

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import { authorize } from '../../core/auth/policies.ts';
 import type { Actor } from '../../core/auth/roles.ts';
 import { formatTonnes } from '../../core/i18n/format.ts';
 import type { Database, Queryable } from '../../db/connect.ts';
-import type { CommandContext } from '../../journal/commands.ts';
-import { listVerifications } from '../../sites/queries/verifications.ts';
+import type { CommandContext } from '../../journal/public.ts';
+import { listVerifications } from '../../sites/public.ts';
 import { assertAccountActive, assertMayUseAccount, eventRanges, selectHighestUnits, selectUnits, type CreditAccount, type EventRange } from '../commands/ledger.ts';
 import { registryError } from '../messages/ledger.ts';
 import { creditAccounts, creditBatches, creditBlocks, creditRetirements, creditTransfers } from '../schema.ts';

@@ -1,11 +1,11 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import { authorize, can } from '../../core/auth/policies.ts';
 import { isAuthenticated, type Actor } from '../../core/auth/roles.ts';
 import { coreError } from '../../core/errors.ts';
 import { rowsOf, type Queryable } from '../../db/connect.ts';
-import { minerals, sites } from '../../sites/schema.ts';
+import { minerals, sites } from '../../sites/public.ts';
 import type { BatchScope } from '../commands/ledger.ts';
 import { salesError } from '../messages/sales.ts';
 import { creditAccounts, creditOrders, creditPayments, creditPremiums, creditPrices, referencePrices } from '../schema.ts';

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { findOrganisation } from '../../accounts/queries.ts';
+import { findOrganisation } from '../../accounts/public.ts';
 import { authorize } from '../../core/auth/policies.ts';
-import { runCommand } from '../../journal/commands.ts';
+import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
 import { calculateFootprint } from '../commands/footprints/calculate-footprint.ts';

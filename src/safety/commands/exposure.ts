@@ -1,4 +1,4 @@
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { safetyError } from '../messages/errors.ts';
 import { safetyHoursWorked, safetySiteSettings } from '../schema.ts';
 import { lockSafetySite } from './site-lock.ts';

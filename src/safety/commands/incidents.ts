@@ -2,8 +2,8 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { isIsoDate } from '../../core/calendar.ts';
 import type { Params } from '../../core/i18n/index.ts';
 import type { Queryable } from '../../db/connect.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
-import { correctiveActions, operatorGroups, pits, sexes } from '../../sites/schema.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { correctiveActions, operatorGroups, pits, sexes } from '../../sites/public.ts';
 import { safetyError, type SafetyErrorCode } from '../messages/errors.ts';
 import {
   ageGroups,

@@ -1,5 +1,5 @@
 import { isIsoDate } from '../../core/calendar.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { safetyError } from '../messages/errors.ts';
 import { interventionKinds, safetyInterventions, type InterventionKind } from '../schema.ts';
 import { lockSafetySite } from './site-lock.ts';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import type { CommandContext } from '../../journal/commands.ts';
-import { sites } from '../../sites/schema.ts';
+import type { CommandContext } from '../../journal/public.ts';
+import { sites } from '../../sites/public.ts';
 import { safetyError } from '../messages/errors.ts';
 
 /** Takes the site's row for the rest of the command, so two safety changes of one site never interleave. */

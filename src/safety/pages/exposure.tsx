@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { authorize, can } from '../../core/auth/policies.ts';
 import { AppError } from '../../core/errors.ts';
 import { formatDate, formatMoney, formatMonth, formatNumber } from '../../core/i18n/format.ts';
-import { runCommand } from '../../journal/commands.ts';
+import { runCommand } from '../../journal/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, TextareaField, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';

@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import { can } from '../../core/auth/policies.ts';
 import { isoDateOf } from '../../core/calendar.ts';
 import { formatNumber } from '../../core/i18n/format.ts';
-import { listSites } from '../../sites/queries/sites.ts';
+import { listSites } from '../../sites/public.ts';
 import { CardGrid, HomeSection, SummaryCard } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { safetyHomeText } from '../messages/home.ts';

@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/connect.ts';
-import { headcountTotals } from '../../sites/queries/workers.ts';
-import { operatorGroups } from '../../sites/schema.ts';
+import { headcountTotals, operatorGroups } from '../../sites/public.ts';
 import { changeOf, defaultWorkPattern, exposureOf, lastDayOfMonth, monthsOfYear, ratesOf, recordableCount, type Change, type Exposure, type MonthExposure, type Rates, type SeverityCounts } from '../rates.ts';
 import {
   ageGroups,

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/connect.ts';
-import { correctiveActions, operatorGroups, pits } from '../../sites/schema.ts';
+import { correctiveActions, operatorGroups, pits } from '../../sites/public.ts';
 import { safetyIncidentActions, safetyIncidentPeople, safetyIncidents, type IncidentKind, type IncidentSeverity, type IncidentStatus } from '../schema.ts';
 
 const newer = alias(safetyIncidents, 'newer');

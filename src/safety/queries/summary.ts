@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Queryable } from '../../db/connect.ts';
-import { sites } from '../../sites/schema.ts';
+import { sites } from '../../sites/public.ts';
 import { interventionTotals, publicPeopleAffected, yearFigures, yearOnYear } from './figures.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { eq, sql } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
-import { sexes } from '../../sites/schema.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { sexes } from '../../sites/public.ts';
 import { savingsError } from '../messages/errors.ts';
 import { committeeRoles, savingsMembers } from '../schema.ts';
 import { groupCodePattern } from './record-meeting.ts';

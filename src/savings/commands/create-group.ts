@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { eq, sql } from 'drizzle-orm';
-import { findOrganisation } from '../../accounts/queries.ts';
+import { findOrganisation } from '../../accounts/public.ts';
 import { authorize } from '../../core/auth/policies.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { savingsError } from '../messages/errors.ts';
-import { sexes } from '../../sites/schema.ts';
+import { sexes } from '../../sites/public.ts';
 import { committeeRoles, savingsGroups, savingsMembers } from '../schema.ts';
 import { groupCodePattern } from './record-meeting.ts';
 import { checkPastDate, parseProps, type SavingsGroup } from './shared.ts';

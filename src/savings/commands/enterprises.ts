@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { eq, sql } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { savingsError } from '../messages/errors.ts';
 import { enterpriseSectors, savingsEnterpriseRevenues, savingsEnterprises, savingsLoans, savingsMembers } from '../schema.ts';
 import { memberCodePattern } from './record-meeting.ts';

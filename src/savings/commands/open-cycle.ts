@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { savingsError } from '../messages/errors.ts';
 import { savingsCycles } from '../schema.ts';
 import { groupCodePattern } from './record-meeting.ts';

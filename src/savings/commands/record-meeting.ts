@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { allocateRepayment, flatInterestMinor, loanBalance, loanMonths } from '../ledger.ts';
 import { savingsError } from '../messages/errors.ts';
 import { savingsLoans, savingsMeetingEntries, savingsMeetings, savingsMembers, savingsRepayments } from '../schema.ts';

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { asc, eq, sql } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { loanBalance, shareOut, type Payout } from '../ledger.ts';
 import { savingsError } from '../messages/errors.ts';
 import { savingsCycles, savingsLoans, savingsMeetingEntries, savingsMeetings, savingsMembers, savingsPayouts, savingsShareOuts } from '../schema.ts';

@@ -5,7 +5,7 @@ import { coreError } from '../../core/errors.ts';
 import { formatMoney } from '../../core/i18n/format.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import type { Queryable } from '../../db/connect.ts';
-import type { CommandContext } from '../../journal/commands.ts';
+import type { CommandContext } from '../../journal/public.ts';
 import { loanFundCashMinor, type LoanFundFlows } from '../ledger.ts';
 import { savingsError } from '../messages/errors.ts';
 import { savingsCycles, savingsGroups, savingsLoans, savingsMeetingEntries, savingsMeetings } from '../schema.ts';

@@ -1,9 +1,9 @@
 import type { Context, Hono } from 'hono';
-import { listOrganisations } from '../../accounts/queries.ts';
+import { listOrganisations } from '../../accounts/public.ts';
 import { authorize } from '../../core/auth/policies.ts';
 import { isoDateOf } from '../../core/calendar.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { runCommand } from '../../journal/commands.ts';
+import { runCommand } from '../../journal/public.ts';
 import { CsrfField, ErrorSummary, Field, SelectField, TextareaField, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import { rowsOf, type Queryable } from '../../db/connect.ts';
 import { loanBalance } from '../ledger.ts';
 import {

@@ -1,11 +1,11 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import { authorize, can } from '../../core/auth/policies.ts';
 import type { Actor } from '../../core/auth/roles.ts';
 import { AppError, notFound, type ErrorStatus } from '../../core/errors.ts';
 import type { Params } from '../../core/i18n/index.ts';
-import { maxFileBytes, storeFile, type StoredFile } from '../../files/commands.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { maxFileBytes, type StoredFile, storeFile } from '../../files/public.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { assessmentErrors, type AssessmentErrorCode } from '../messages/assessments.ts';
 import { computeAssessmentScores, sortCriteria, type AssessmentScores, type Rating } from '../queries/assessments.ts';
 import { assessmentEvidence, assessmentResponses, assessments, sites, standardCriteria, standardVersions } from '../schema.ts';

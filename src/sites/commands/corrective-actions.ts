@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { notFound } from '../../core/errors.ts';
-import { maxFileBytes, storeFile } from '../../files/commands.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { maxFileBytes, storeFile } from '../../files/public.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { isoDay } from '../queries/corrective-actions.ts';
 import { assessmentResponses, assessments, correctiveActions, sites, standardCriteria } from '../schema.ts';
 import { assessmentError } from './assessments.ts';

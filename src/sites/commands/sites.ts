@@ -1,9 +1,9 @@
 import { addMonths, isIsoDate, isoDateOf } from '../../core/calendar.ts';
 import { and, eq, inArray } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import { databaseErrorCode } from '../../db/transaction.ts';
 import type { Queryable } from '../../db/connect.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { siteError } from '../messages/sites.ts';
 import { defaultOperatorGroups, operatorGroups, pits, qualificationLevels, siteQualifications, sites } from '../schema.ts';
 

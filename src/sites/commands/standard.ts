@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import { canonicalBytes } from '../../core/canonical-json.ts';
 import { AppError } from '../../core/errors.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { defaultStandard } from '../default-standard.ts';
 import { standardText } from '../messages/standard.ts';
 import { criterionLevels, standardAreas, standardCriteria, standardVersions } from '../schema.ts';

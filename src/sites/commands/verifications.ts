@@ -9,7 +9,7 @@ import { formatDate, formatNumber, formatTonnes } from '../../core/i18n/format.t
 import { locales, type Localized } from '../../core/i18n/index.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { databaseErrorCode } from '../../db/transaction.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { verificationError, verificationsText } from '../messages/verifications.ts';
 import {
   assessmentForVerification,

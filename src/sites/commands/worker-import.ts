@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
 import type { Params } from '../../core/i18n/index.ts';
 import type { Queryable } from '../../db/connect.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { workerError, type WorkersTextKey } from '../messages/workers.ts';
 import { childReferrals, workers } from '../schema.ts';
 import { isoDateOf } from '../../core/calendar.ts';

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import { storeFile } from '../../files/commands.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { storeFile } from '../../files/public.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { workerError } from '../messages/workers.ts';
 import { workers } from '../schema.ts';
 import { loadSite } from './sites.ts';

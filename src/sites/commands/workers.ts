@@ -6,7 +6,7 @@ import type { Params } from '../../core/i18n/index.ts';
 import { newPseudonymousCode } from '../../core/ids.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { databaseErrorCode } from '../../db/transaction.ts';
-import { appendEvent, type CommandContext } from '../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { workerError, type WorkersTextKey } from '../messages/workers.ts';
 import { childReferrals, operatorGroups, sexes, workers } from '../schema.ts';
 import { isIsoDate, isoDateOf } from '../../core/calendar.ts';

@@ -5,7 +5,7 @@ import { authorize } from '../../core/auth/policies.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import { formatDate, formatNumber } from '../../core/i18n/format.ts';
-import { runCommand, type CommandContext } from '../../journal/commands.ts';
+import { type CommandContext, runCommand } from '../../journal/public.ts';
 import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, TextareaField, StatusTag, SummaryCard, type FieldErrors, type TagTone } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';

@@ -3,7 +3,7 @@ import { authorize, can } from '../../core/auth/policies.ts';
 import { AppError } from '../../core/errors.ts';
 import { formatDate, formatNumber } from '../../core/i18n/format.ts';
 import type { Locale, Params } from '../../core/i18n/index.ts';
-import { runCommand } from '../../journal/commands.ts';
+import { runCommand } from '../../journal/public.ts';
 import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, SummaryCard, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, inArray, lt, ne } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import { notFound } from '../../core/errors.ts';
 import type { Queryable } from '../../db/connect.ts';
-import { files } from '../../files/schema.ts';
+import { files } from '../../files/public.ts';
 import { assessmentEvidence, assessmentResponses, assessments, ratings, sites, standardAreas, standardCriteria, standardVersions } from '../schema.ts';
 
 export type Rating = (typeof ratings)[number];

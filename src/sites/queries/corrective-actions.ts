@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gte, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../db/connect.ts';
-import { files } from '../../files/schema.ts';
+import { files } from '../../files/public.ts';
 import { correctiveActions, correctiveActionStatuses, sites, standardCriteria } from '../schema.ts';
 
 export type CorrectiveActionStatus = (typeof correctiveActionStatuses)[number];

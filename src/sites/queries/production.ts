@@ -1,9 +1,9 @@
 import { and, asc, count, eq, gte, lte, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Queryable } from '../../db/connect.ts';
-import { files } from '../../files/schema.ts';
+import { files } from '../../files/public.ts';
 import { productionText } from '../messages/production.ts';
 import { minerals, productionDeclarations, sites } from '../schema.ts';
 

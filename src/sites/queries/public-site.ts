@@ -1,6 +1,6 @@
 import { isoDateOf } from '../../core/calendar.ts';
 import { asc, eq, sql } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { siteQualifications, sites } from '../schema.ts';
 import { compareWithPrevious, latestScoresByArea } from './assessments.ts';

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
-import { organisations } from '../../accounts/schema.ts';
+import { organisations } from '../../accounts/public.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { operatorGroups, pits, siteQualifications, sites } from '../schema.ts';
 

@@ -1,4 +1,4 @@
-import { files } from '../../files/schema.ts';
+import { files } from '../../files/public.ts';
 import { and, asc, count, desc, eq, gt, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../db/connect.ts';
 import { childReferrals, operatorGroups, workers, type sexes } from '../schema.ts';

@@ -2,7 +2,7 @@ import { isIsoDate } from '../../core/calendar.ts';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { authorize } from '../../core/auth/policies.ts';
 import type { Queryable } from '../../db/connect.ts';
-import { runCommand } from '../../journal/commands.ts';
+import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
 import {

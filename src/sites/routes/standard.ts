@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { authorize, can } from '../../core/auth/policies.ts';
 import type { Actor } from '../../core/auth/roles.ts';
 import { AppError } from '../../core/errors.ts';
-import { runCommand } from '../../journal/commands.ts';
+import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
 import { createStandardVersion, publishStandardVersion, updateDraftCriteria, type StandardSource } from '../commands/standard.ts';

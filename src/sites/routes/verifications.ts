@@ -1,8 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { findOrganisation } from '../../accounts/queries.ts';
+import { findOrganisation } from '../../accounts/public.ts';
 import { authorize } from '../../core/auth/policies.ts';
 import { notFound } from '../../core/errors.ts';
-import { runCommand } from '../../journal/commands.ts';
+import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
 import { organisationPublicKeys } from '../commands/organisation-keys.ts';

@@ -3,7 +3,7 @@ import { authorize } from '../../core/auth/policies.ts';
 import type { Actor } from '../../core/auth/roles.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import type { Database } from '../../db/connect.ts';
-import { runCommand } from '../../journal/commands.ts';
+import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
 import { isoDateOf } from '../../core/calendar.ts';

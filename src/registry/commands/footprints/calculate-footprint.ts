@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { isIsoDate } from '../../../core/calendar.ts';
-import { appendEvent, type CommandContext } from '../../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../../journal/public.ts';
 import { footprintError } from '../../messages/footprints.ts';
 import { footprintCalculations, footprintLines, footprintProductLines } from '../../schema.ts';
 import { findMineral } from './record-product-line.ts';

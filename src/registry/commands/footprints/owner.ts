@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { organisations } from '../../../accounts/schema.ts';
+import { organisations } from '../../../accounts/public.ts';
 import { authorize } from '../../../core/auth/policies.ts';
-import type { CommandContext } from '../../../journal/commands.ts';
+import type { CommandContext } from '../../../journal/public.ts';
 import { footprintError } from '../../messages/footprints.ts';
 
 export type FootprintOwner = typeof organisations.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import { appendEvent, type CommandContext } from '../../../journal/commands.ts';
-import { minerals } from '../../../sites/schema.ts';
+import { appendEvent, type CommandContext } from '../../../journal/public.ts';
+import { minerals } from '../../../sites/public.ts';
 import { footprintError } from '../../messages/footprints.ts';
 import { footprintProductLines } from '../../schema.ts';
 import { cleanText } from '../ledger.ts';

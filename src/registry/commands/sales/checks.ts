@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Queryable } from '../../../db/connect.ts';
-import { minerals } from '../../../sites/schema.ts';
+import { minerals } from '../../../sites/public.ts';
 import { salesError } from '../../messages/sales.ts';
 
 /** The checks the sales commands share on what a person typed; each throws the rule it breaks. */

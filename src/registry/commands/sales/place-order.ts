@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { authorize } from '../../../core/auth/policies.ts';
 import { formatTonnes } from '../../../core/i18n/format.ts';
-import { appendEvent, type CommandContext } from '../../../journal/commands.ts';
-import { sites } from '../../../sites/schema.ts';
+import { appendEvent, type CommandContext } from '../../../journal/public.ts';
+import { sites } from '../../../sites/public.ts';
 import { salesError } from '../../messages/sales.ts';
 import { availability, priceInForce } from '../../queries/sales.ts';
 import { creditOrders } from '../../schema.ts';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { authorize } from '../../../core/auth/policies.ts';
 import { databaseErrorCode } from '../../../db/transaction.ts';
-import { appendEvent, type CommandContext } from '../../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../../journal/public.ts';
 import { salesError } from '../../messages/sales.ts';
 import { referencePrices } from '../../schema.ts';
 import { cleanText } from '../ledger.ts';

@@ -1,5 +1,5 @@
 import { authorize } from '../../../core/auth/policies.ts';
-import { appendEvent, type CommandContext } from '../../../journal/commands.ts';
+import { appendEvent, type CommandContext } from '../../../journal/public.ts';
 import { salesError } from '../../messages/sales.ts';
 import { listReferencePrices, type PriceProvenance, type RuleInputs } from '../../queries/sales.ts';
 import { creditPrices, type priceRules } from '../../schema.ts';

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { authorize, can } from '../../../core/auth/policies.ts';
 import { formatTonnes } from '../../../core/i18n/format.ts';
-import { runCommand } from '../../../journal/commands.ts';
+import { runCommand } from '../../../journal/public.ts';
 import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, SummaryCard, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';

@@ -1,9 +1,9 @@
 import type { Context, Hono } from 'hono';
-import { listOrganisations } from '../../../accounts/queries.ts';
+import { listOrganisations } from '../../../accounts/public.ts';
 import { authorize, can } from '../../../core/auth/policies.ts';
 import { AppError } from '../../../core/errors.ts';
 import type { Locale } from '../../../core/i18n/index.ts';
-import { runCommand } from '../../../journal/commands.ts';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, ErrorSummary, Field, SelectField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';

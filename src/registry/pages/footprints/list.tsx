@@ -1,12 +1,12 @@
 import type { Context, Hono } from 'hono';
-import { findOrganisation } from '../../../accounts/queries.ts';
+import { findOrganisation } from '../../../accounts/public.ts';
 import { authorize, can } from '../../../core/auth/policies.ts';
 import { AppError } from '../../../core/errors.ts';
 import { isIsoDate } from '../../../core/calendar.ts';
 import { formatDate, formatTonnes } from '../../../core/i18n/format.ts';
 import type { Locale } from '../../../core/i18n/index.ts';
-import { runCommand } from '../../../journal/commands.ts';
-import { listMinerals } from '../../../sites/queries/verifications.ts';
+import { runCommand } from '../../../journal/public.ts';
+import { listMinerals } from '../../../sites/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';

@@ -3,8 +3,7 @@ import { authorize } from '../../../core/auth/policies.ts';
 import { AppError } from '../../../core/errors.ts';
 import { formatTonnes } from '../../../core/i18n/format.ts';
 import type { Locale } from '../../../core/i18n/index.ts';
-import { runCommand } from '../../../journal/commands.ts';
-import { parseTonnes } from '../../../sites/pages/verifications.tsx';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, TextareaField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
@@ -13,6 +12,7 @@ import { holdingsError } from '../../messages/holdings.ts';
 import { registryText } from '../../messages/ledger.ts';
 import { listCancellableBatches, planCancellation, serialsDigest } from '../../queries/operations.ts';
 import { formOf, parseId, refusalOnForm, registryCrumbs, text, tonnesInput, type Form, type RefusalStatus } from '../accounts/shared.tsx';
+import { parseTypedTonnes } from '../../../core/quantities.ts';
 
 type CancellationRequest = { batchId: number; quantityKg: number; reason: string };
 type CancellationPlan = Awaited<ReturnType<typeof planCancellation>>;
@@ -82,7 +82,7 @@ function readCancellationForm(locale: Locale, form: Form): { request: Cancellati
   const t = text(locale);
   const errors: FieldErrors = {};
   const batchId = parseId(form.batch);
-  const quantityKg = parseTonnes(form.quantity ?? '');
+  const quantityKg = parseTypedTonnes(form.quantity ?? '');
   const reason = (form.reason ?? '').trim();
   if (batchId === null) errors.batch = t('field_batch_invalid');
   if (quantityKg === null) errors.quantity = t('field_quantity_invalid');

@@ -2,8 +2,7 @@ import type { Context, Hono } from 'hono';
 import { authorize } from '../../../core/auth/policies.ts';
 import type { AppError } from '../../../core/errors.ts';
 import { formatTonnes } from '../../../core/i18n/format.ts';
-import { runCommand } from '../../../journal/commands.ts';
-import { parseTonnes } from '../../../sites/pages/verifications.tsx';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
@@ -11,6 +10,7 @@ import { issueBatch } from '../../commands/issue-batch.ts';
 import { getBatch } from '../../queries/ledger.ts';
 import { listIssuableStatements } from '../../queries/operations.ts';
 import { dateRange, formOf, parseId, refusalOnForm, registryCrumbs, text, type Form, type RefusalStatus } from '../accounts/shared.tsx';
+import { parseTypedTonnes } from '../../../core/quantities.ts';
 
 async function issuePage(c: Context<AppEnv>, values: Form, errors: FieldErrors, status: 200 | 400 | RefusalStatus = 200) {
   const locale = c.get('locale');
@@ -98,7 +98,7 @@ export function registerIssuePages(pages: Hono<AppEnv>) {
     const t = text(locale);
     const form = await formOf(c);
     const statementId = parseId(form.statement);
-    const quantityKg = parseTonnes(form.quantity ?? '');
+    const quantityKg = parseTypedTonnes(form.quantity ?? '');
     if (statementId === null || quantityKg === null) {
       const errors: FieldErrors = {};
       if (statementId === null) errors.statement = t('field_statement_invalid');

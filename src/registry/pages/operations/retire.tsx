@@ -4,8 +4,7 @@ import { isIsoDate } from '../../../core/calendar.ts';
 import { AppError, loggableError, notFound } from '../../../core/errors.ts';
 import { formatTonnes } from '../../../core/i18n/format.ts';
 import type { Locale } from '../../../core/i18n/index.ts';
-import { runCommand } from '../../../journal/commands.ts';
-import { parseTonnes } from '../../../sites/pages/verifications.tsx';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, TextareaField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
@@ -16,6 +15,7 @@ import { registryText } from '../../messages/ledger.ts';
 import { findReadableAccount } from '../../queries/accounts.ts';
 import { getRetirement, planRetirement, serialsDigest, type UnitsPlan } from '../../queries/operations.ts';
 import { accountLabel, accountOfError, accountOption, accountsToUse, dateRange, formOf, parseId, queryValues, refusalOnForm, registryCrumbs, text, tonnesInput, type Form, type RefusalStatus } from '../accounts/shared.tsx';
+import { parseTypedTonnes } from '../../../core/quantities.ts';
 
 /** The form's fields; the footprint calculator links to /registry/retire with these names in the query string. */
 const retireFields = ['account', 'quantity', 'beneficiary', 'claimStart', 'claimEnd', 'covers', 'footprintReference', 'publicStatement'] as const;
@@ -72,7 +72,7 @@ function readRetirementForm(locale: Locale, form: Form): { request: RetirementRe
   const refusal = (code: Parameters<typeof registryText.t>[1]) => registryText.t(locale, code);
   const errors: FieldErrors = {};
   const accountId = parseId(form.account);
-  const quantityKg = parseTonnes(form.quantity ?? '');
+  const quantityKg = parseTypedTonnes(form.quantity ?? '');
   const beneficiary = (form.beneficiary ?? '').trim();
   const covers = (form.covers ?? '').trim();
   const claimPeriodStart = (form.claimStart ?? '').trim();

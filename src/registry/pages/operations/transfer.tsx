@@ -1,13 +1,13 @@
 import type { Context, Hono } from 'hono';
 import { authorize } from '../../../core/auth/policies.ts';
 import type { AppError } from '../../../core/errors.ts';
-import { runCommand } from '../../../journal/commands.ts';
-import { parseTonnes } from '../../../sites/pages/verifications.tsx';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, EmptyState, ErrorSummary, Field, SelectField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
 import { transferCredits } from '../../commands/transfer-credits.ts';
 import { accountOfError, accountOption, accountsToUse, formOf, parseId, queryValues, refusalOnForm, registryCrumbs, text, type Form, type RefusalStatus } from '../accounts/shared.tsx';
+import { parseTypedTonnes } from '../../../core/quantities.ts';
 
 async function transferPage(c: Context<AppEnv>, values: Form, errors: FieldErrors, status: 200 | 400 | RefusalStatus = 200) {
   const locale = c.get('locale');
@@ -71,7 +71,7 @@ export function registerTransferPages(pages: Hono<AppEnv>) {
     const form = await formOf(c);
     const from = parseId(form.from);
     const to = parseId(form.to);
-    const quantityKg = parseTonnes(form.quantity ?? '');
+    const quantityKg = parseTypedTonnes(form.quantity ?? '');
     const errors: FieldErrors = {};
     if (from === null) errors.from = t('field_from_invalid');
     if (to === null) errors.to = t('field_to_invalid');

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { authorize } from '../../../core/auth/policies.ts';
 import { formatDate, formatTonnes } from '../../../core/i18n/format.ts';
 import type { Locale } from '../../../core/i18n/index.ts';
-import { listMinerals } from '../../../sites/queries/verifications.ts';
+import { listMinerals } from '../../../sites/public.ts';
 import { DataTable, EmptyState, ErrorSummary, SelectField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';

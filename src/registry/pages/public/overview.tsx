@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { authorize } from '../../../core/auth/policies.ts';
 import { formatNumber, formatTonnes } from '../../../core/i18n/format.ts';
-import { listMinerals } from '../../../sites/queries/verifications.ts';
+import { listMinerals } from '../../../sites/public.ts';
 import { ChartFrame, renderBarChart } from '../../../web/chart.tsx';
 import { CardGrid, DataTable, EmptyState, SummaryCard } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';

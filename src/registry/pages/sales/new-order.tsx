@@ -2,8 +2,7 @@ import type { Context, Hono } from 'hono';
 import { authorize } from '../../../core/auth/policies.ts';
 import { formatMoney, formatTonnes } from '../../../core/i18n/format.ts';
 import type { Locale } from '../../../core/i18n/index.ts';
-import { runCommand } from '../../../journal/commands.ts';
-import { parseTonnes } from '../../../sites/pages/verifications.tsx';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
@@ -11,6 +10,7 @@ import { orderPaymentDays, placeOrder } from '../../commands/sales/place-order.t
 import { listAccounts } from '../../queries/accounts.ts';
 import { saleOffers, type SaleOffer } from '../../queries/sales.ts';
 import { formOf, ordersCrumb, pageText, refusalOnForm, registryCrumb, type Form } from './shared.tsx';
+import { parseTypedTonnes } from '../../../core/quantities.ts';
 
 type Offer = SaleOffer & { price: NonNullable<SaleOffer['price']> };
 
@@ -130,7 +130,7 @@ export function registerNewOrderPages(pages: Hono<AppEnv>) {
     const t = pageText(c.get('locale'));
     const account = context.accounts.find((a) => String(a.id) === values.account);
     const offer = context.offers.find((o) => offerValue(o) === values.offer);
-    const quantityKg = parseTonnes(values.quantity ?? '');
+    const quantityKg = parseTypedTonnes(values.quantity ?? '');
     const errors: FieldErrors = {};
     if (!account) errors.account = t('account_field_invalid');
     if (!offer) errors.offer = t('offer_field_invalid');

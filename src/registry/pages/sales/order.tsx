@@ -4,7 +4,7 @@ import { authorize, can } from '../../../core/auth/policies.ts';
 import { isoDateOf } from '../../../core/calendar.ts';
 import { formatDate, formatDateTime, formatMoney, formatTonnes } from '../../../core/i18n/format.ts';
 import type { Locale } from '../../../core/i18n/index.ts';
-import { runCommand } from '../../../journal/commands.ts';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, ErrorSummary, Field, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';

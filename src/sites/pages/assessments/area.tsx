@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { AppError, notFound } from '../../../core/errors.ts';
 import type { Locale } from '../../../core/i18n/index.ts';
-import { runCommand } from '../../../journal/commands.ts';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, ErrorSummary, TextareaField, StatusTag, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';

@@ -1,8 +1,8 @@
 import type { Context, Hono } from 'hono';
 import { AppError, notFound } from '../../../core/errors.ts';
 import { formatNumber } from '../../../core/i18n/format.ts';
-import { maxFileBytes } from '../../../files/commands.ts';
-import { runCommand } from '../../../journal/commands.ts';
+import { maxFileBytes } from '../../../files/public.ts';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, ErrorSummary } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { authorize, can } from '../../../core/auth/policies.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
-import { runCommand } from '../../../journal/commands.ts';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';

@@ -3,7 +3,7 @@ import { authorize } from '../../../core/auth/policies.ts';
 import { AppError } from '../../../core/errors.ts';
 import { formatDate, formatTonnes } from '../../../core/i18n/format.ts';
 import type { Locale } from '../../../core/i18n/index.ts';
-import { runCommand } from '../../../journal/commands.ts';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, ErrorSummary, Field, FileField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';

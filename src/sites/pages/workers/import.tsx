@@ -4,7 +4,7 @@ import { AppError } from '../../../core/errors.ts';
 import type { Locale } from '../../../core/i18n/index.ts';
 import { formatNumber } from '../../../core/i18n/format.ts';
 import type { Database } from '../../../db/connect.ts';
-import { runCommand } from '../../../journal/commands.ts';
+import { runCommand } from '../../../journal/public.ts';
 import { CardGrid, CsrfField, DataTable, ErrorSummary, FileField, SummaryCard, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';

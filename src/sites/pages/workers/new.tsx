@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { AppError } from '../../../core/errors.ts';
-import { runCommand } from '../../../journal/commands.ts';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, ErrorSummary, Field, SelectField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { can } from '../../../core/auth/policies.ts';
 import { AppError } from '../../../core/errors.ts';
-import { runCommand } from '../../../journal/commands.ts';
+import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, ErrorSummary, FileField } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
