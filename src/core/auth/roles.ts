@@ -38,3 +38,6 @@ export const anonymous: Actor = { kind: 'anonymous', role: 'public' };
 export function isAuthenticated(actor: Actor): actor is Exclude<Actor, { kind: 'anonymous' }> {
   return actor.kind !== 'anonymous';
 }
+
+/** The organisation an actor acts for; null for the public and for the system acting for no one. */
+export const organisationOf = (actor: Actor): number | null => ('orgId' in actor ? actor.orgId : null);
