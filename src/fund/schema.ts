@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisations } from '../accounts/public.ts';
 import { files } from '../files/public.ts';
-import { creditPremiums } from '../registry/public.ts';
+import { registryKeys } from '../registry/public.ts';
 import { sites } from '../sites/public.ts';
 
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
@@ -278,7 +278,7 @@ export const fundTransactions = pgTable(
     amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
     occurredOn: date('occurred_on', { mode: 'string' }).notNull(),
     /** The registry's record of the premium a paid sale owes the site: booked once only. */
-    creditPremiumId: integer('credit_premium_id').references(() => creditPremiums.id),
+    creditPremiumId: integer('credit_premium_id').references(registryKeys.creditPremiumId),
     proposalId: integer('proposal_id').references(() => fundProposals.id),
     /** A disbursement's receipt (restricted file). */
     receiptFileId: integer('receipt_file_id').references(() => files.id),

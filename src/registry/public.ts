@@ -2,4 +2,10 @@
  * The public face of the registry module: what other modules, the CLI and the composition root may use.
  * Everything else in src/registry/ is the module's own (enforced by the import rule in eslint.config.js).
  */
-export { creditPayments, creditPremiums } from './schema.ts';
+import { creditPremiums } from './schema.ts';
+
+export { recordedPremiums } from './queries/sales.ts';
+export type { RecordedPremium } from './queries/sales.ts';
+
+/** Rows of the registry another module's table may point at by foreign key: the premium a fund books. */
+export const registryKeys = { creditPremiumId: () => creditPremiums.id };

@@ -298,7 +298,7 @@ describe('Payments', () => {
     await expectRefused(() => pay(999_999), 'order_not_found', 404);
   });
 
-  it('moves the credits first in, first out from the ordered site’s batches only, books the premium owed to the site’s fund, in one event the journal replays', async () => {
+  it('moves the credits first in, first out from the ordered site’s batches only, records the premium owed to the site’s fund, in one event the journal replays', async () => {
     const [first] = await listOrders(t.db, { organisationId: buyer.id }, new Date());
     expect(first!.quantityKg).toBe(2_500);
     const payment = await pay(first!.id);

@@ -1,9 +1,7 @@
-import { eq } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
 import { databaseErrorCode } from '../../db/transaction.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
-import { creditPayments, creditPremiums } from '../../registry/public.ts';
-import { sites } from '../../sites/public.ts';
+import { recordedPremiums } from '../../registry/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { openFund, postTransaction } from './ledger.ts';
 
@@ -14,16 +12,9 @@ import { openFund, postTransaction } from './ledger.ts';
  */
 export async function bookPremium(ctx: CommandContext, props: { creditPremiumId: number }) {
   authorize(ctx.actor, 'fund.manage');
-  const [premium] = Number.isSafeInteger(props.creditPremiumId)
-    ? await ctx.tx
-        .select({ premium: creditPremiums, receivedOn: creditPayments.receivedOn, siteCode: sites.code })
-        .from(creditPremiums)
-        .innerJoin(creditPayments, eq(creditPayments.id, creditPremiums.paymentId))
-        .innerJoin(sites, eq(sites.id, creditPremiums.siteId))
-        .where(eq(creditPremiums.id, props.creditPremiumId))
-    : [];
+  const [premium] = Number.isSafeInteger(props.creditPremiumId) ? await recordedPremiums(ctx.tx, { id: props.creditPremiumId }) : [];
   if (!premium) throw fundError('premium_not_found', 404, { id: props.creditPremiumId });
-  if (premium.premium.premiumMinor <= 0) throw fundError('premium_zero', 422, { id: props.creditPremiumId });
+  if (premium.premiumMinor <= 0) throw fundError('premium_zero', 422, { id: props.creditPremiumId });
   const fund = await openFund(ctx, premium.siteCode);
   const alreadyBooked = () => fundError('premium_already_booked', 409, { id: props.creditPremiumId, site: premium.siteCode });
   let transaction;
@@ -32,13 +23,13 @@ export async function bookPremium(ctx: CommandContext, props: { creditPremiumId:
       fundId: fund.id,
       kind: 'income',
       source: 'premium',
-      currency: premium.premium.currency,
+      currency: premium.currency,
       occurredOn: premium.receivedOn,
-      creditPremiumId: premium.premium.id,
-      description: `Premium of credit sale payment ${premium.premium.paymentId}`,
+      creditPremiumId: premium.id,
+      description: `Premium of credit sale payment ${premium.paymentId}`,
       postings: [
-        { kind: 'available', amountMinor: premium.premium.premiumMinor },
-        { kind: 'income_premium', amountMinor: -premium.premium.premiumMinor },
+        { kind: 'available', amountMinor: premium.premiumMinor },
+        { kind: 'income_premium', amountMinor: -premium.premiumMinor },
       ],
     });
   } catch (error) {
@@ -48,7 +39,7 @@ export async function bookPremium(ctx: CommandContext, props: { creditPremiumId:
   await appendEvent(ctx, {
     type: 'fund.premium_booked',
     subject: `fund:${fund.siteCode}`,
-    payload: { transactionId: transaction.id, creditPremiumId: premium.premium.id, paymentId: premium.premium.paymentId, amountMinor: transaction.amountMinor, currency: transaction.currency, receivedOn: transaction.occurredOn },
+    payload: { transactionId: transaction.id, creditPremiumId: premium.id, paymentId: premium.paymentId, amountMinor: transaction.amountMinor, currency: transaction.currency, receivedOn: transaction.occurredOn },
   });
   return transaction;
 }

@@ -1,8 +1,7 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { addMonths } from '../../core/calendar.ts';
 import { rowsOf, type Queryable } from '../../db/connect.ts';
-import { creditPayments, creditPremiums } from '../../registry/public.ts';
-import { sites } from '../../sites/public.ts';
+import { recordedPremiums, type RecordedPremium } from '../../registry/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { toReportingMinor } from '../money.ts';
 import { fundExchangeRates, fundLedgerAccounts, fundTransactions, reportingCurrency, type LedgerAccountKind } from '../schema.ts';
@@ -38,27 +37,18 @@ export async function listTransactions(db: Queryable, fundId: number, filter: { 
     .orderBy(asc(fundTransactions.occurredOn), asc(fundTransactions.id));
 }
 
-export type UnbookedPremium = { id: number; siteCode: string; siteName: string; paymentId: number; receivedOn: string; quantityKg: number; currency: string; premiumMinor: number };
+export type UnbookedPremium = RecordedPremium;
 
 /** Premium the registry recorded as owed to a site's fund from a paid sale, not yet booked as fund income. */
 export async function unbookedPremiums(db: Queryable, siteCode?: string): Promise<UnbookedPremium[]> {
-  return db
-    .select({
-      id: creditPremiums.id,
-      siteCode: sites.code,
-      siteName: sites.name,
-      paymentId: creditPremiums.paymentId,
-      receivedOn: creditPayments.receivedOn,
-      quantityKg: creditPremiums.quantityKg,
-      currency: creditPremiums.currency,
-      premiumMinor: creditPremiums.premiumMinor,
-    })
-    .from(creditPremiums)
-    .innerJoin(creditPayments, eq(creditPayments.id, creditPremiums.paymentId))
-    .innerJoin(sites, eq(sites.id, creditPremiums.siteId))
-    .leftJoin(fundTransactions, eq(fundTransactions.creditPremiumId, creditPremiums.id))
-    .where(and(isNull(fundTransactions.id), sql`${creditPremiums.premiumMinor} > 0`, siteCode === undefined ? undefined : eq(sites.code, siteCode)))
-    .orderBy(asc(creditPayments.receivedOn), asc(creditPremiums.id));
+  const owed = (await recordedPremiums(db, siteCode === undefined ? {} : { siteCode })).filter((premium) => premium.premiumMinor > 0);
+  if (owed.length === 0) return [];
+  const booked = await db
+    .select({ id: fundTransactions.creditPremiumId })
+    .from(fundTransactions)
+    .where(inArray(fundTransactions.creditPremiumId, owed.map((premium) => premium.id)));
+  const bookedIds = new Set(booked.map((row) => row.id));
+  return owed.filter((premium) => !bookedIds.has(premium.id));
 }
 
 export type ExchangeRate = typeof fundExchangeRates.$inferSelect;

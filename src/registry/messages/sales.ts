@@ -260,7 +260,7 @@ export const salesPageText = defineMessages({
     fact_recorded: 'Recorded on',
     view_account: 'See the credits in account {account}',
     record_payment_title: 'Record the payment',
-    record_payment_lead: 'Record the payment once the bank has received it. {quantity} of credits then move from the issuance account to account {account} at once, and {premium} is booked as owed to the {site} site fund.',
+    record_payment_lead: 'Record the payment once the bank has received it. {quantity} of credits then move from the issuance account to account {account} at once, and {premium} is recorded as owed to the {site} site fund, for the fund to book.',
     expired_admin_note: 'This order expired on {date}. It can still be paid while its credits are available.',
     expired_buyer_note: 'This order expired unpaid on {date}: it no longer reserves credits. Place a new order if you still need them.',
     amount_label: 'Amount received ({currency})',

@@ -312,3 +312,39 @@ export async function ordersForReader(db: Queryable, actor: Actor, now: Date): P
   authorize(actor, 'registry.order.read', { orgId });
   return listOrders(db, { organisationId: orgId }, now);
 }
+
+/** A premium the registry recorded as owed to a site's fund when a buyer's payment arrived. */
+export type RecordedPremium = {
+  id: number;
+  siteCode: string;
+  siteName: string;
+  paymentId: number;
+  /** The day the buyer's payment arrived: the day the premium is income of the fund. */
+  receivedOn: string;
+  quantityKg: number;
+  currency: string;
+  premiumMinor: number;
+};
+
+/**
+ * The premiums recorded as owed to site funds, oldest payment first: of one site, or the one with
+ * an id. Whether the fund has booked one is the fund's to know.
+ */
+export async function recordedPremiums(db: Queryable, filter: { siteCode?: string; id?: number } = {}): Promise<RecordedPremium[]> {
+  return db
+    .select({
+      id: creditPremiums.id,
+      siteCode: sites.code,
+      siteName: sites.name,
+      paymentId: creditPremiums.paymentId,
+      receivedOn: creditPayments.receivedOn,
+      quantityKg: creditPremiums.quantityKg,
+      currency: creditPremiums.currency,
+      premiumMinor: creditPremiums.premiumMinor,
+    })
+    .from(creditPremiums)
+    .innerJoin(creditPayments, eq(creditPayments.id, creditPremiums.paymentId))
+    .innerJoin(sites, eq(sites.id, creditPremiums.siteId))
+    .where(and(filter.siteCode === undefined ? undefined : eq(sites.code, filter.siteCode), filter.id === undefined ? undefined : eq(creditPremiums.id, filter.id)))
+    .orderBy(asc(creditPayments.receivedOn), asc(creditPremiums.id));
+}

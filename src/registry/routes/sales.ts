@@ -150,7 +150,8 @@ const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483
 /**
  * Sales: the public price schedule with its provenance; reference prices and credit prices
  * (secretariat); orders and their invoices (buyers, for their own organisation); payments
- * (secretariat), which deliver the credits and book the premium owed to the site's fund.
+ * (secretariat), which deliver the credits and record the premium owed to the site's fund (the fund
+ * books it as income with its own command).
  */
 export function registerSalesApi(api: OpenAPIHono<AppEnv>): void {
   api.openapi(
@@ -274,7 +275,7 @@ export function registerSalesApi(api: OpenAPIHono<AppEnv>): void {
       method: 'post',
       path: '/registry/orders/{id}/payment',
       tags: ['Registry sales'],
-      summary: 'Record the payment of an order: its credits move to the buyer’s account and the premium is booked to the site’s fund (secretariat)',
+      summary: 'Record the payment of an order: its credits move to the buyer’s account and the premium owed to the site’s fund is recorded, for the fund to book (secretariat)',
       description:
         'The amount and currency must be the invoice’s. Refused with 409 `order_already_paid` (a payment is recorded once), 409 `order_expired` (an expired order whose credits were reserved or sold since), 422 `payment_amount_mismatch`, `account_suspended`.',
       security: signedInSecurity,

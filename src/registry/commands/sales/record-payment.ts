@@ -47,7 +47,7 @@ function checkPaymentDetails(props: RecordPaymentProps, today: string) {
  * same transaction: the credits move first in, first out from the issuance account's batches of
  * the order's mineral, vintage and site to the buyer's account (a transfer, with its blocks), the
  * payment points at that transfer, and the premium owed to the site's fund and the registry fee
- * are booked. One event, `registry.order_paid`, carries the payment, the moved ranges and the
+ * are recorded (the fund books the premium as its income with its own command, `bookPremium`). One event, `registry.order_paid`, carries the payment, the moved ranges and the
  * premium, so replaying the journal moves them too.
  *
  * Refused, with nothing changed: a second payment of the order (409 `order_already_paid`, also
