@@ -12,12 +12,13 @@ import { anonymous } from './core/auth/roles.ts';
 import { coreError, type AppError } from './core/errors.ts';
 import { isLocale } from './core/i18n/index.ts';
 import { rowsOf } from './db/connect.ts';
+import { resolveApiToken, resolveSession } from './accounts/public.ts';
+import { registerHomePage } from './home.tsx';
 import { journalSize, journalVersion, signCheckpoint } from './journal/public.ts';
 import { renderApiDocs } from './web/api-docs.tsx';
 import type { AppEnv, Deps } from './web/context.ts';
 import { errorBody, toAppError, validationHook } from './web/errors.ts';
 import { refuseControlCharacters } from './web/input-guard.ts';
-import { registerHomePage } from './web/home.tsx';
 import { registerIndicatorApi } from './web/indicator-routes.ts';
 import { renderPage } from './web/layout.tsx';
 import { frame } from './web/messages.ts';
@@ -123,7 +124,7 @@ export function createApp(deps: Deps, modules: readonly OrebookModule[]) {
   app.use('*', refuseControlCharacters());
   app.use('*', keepSignedInAnswersOutOfCaches());
   app.use('*', publicReadCache({ version: () => journalVersion(deps.db) }));
-  app.use('*', authenticate());
+  app.use('*', authenticate({ resolveApiToken, resolveSession }));
   app.use('*', requireCsrfToken());
 
   app.get('/healthz', async (c) => {

@@ -8,7 +8,7 @@ import { createApp } from './app.tsx';
 import type { Config } from './config.ts';
 import { organisationKinds, userRoles, type OrganisationKind, type UserRole } from './core/auth/roles.ts';
 import { runInvariants } from './core/invariants.ts';
-import { BackupError, backupDatabase, checkBackup, restoreDatabase } from './db/backup.ts';
+import { BackupError, backupDatabase, checkBackup, restoreDatabase } from './backup.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import { DataDirInUseError } from './db/lock.ts';
 import { loadDemo, RealDataError } from './demo.ts';

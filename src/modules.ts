@@ -1,9 +1,9 @@
-import { loadAccountsDemo, registerAccountsApi, registerAccountsPages } from './accounts/public.ts';
-import { registerFilesApi } from './files/public.ts';
-import { journalEventsPerMonth, registerJournalApi, registerJournalPages } from './journal/public.ts';
+import { accountsModule } from './accounts/module.ts';
 import { childrenModule } from './children/module.ts';
+import { filesModule } from './files/module.ts';
 import { fundModule } from './fund/module.ts';
 import { importsModule } from './imports/module.ts';
+import { journalModule } from './journal/module.ts';
 import { registryModule } from './registry/module.ts';
 import { safetyModule } from './safety/module.ts';
 import { savingsModule } from './savings/module.ts';
@@ -15,19 +15,9 @@ import type { OrebookModule } from './web/module.ts';
  * module's demo may use what an earlier one made.
  */
 export const modules: readonly OrebookModule[] = [
-  {
-    name: 'accounts',
-    registerApi: registerAccountsApi,
-    registerPages: registerAccountsPages,
-    loadDemo: loadAccountsDemo,
-  },
-  {
-    name: 'journal',
-    registerApi: registerJournalApi,
-    registerPages: registerJournalPages,
-    indicators: [journalEventsPerMonth],
-  },
-  { name: 'files', registerApi: registerFilesApi },
+  accountsModule,
+  journalModule,
+  filesModule,
   sitesModule,
   registryModule,
   fundModule,

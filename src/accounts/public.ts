@@ -5,8 +5,6 @@
 export { createApiToken, createOrganisation, createUser, revokeApiToken } from './commands.ts';
 export { demoActors, demoPassword, demoUsers, loadAccountsDemo } from './demo.ts';
 export { accountsText } from './messages.ts';
-export { registerAccountsPages } from './pages.tsx';
 export { accountFigures, findOrganisation, listOrganisations, listTokens, listUsers } from './queries.ts';
-export { registerAccountsApi } from './routes.ts';
 export { organisations, users } from './schema.ts';
 export { resolveApiToken, resolveSession } from './sessions.ts';

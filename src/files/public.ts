@@ -5,5 +5,4 @@
 export { maxFileBytes, storeFile } from './commands.ts';
 export type { StoredFile } from './commands.ts';
 export { findFile } from './queries.ts';
-export { registerFilesApi } from './routes.ts';
 export { files } from './schema.ts';

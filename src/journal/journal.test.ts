@@ -4,7 +4,6 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
-import { createOrganisation } from '../accounts/public.ts';
 import { canonicalBytes } from '../core/canonical-json.ts';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '../core/merkle.ts';
 import { openNote, parseCheckpoint, verifierFromKey } from '../core/signed-note.ts';
@@ -35,14 +34,14 @@ describe('Journal', () => {
     it('stores each event as its canonical JSON with a version, sequence, time, organisation, type, subject and payload', async () => {
       const before = await journalSize(t.db);
       await runCommand(t.db, { kind: 'system', orgId: 1, orgCode: 'fca', role: 'admin' }, (ctx) =>
-        createOrganisation(ctx, { code: 'journal-shape', name: 'Shape Ltd', kind: 'buyer', country: 'NL' }),
+        appendEvent(ctx, { type: 'test.shape_checked', subject: 'test:journal-shape', payload: { name: 'Shape Ltd' } }),
       );
       const response = await t.app.request(`/api/v1/journal/entries?start=${before}&limit=1`);
       const body = (await response.json()) as { entries: { index: number; bytes: string }[] };
       const text = b64(body.entries[0]!.bytes).toString('utf8');
       const event = JSON.parse(text);
       expect(Object.keys(event)).toEqual(['org', 'payload', 'seq', 'subject', 'time', 'type', 'v']);
-      expect(event).toMatchObject({ v: 1, seq: before, org: 'fca', type: 'accounts.organisation_created', subject: 'organisation:journal-shape' });
+      expect(event).toMatchObject({ v: 1, seq: before, org: 'fca', type: 'test.shape_checked', subject: 'test:journal-shape' });
       expect(canonicalBytes(event).toString('utf8')).toBe(text);
     });
 

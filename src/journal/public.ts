@@ -4,11 +4,8 @@
  */
 export { appendEvent, runCommand, signCheckpoint } from './commands.ts';
 export type { CommandContext, JournalEvent } from './commands.ts';
-export { journalEventsPerMonth } from './indicators.ts';
 export { NoSigningKeyError, adoptRestoredKeys, checkpointWitness, loadKeyring, memoryKeyring, openSealedKeys, publicKeyring, readStoredKeys, rotateKey, sealKeys } from './keys.ts';
 export type { Keyring, SealedKeys, StoredKey } from './keys.ts';
-export { registerJournalPages } from './pages.tsx';
 export { JournalTreeCache, journalSize, journalVersion, latestCheckpoint, listCheckpoints, listEntries, loadJournalTree, recentEvents } from './queries.ts';
-export { registerJournalApi } from './routes.ts';
 export { journalCheckpoints, journalEntries } from './schema.ts';
 export { verifyJournal } from './verify.ts';

@@ -2,21 +2,24 @@ import type { Logger } from 'pino';
 import type { Actor } from '../core/auth/roles.ts';
 import type { Locale } from '../core/i18n/index.ts';
 import type { Database } from '../db/connect.ts';
-import type { JournalTreeCache, Keyring } from '../journal/public.ts';
 import type { ProxyTrust } from './client-address.ts';
 
+/**
+ * What modules need from the process besides the frame's own: each module that needs something
+ * adds it here by declaration merging (`declare module '../web/context.ts' { interface Services
+ * { ... } }` in its module.ts), so the frame names no module. The journal adds its keyring and
+ * tree, the children module its name key.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the modules
+export interface Services {}
+
 /** What the HTTP app needs from the process that runs it. Tests build one per test file. */
-export type Deps = {
+export type Deps = Services & {
   db: Database;
   dbKind: 'pglite' | 'postgres';
-  keyring: Keyring;
   /** Where people reach the registry's pages (certificates sign it and print it as a QR code). */
   publicBaseUrl: string;
-  /** The key that seals children's names at rest, kept outside the database; null when none is configured. */
-  childNameKey: { id: string; secret: Buffer } | null;
   logger: Logger;
-  /** The journal's Merkle tree, kept in memory and extended as entries arrive. */
-  journalTree: JournalTreeCache;
   secureCookies: 'auto' | 'always' | 'never';
   /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (OREBOOK_TRUSTED_PROXIES); none by default. */
   trustedProxies: ProxyTrust;

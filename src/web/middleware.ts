@@ -1,12 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { resolveApiToken, resolveSession } from '../accounts/public.ts';
-import { anonymous } from '../core/auth/roles.ts';
+import { anonymous, type Actor } from '../core/auth/roles.ts';
 import { coreError } from '../core/errors.ts';
 import { isLocale, negotiateLocale } from '../core/i18n/index.ts';
 import { isFromTrustedProxy } from './client-address.ts';
-import type { AppEnv } from './context.ts';
+import type { AppEnv, Deps } from './context.ts';
 
 export const sessionCookie = 'orebook_session';
 export const csrfCookie = 'orebook_csrf';
@@ -45,11 +44,19 @@ export function keepSignedInAnswersOutOfCaches(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** How the accounts module tells who holds an API token or a session: the frame knows the cookies, not the users. */
+export type Authenticator = {
+  /** The actor of a bearer token; throws a 401 refusal for a token that is wrong, revoked or expired. */
+  resolveApiToken: (db: Deps['db'], token: string) => Promise<Actor>;
+  /** The actor, CSRF token and language of a live session; null for none. */
+  resolveSession: (db: Deps['db'], session: string) => Promise<{ actor: Actor; csrfToken: string; locale: string | null } | null>;
+};
+
 /**
  * Works out who is asking: a bearer API token, else a session cookie, else nobody. A token that is
  * wrong, revoked or expired is refused outright rather than treated as anonymous.
  */
-export function authenticate(): MiddlewareHandler<AppEnv> {
+export function authenticate({ resolveApiToken, resolveSession }: Authenticator): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     const db = c.get('deps').db;
     const authorization = c.req.header('authorization');

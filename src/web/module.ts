@@ -5,19 +5,20 @@ import type { Actor } from '../core/auth/roles.ts';
 import type { Indicator } from '../core/indicators.ts';
 import type { Invariant } from '../core/invariants.ts';
 import type { Database } from '../db/connect.ts';
-import type { Keyring } from '../journal/public.ts';
 import type { AppEnv } from './context.ts';
 
+/** What the demo generator hands modules besides the frame's own; modules add to it as to `Services` (see context.ts). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the modules
+export interface DemoServices {}
+
 /** What the demo generator hands each module: a seeded random source and what earlier modules made. */
-export type DemoContext = {
+export type DemoContext = DemoServices & {
   db: Database;
   /** Deterministic: the same seed gives the same data set. */
   random: () => number;
   /** Who acts for the demo: the system, on behalf of the secretariat once it exists. */
   system: Actor;
   organisations: Record<string, number>;
-  /** The registry's signing keys (certificates, checkpoints). */
-  keyring: Keyring;
   /** Where people reach the registry's pages (demo certificates print it). */
   publicBaseUrl: string;
   say: (line: string) => void;

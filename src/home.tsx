@@ -1,14 +1,14 @@
 import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
-import { accountFigures, accountsText, findOrganisation, listTokens } from '../accounts/public.ts';
-import { can } from '../core/auth/policies.ts';
-import { defineMessages } from '../core/i18n/index.ts';
-import { formatDateTime, formatNumber } from '../core/i18n/format.ts';
-import { journalSize, latestCheckpoint } from '../journal/public.ts';
-import { CardGrid, CsrfField, SummaryCard } from './components.tsx';
-import type { AppEnv } from './context.ts';
-import { renderPage } from './layout.tsx';
-import type { OrebookModule } from './module.ts';
+import { accountFigures, accountsText, findOrganisation, listTokens } from './accounts/public.ts';
+import { can } from './core/auth/policies.ts';
+import { defineMessages } from './core/i18n/index.ts';
+import { formatDateTime, formatNumber } from './core/i18n/format.ts';
+import { journalSize, latestCheckpoint } from './journal/public.ts';
+import { CardGrid, CsrfField, SummaryCard } from './web/components.tsx';
+import type { AppEnv } from './web/context.ts';
+import { renderPage } from './web/layout.tsx';
+import type { OrebookModule } from './web/module.ts';
 
 export const homeText = defineMessages({
   en: {

@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import { sql } from 'drizzle-orm';
-import type { DatabaseHandle, Queryable } from './connect.ts';
-import { rowsOf } from './connect.ts';
-import { hashLeaf, MerkleTree } from '../core/merkle.ts';
-import { openNote, parseCheckpoint, verifierFromKey } from '../core/signed-note.ts';
-import { journalSize, type Keyring, loadJournalTree, NoSigningKeyError, openSealedKeys, type SealedKeys, signCheckpoint, type StoredKey } from '../journal/public.ts';
+import type { DatabaseHandle, Queryable } from './db/connect.ts';
+import { rowsOf } from './db/connect.ts';
+import { hashLeaf, MerkleTree } from './core/merkle.ts';
+import { openNote, parseCheckpoint, verifierFromKey } from './core/signed-note.ts';
+import { journalSize, type Keyring, loadJournalTree, NoSigningKeyError, openSealedKeys, type SealedKeys, signCheckpoint, type StoredKey } from './journal/public.ts';
 
 /**
  * Backups are engine-neutral: gzip'd NDJSON of every table's rows (as PostgreSQL's own JSON

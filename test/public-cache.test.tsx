@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../test/harness.ts';
-import { signCheckpoint } from '../journal/public.ts';
-import type { AppEnv } from './context.ts';
-import { renderPage } from './layout.tsx';
+import { createTestContext, type TestContext } from './harness.ts';
+import { signCheckpoint } from '../src/journal/public.ts';
+import type { AppEnv } from '../src/web/context.ts';
+import { renderPage } from '../src/web/layout.tsx';
 
 let t: TestContext;
 const computed: Record<string, number> = {};

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, testOrigin, type TestContext } from '../../test/harness.ts';
-import { journalSize, type Keyring, latestCheckpoint, memoryKeyring, openSealedKeys, publicKeyring, sealKeys, signCheckpoint, verifyJournal } from '../journal/public.ts';
+import { createTestContext, testOrigin, type TestContext } from '../test/harness.ts';
+import { journalSize, type Keyring, latestCheckpoint, memoryKeyring, openSealedKeys, publicKeyring, sealKeys, signCheckpoint, verifyJournal } from './journal/public.ts';
 import { BackupError, backupDatabase, checkBackup, restoreDatabase } from './backup.ts';
-import { rowsOf } from './connect.ts';
+import { rowsOf } from './db/connect.ts';
 
 let t: TestContext;
 let dir: string;
