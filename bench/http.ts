@@ -28,9 +28,9 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { Actor } from '../src/core/auth/roles.ts';
 import { connectDatabase, rowsOf, type DatabaseHandle } from '../src/db/connect.ts';
-import { runCommand } from '../src/journal/commands.ts';
-import { recordIncident } from '../src/safety/commands/incidents.ts';
-import { declareProduction } from '../src/sites/commands/production.ts';
+import { runCommand } from '../src/journal/public.ts';
+import { recordIncident } from '../src/safety/public.ts';
+import { declareProduction } from '../src/sites/public.ts';
 import { freePort, int, loadAverage, median, positiveInt, printMachine, table, wasInterrupted } from './common.ts';
 import { loadUrl, type LoadResult } from './load.ts';
 
@@ -61,9 +61,13 @@ async function scaleUp(handle: DatabaseHandle): Promise<string> {
   const declarations = rowsOf<{ mineral: string; produced_on: string; wet_ore_kg: number; dry_ore_kg: number; grade_basis_points: number; buyer: string }>(
     await db.execute(sql`select mineral, produced_on::text, wet_ore_kg, dry_ore_kg, grade_basis_points, buyer from production_declarations where site_id = ${site!.id} order by id`),
   );
-  const incidents = rowsOf<{ occurred_on: string; kind: string; severity: string; description: string }>(
-    await db.execute(sql`select occurred_on::text, kind, severity, description from safety_incidents where site_id = ${site!.id} and corrects_id is null order by id`),
+  const incidents = rowsOf<{ id: number; occurred_on: string; kind: string; severity: string; description: string }>(
+    await db.execute(sql`select id, occurred_on::text, kind, severity, description from safety_incidents where site_id = ${site!.id} and corrects_id is null order by id`),
   );
+  const peopleOf = async (incidentId: number) =>
+    rowsOf<{ sex: string; age_group: string; operator_group: string | null; count: number }>(
+      await db.execute(sql`select p.sex, p.age_group, g.code as operator_group, p.count from safety_incident_people p left join operator_groups g on g.id = p.operator_group_id where p.incident_id = ${incidentId} order by p.id`),
+    ).map((row) => ({ sex: row.sex, ageGroup: row.age_group, operatorGroup: row.operator_group, count: Number(row.count) }));
   for (let copy = 2; copy <= SCALE; copy++) {
     process.stderr.write(`  scaling: copy ${copy}/${SCALE}\n`);
     for (const [i, row] of declarations.entries()) {
@@ -81,7 +85,8 @@ async function scaleUp(handle: DatabaseHandle): Promise<string> {
       );
     }
     for (const row of incidents) {
-      await runCommand(db, admin, (ctx) => recordIncident(ctx, { siteId: site!.id, occurredOn: row.occurred_on, kind: row.kind, severity: row.severity, description: row.description, people: [] }));
+      const people = await peopleOf(row.id);
+      await runCommand(db, admin, (ctx) => recordIncident(ctx, { siteId: site!.id, occurredOn: row.occurred_on, kind: row.kind, severity: row.severity, description: row.description, people }));
     }
   }
   return `the demo plus ${SCALE - 1} more copies of its ${declarations.length} production declarations and ${incidents.length} safety incidents`;
