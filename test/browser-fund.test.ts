@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf } from './factories/registry.ts';
 import { insertSite } from './factories/sites.ts';
-import { accountBalance } from '../src/fund/commands/ledger.ts';
+import { accountBalance } from '../src/fund/ledger.ts';
 import { fundWithCommittee, submittedProposal } from '../src/fund/test-support.ts';
 import { openBrowserOn, signInOnPage } from './browser.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';

@@ -6,7 +6,7 @@ import { demoActors } from '../src/accounts/demo.ts';
 import { openCase } from '../src/children/commands/open-case.ts';
 import { rowsOf } from '../src/db/connect.ts';
 import { loadDemo } from '../src/demo.ts';
-import { appointMember } from '../src/fund/commands/committee.ts';
+import { appointMember } from '../src/fund/commands/appoint-member.ts';
 import { runCommand, signCheckpoint } from '../src/journal/commands.ts';
 import { modules } from '../src/modules.ts';
 import { openAccount } from '../src/registry/commands/open-account.ts';

@@ -17,13 +17,7 @@ import { accountsText } from './messages.ts';
 import { findToken, listOrganisations, listTokens, listUsers } from './queries.ts';
 import { signOut } from './sessions.ts';
 import { signInWithinLimit } from './sign-in-limit.ts';
-
-type Form = Record<string, string>;
-
-async function formOf(c: Context<AppEnv>): Promise<Form> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
+import { formOf, type Form } from '../web/forms.ts';
 
 /** Field errors from a zod failure, keyed by field name, in the reader's language where we have words for it. */
 function fieldErrors(error: z.ZodError): FieldErrors {

@@ -33,11 +33,6 @@ export async function listUsers(db: Queryable) {
     .orderBy(asc(organisations.code), asc(users.displayName));
 }
 
-export async function findUser(db: Queryable, id: number) {
-  const [row] = await db.select().from(users).where(eq(users.id, id));
-  return row;
-}
-
 /** API tokens, never their secret: all of them for an admin, else those of one organisation. */
 export async function listTokens(db: Queryable, organisationId: number | null) {
   return db

@@ -1,9 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisationKinds, userRoles } from '../core/auth/roles.ts';
-import { bytea } from '../db/columns.ts';
-
-const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
+import { bytea, inList } from '../db/columns.ts';
 
 export const organisations = pgTable(
   'organisations',

@@ -6,7 +6,7 @@ import { runInvariants } from '../core/invariants.ts';
 import { runCommand } from '../journal/public.ts';
 import { decideProposal } from './commands/decide-proposal.ts';
 import { disburseTranche } from './commands/disburse-tranche.ts';
-import { accountBalance } from './commands/ledger.ts';
+import { accountBalance } from './ledger.ts';
 import { fundInvariants } from './invariants.ts';
 import { fundWithCommittee, meetingOf, pngFile, submittedProposal } from './test-support.ts';
 

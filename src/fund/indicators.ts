@@ -1,12 +1,12 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { isoDateOf } from '../core/calendar.ts';
 import type { Indicator, IndicatorPeriod, IndicatorValue } from '../core/indicators.ts';
 import type { Queryable } from '../db/connect.ts';
 import { sites } from '../sites/public.ts';
 import { listTransactions, spendTiming } from './queries/ledger.ts';
 import { fundProposals, funds, fundTransactions } from './schema.ts';
 
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
-const inPeriod = (period: IndicatorPeriod) => and(gte(fundTransactions.occurredOn, isoDay(period.from)), lt(fundTransactions.occurredOn, isoDay(period.to)));
+const inPeriod = (period: IndicatorPeriod) => and(gte(fundTransactions.occurredOn, isoDateOf(period.from)), lt(fundTransactions.occurredOn, isoDateOf(period.to)));
 const minorUnit = { en: 'minor units of the currency (cents)', fr: 'unités mineures de la devise (centimes)' };
 
 async function fundsOf(db: Queryable, filters: Record<string, string>) {
@@ -90,7 +90,7 @@ export const projectsCompleted: Indicator = {
       const rows = await db
         .select({ area: fundProposals.area, count: sql<number>`count(*)`.mapWith(Number) })
         .from(fundProposals)
-        .where(and(eq(fundProposals.fundId, fund.id), eq(fundProposals.status, 'completed'), gte(fundProposals.completedOn, isoDay(period.from)), lt(fundProposals.completedOn, isoDay(period.to))))
+        .where(and(eq(fundProposals.fundId, fund.id), eq(fundProposals.status, 'completed'), gte(fundProposals.completedOn, isoDateOf(period.from)), lt(fundProposals.completedOn, isoDateOf(period.to))))
         .groupBy(fundProposals.area)
         .orderBy(asc(fundProposals.area));
       for (const row of rows) values.push({ value: row.count, dimensions: { site: fund.site, area: row.area } });
@@ -112,10 +112,10 @@ export const daysReceiptToDisbursement: Indicator = {
   visibility: 'public',
   async compute(db, { period, filters }) {
     const values: IndicatorValue[] = [];
-    const to = isoDay(period.to);
+    const to = isoDateOf(period.to);
     for (const fund of await fundsOf(db, filters)) {
       // Receipts are matched over the whole history; only the payments of the period are averaged.
-      const from = isoDay(period.from);
+      const from = isoDateOf(period.from);
       for (const row of spendTiming(await listTransactions(db, fund.id), to, (paidOn) => paidOn >= from && paidOn < to)) {
         if (row.averageDaysToDisbursement !== null) values.push({ value: row.averageDaysToDisbursement, dimensions: { site: fund.site, currency: row.currency } });
       }

@@ -1,9 +1,5 @@
+import { currencyDigits } from '../core/quantities.ts';
 import { reportingCurrency } from './schema.ts';
-
-/** Minor-unit digits of a currency (USD 2, CDF 2, JPY 0), from ISO 4217 through Intl. */
-export function currencyDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
 
 export const isCurrencyCode = (value: string) => /^[A-Z]{3}$/.test(value) && Intl.supportedValuesOf('currency').includes(value);
 
@@ -35,14 +31,3 @@ export function rateText(unitsPerUsdMicro: number): string {
   const fraction = String(unitsPerUsdMicro % 1_000_000).padStart(6, '0').replace(/0+$/, '');
   return fraction ? `${whole}.${fraction}` : String(whole);
 }
-
-/** An amount typed in units of a currency (`1250`, `1 250,50`) to minor units; null when not above zero. */
-export function parseMoney(text: string, currency: string): number | null {
-  const digits = currencyDigits(currency);
-  const pattern = digits === 0 ? /^(\d{1,13})$/ : new RegExp(`^(\\d{1,13})(?:[.,](\\d{1,${digits}}))?$`);
-  const match = pattern.exec(text.replace(/[\s\u00a0\u202f]/g, ''));
-  if (!match) return null;
-  const minor = Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || 0);
-  return minor > 0 && Number.isSafeInteger(minor) ? minor : null;
-}
-

@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisations } from '../accounts/public.ts';
+import { inList } from '../db/columns.ts';
 import { files } from '../files/public.ts';
 import { registryKeys } from '../registry/public.ts';
 import { sites } from '../sites/public.ts';
-
-const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
 /** The four areas the Fund Allocation Committee funds (DOMAIN.md). */
 export const fundAreas = ['health_safety', 'child_rights', 'cooperative_governance', 'environment'] as const;

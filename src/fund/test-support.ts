@@ -1,7 +1,8 @@
 import { runCommand } from '../journal/public.ts';
 import type { Actor } from '../core/auth/roles.ts';
 import type { Database } from '../db/connect.ts';
-import { appointMember, setCommitteeRules } from './commands/committee.ts';
+import { appointMember } from './commands/appoint-member.ts';
+import { setCommitteeRules } from './commands/set-committee-rules.ts';
 import { draftProposal, submitProposal } from './commands/draft-proposal.ts';
 import { recordIncome } from './commands/record-income.ts';
 import { recordMeeting } from './commands/record-meeting.ts';

@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, date, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { organisations } from '../accounts/public.ts';
-import { bytea } from '../db/columns.ts';
+import { bytea, inList } from '../db/columns.ts';
 import { minerals, sites, verificationStatements } from '../sites/public.ts';
-
-const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
 export const creditAccountKinds = ['issuance', 'holding'] as const;
 export const creditAccountStatuses = ['pending', 'approved', 'suspended'] as const;

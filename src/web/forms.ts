@@ -35,12 +35,16 @@ export async function formWithFiles(c: Context<AppEnv>): Promise<{ form: Form; f
 export type RefusalStatus = 404 | 409 | 422;
 const formStatuses: readonly number[] = [404, 409, 422];
 
+/** Which field of the form a refusal concerns: by a function of the error, or by its code (anything else goes at the top, `form`). */
+export type FieldOfRefusal = ((error: AppError) => string) | Record<string, string>;
+
 /**
  * A command's refusal as the errors of the form it came from: beside the field `fieldOf` names for
  * it, else at the top of the form. Anything else (401 and 403 included) is not the form's to show
  * and is thrown on, to the sign-in or error page.
  */
-export function refusalOnForm(error: unknown, locale: Locale, fieldOf: (error: AppError) => string = () => 'form'): { errors: FieldErrors; status: RefusalStatus } {
+export function refusalOnForm(error: unknown, locale: Locale, fieldOf: FieldOfRefusal = {}): { errors: FieldErrors; status: RefusalStatus } {
   if (!(error instanceof AppError) || !formStatuses.includes(error.status)) throw error;
-  return { errors: { [fieldOf(error)]: error.text[locale] }, status: error.status as RefusalStatus };
+  const field = typeof fieldOf === 'function' ? fieldOf(error) : (fieldOf[error.code] ?? 'form');
+  return { errors: { [field]: error.text[locale] }, status: error.status as RefusalStatus };
 }

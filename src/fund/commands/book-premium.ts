@@ -3,7 +3,7 @@ import { databaseErrorCode } from '../../db/transaction.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { recordedPremiums } from '../../registry/public.ts';
 import { fundError } from '../messages/errors.ts';
-import { openFund, postTransaction } from './ledger.ts';
+import { openFund, postTransaction } from '../ledger.ts';
 
 /**
  * Books a credit premium the registry recorded as owed to a site as income of that site's fund,

@@ -5,7 +5,7 @@ import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundBudgetLines, fundCompletionPhotos, fundProposals } from '../schema.ts';
 import type { UploadedFile } from './disburse-tranche.ts';
-import { accountBalance, assertDate, cleanText, fundById, lockProposal, postTransaction, today } from './ledger.ts';
+import { accountBalance, assertDate, cleanText, fundById, lockProposal, postTransaction, today } from '../ledger.ts';
 
 type Proposal = typeof fundProposals.$inferSelect;
 

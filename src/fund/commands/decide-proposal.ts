@@ -3,8 +3,8 @@ import { formatMoney } from '../../core/i18n/format.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundCommitteeMembers, fundMeetingAttendance, fundMeetings, fundProposals, fundVotes, voteChoices, type VoteChoice } from '../schema.ts';
-import { authorizeOnProposal, fundById, lockProposal, postTransaction } from './ledger.ts';
-import { countDecision } from './rules.ts';
+import { authorizeOnProposal, fundById, lockProposal, postTransaction } from '../ledger.ts';
+import { countDecision } from '../committee-rules.ts';
 
 export type DecideProposalProps = {
   meetingId: number;

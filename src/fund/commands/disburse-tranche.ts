@@ -4,7 +4,7 @@ import { maxFileBytes, storeFile } from '../../files/public.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundProposals } from '../schema.ts';
-import { assertAmount, assertDate, cleanText, fundById, lockProposal, postTransaction, today } from './ledger.ts';
+import { assertAmount, assertDate, cleanText, fundById, lockProposal, postTransaction, today } from '../ledger.ts';
 
 export type UploadedFile = { filename: string; contentType: string; content: Buffer };
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundAreas, fundBudgetLines, fundProposals, type FundArea } from '../schema.ts';
-import { assertCurrency, authorizeOnFund, authorizeOnProposal, cleanText, lockProposal, openFund } from './ledger.ts';
+import { assertCurrency, authorizeOnFund, authorizeOnProposal, cleanText, lockProposal, openFund } from '../ledger.ts';
 
 export type BudgetLineInput = { description: string; amountMinor: number };
 

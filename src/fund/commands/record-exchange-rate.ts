@@ -3,7 +3,7 @@ import { databaseErrorCode } from '../../db/transaction.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundExchangeRates, reportingCurrency } from '../schema.ts';
-import { assertCurrency, assertDate, cleanText, today } from './ledger.ts';
+import { assertCurrency, assertDate, cleanText, today } from '../ledger.ts';
 
 export type RecordExchangeRateProps = {
   currency: string;

@@ -1,7 +1,7 @@
 import { authorize } from '../../core/auth/policies.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { fundError } from '../messages/errors.ts';
-import { assertAmount, assertCurrency, assertDate, cleanText, openFund, postTransaction, today } from './ledger.ts';
+import { assertAmount, assertCurrency, assertDate, cleanText, openFund, postTransaction, today } from '../ledger.ts';
 
 export type RecordIncomeProps = {
   site: string;

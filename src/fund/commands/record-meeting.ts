@@ -2,7 +2,7 @@ import { and, eq, gte, lte } from 'drizzle-orm';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { fundError } from '../messages/errors.ts';
 import { fundCommitteeMembers, fundMeetingAttendance, fundMeetings } from '../schema.ts';
-import { assertDate, authorizeOnFund, cleanText, fundOf, today } from './ledger.ts';
+import { assertDate, authorizeOnFund, cleanText, fundOf, today } from '../ledger.ts';
 
 export type RecordMeetingProps = {
   site: string;

@@ -4,7 +4,7 @@ import { can } from '../../core/auth/policies.ts';
 import { listSites } from '../../sites/public.ts';
 import { HomeSection } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
-import { findFund } from '../commands/ledger.ts';
+import { findFund } from '../ledger.ts';
 import { fundHomeText } from '../messages/home.ts';
 import { listProposals } from '../queries/committee.ts';
 import { unbookedPremiums } from '../queries/ledger.ts';

@@ -6,13 +6,16 @@ import { CsrfField, DataTable, ErrorSummary, Field, SelectField, type FieldError
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { bookPremium } from '../commands/book-premium.ts';
-import { appointMember, committeeGroups, setCommitteeRules } from '../commands/committee.ts';
-import { authorizeOnFund, findFund, findSite } from '../commands/ledger.ts';
+import { appointMember } from '../commands/appoint-member.ts';
+import { setCommitteeRules } from '../commands/set-committee-rules.ts';
+import { committeeGroups } from '../committee-groups.ts';
+import { authorizeOnFund, findFund, findSite } from '../ledger.ts';
 import { recordExchangeRate } from '../commands/record-exchange-rate.ts';
 import { parseRate, rateText } from '../money.ts';
 import { listMembers } from '../queries/committee.ts';
 import { fundBalances, listExchangeRates, unbookedPremiums } from '../queries/ledger.ts';
-import { formOf, FundNav, fundCrumbs, refusalOf, translator, type Form } from './shared.tsx';
+import { formWithFiles, refusalOnForm, type Form } from '../../web/forms.ts';
+import { FundNav, fundCrumbs, translator } from './shared.tsx';
 
 async function overviewPage(c: Context<AppEnv>, errors: FieldErrors = {}, status: 200 | 404 | 409 | 422 = 200) {
   const db = c.get('deps').db;
@@ -197,36 +200,36 @@ export function registerManageFundPages(pages: Hono<AppEnv>) {
       await runCommand(c.get('deps').db, c.get('actor'), (ctx) => bookPremium(ctx, { creditPremiumId: Number(c.req.param('id')) }));
       return c.redirect(`/funds/${c.req.param('site')}/manage?booked=1`, 303);
     } catch (error) {
-      const refusal = refusalOf(error, c.get('locale'));
+      const refusal = refusalOnForm(error, c.get('locale'));
       return overviewPage(c, refusal.errors, refusal.status);
     }
   });
   pages.get('/funds/:site{[A-Z]{3,6}}/rates', (c) => ratesPage(c));
   pages.post('/funds/:site{[A-Z]{3,6}}/rates', async (c) => {
-    const { form } = await formOf(c);
+    const { form } = await formWithFiles(c);
     const rate = parseRate(form.rate ?? '');
     if (rate === null) return ratesPage(c, form, { rate: translator(c.get('locale'))('field_invalid') }, 400);
     try {
       await runCommand(c.get('deps').db, c.get('actor'), (ctx) => recordExchangeRate(ctx, { currency: (form.currency ?? '').trim().toUpperCase(), rateOn: form.rateOn ?? '', unitsPerUsdMicro: rate, source: form.source ?? '' }));
       return c.redirect(`/funds/${c.req.param('site')}/rates`, 303);
     } catch (error) {
-      const refusal = refusalOf(error, c.get('locale'));
+      const refusal = refusalOnForm(error, c.get('locale'));
       return ratesPage(c, form, refusal.errors, refusal.status);
     }
   });
   pages.get('/funds/:site{[A-Z]{3,6}}/committee', (c) => committeePage(c));
   pages.post('/funds/:site{[A-Z]{3,6}}/committee/members', async (c) => {
-    const { form } = await formOf(c);
+    const { form } = await formWithFiles(c);
     try {
       await runCommand(c.get('deps').db, c.get('actor'), (ctx) => appointMember(ctx, { site: c.req.param('site'), personName: form.personName ?? '', groupCode: form.groupCode ?? '', termStart: form.termStart ?? '', termEnd: form.termEnd ?? '' }));
       return c.redirect(`/funds/${c.req.param('site')}/committee?saved=1`, 303);
     } catch (error) {
-      const refusal = refusalOf(error, c.get('locale'));
+      const refusal = refusalOnForm(error, c.get('locale'));
       return committeePage(c, refusal.errors, refusal.status);
     }
   });
   pages.post('/funds/:site{[A-Z]{3,6}}/committee/rules', async (c) => {
-    const { form } = await formOf(c);
+    const { form } = await formWithFiles(c);
     try {
       await runCommand(c.get('deps').db, c.get('actor'), (ctx) =>
         setCommitteeRules(ctx, {
@@ -239,7 +242,7 @@ export function registerManageFundPages(pages: Hono<AppEnv>) {
       );
       return c.redirect(`/funds/${c.req.param('site')}/committee?saved=1`, 303);
     } catch (error) {
-      const refusal = refusalOf(error, c.get('locale'));
+      const refusal = refusalOnForm(error, c.get('locale'));
       return committeePage(c, refusal.errors, refusal.status);
     }
   });

@@ -8,11 +8,12 @@ import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, Tex
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { decideProposal } from '../commands/decide-proposal.ts';
-import { authorizeOnFund, fundOf } from '../commands/ledger.ts';
+import { authorizeOnFund, fundOf } from '../ledger.ts';
 import { recordMeeting } from '../commands/record-meeting.ts';
 import { inOfficeOn, listMeetings, listMembers, listProposals } from '../queries/committee.ts';
 import { voteChoices, type VoteChoice } from '../schema.ts';
-import { formOf, fundCrumbs, refusalOf, translator, type Form } from './shared.tsx';
+import { formWithFiles, refusalOnForm, type Form } from '../../web/forms.ts';
+import { fundCrumbs, translator } from './shared.tsx';
 
 async function meetingsPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErrors = {}, status: 200 | 404 | 409 | 422 = 200) {
   const db = c.get('deps').db;
@@ -134,7 +135,7 @@ async function meetingPage(c: Context<AppEnv>, errors: FieldErrors = {}, status:
 export function registerMeetingPages(pages: Hono<AppEnv>) {
   pages.get('/funds/:site{[A-Z]{3,6}}/meetings', (c) => meetingsPage(c));
   pages.post('/funds/:site{[A-Z]{3,6}}/meetings', async (c) => {
-    const { form } = await formOf(c);
+    const { form } = await formWithFiles(c);
     try {
       const meeting = await runCommand(c.get('deps').db, c.get('actor'), (ctx) =>
         recordMeeting(ctx, {
@@ -148,13 +149,13 @@ export function registerMeetingPages(pages: Hono<AppEnv>) {
       );
       return c.redirect(`/funds/${c.req.param('site')}/meetings/${meeting.id}?recorded=1`, 303);
     } catch (error) {
-      const refusal = refusalOf(error, c.get('locale'));
+      const refusal = refusalOnForm(error, c.get('locale'));
       return meetingsPage(c, form, refusal.errors, refusal.status);
     }
   });
   pages.get('/funds/:site{[A-Z]{3,6}}/meetings/:id{[0-9]+}', (c) => meetingPage(c));
   pages.post('/funds/:site{[A-Z]{3,6}}/meetings/:id{[0-9]+}/decisions', async (c) => {
-    const { form } = await formOf(c);
+    const { form } = await formWithFiles(c);
     const votes = Object.entries(form)
       .filter(([name, value]) => name.startsWith('vote-') && (voteChoices as readonly string[]).includes(value))
       .map(([name, value]) => ({ memberId: Number(name.slice(5)), vote: value as VoteChoice }));
@@ -162,7 +163,7 @@ export function registerMeetingPages(pages: Hono<AppEnv>) {
       const { proposal } = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => decideProposal(ctx, { meetingId: Number(c.req.param('id')), proposalId: Number(form.proposal), votes }));
       return c.redirect(`/funds/${c.req.param('site')}/meetings/${c.req.param('id')}?decided=${proposal.status}`, 303);
     } catch (error) {
-      const refusal = refusalOf(error, c.get('locale'));
+      const refusal = refusalOnForm(error, c.get('locale'));
       return meetingPage(c, refusal.errors, refusal.status);
     }
   });

@@ -10,14 +10,15 @@ import { renderPage } from '../../web/layout.tsx';
 import { cancelProject, completeProject } from '../commands/close-project.ts';
 import { disburseTranche } from '../commands/disburse-tranche.ts';
 import { draftProposal, submitProposal } from '../commands/draft-proposal.ts';
-import { accountBalance, assertAmount, assertDate, authorizeOnFund, cleanText, fundOf } from '../commands/ledger.ts';
+import { accountBalance, assertAmount, assertDate, authorizeOnFund, cleanText, fundOf } from '../ledger.ts';
 import { fundError } from '../messages/errors.ts';
-import { parseMoney } from '../money.ts';
+import { parseMoney } from '../../core/quantities.ts';
 import { budgetLinesOf, findProposal, listProposals } from '../queries/committee.ts';
 import { listTransactions } from '../queries/ledger.ts';
 import { areaLabel } from '../queries/public-report.ts';
 import { fundAreas } from '../schema.ts';
-import { formOf, fundCrumbs, ProposalStatusTag, refusalOf, translator, uploaded, type Form } from './shared.tsx';
+import { formWithFiles, refusalOnForm, type Form } from '../../web/forms.ts';
+import { fundCrumbs, ProposalStatusTag, translator, uploaded } from './shared.tsx';
 
 async function proposalsPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErrors = {}, status: 200 | 400 | 404 | 409 | 422 = 200) {
   const db = c.get('deps').db;
@@ -241,19 +242,19 @@ export function registerProposalPages(pages: Hono<AppEnv>) {
   const site = (c: Context<AppEnv>) => c.req.param('site')!;
   const back = (c: Context<AppEnv>, done: string) => c.redirect(`/funds/${site(c)}/proposals/${c.req.param('id')}?done=${done}`, 303);
   const onProposal = (run: (c: Context<AppEnv>, form: Form, files: Record<string, File[]>) => Promise<unknown>, done: string) => async (c: Context<AppEnv>) => {
-    const { form, files } = await formOf(c);
+    const { form, files } = await formWithFiles(c);
     try {
       await run(c, form, files);
       return back(c, done);
     } catch (error) {
-      const refusal = refusalOf(error, c.get('locale'));
+      const refusal = refusalOnForm(error, c.get('locale'));
       return proposalPage(c, refusal.errors, refusal.status);
     }
   };
 
   pages.get('/funds/:site{[A-Z]{3,6}}/proposals', (c) => proposalsPage(c));
   pages.post('/funds/:site{[A-Z]{3,6}}/proposals', async (c) => {
-    const { form } = await formOf(c);
+    const { form } = await formWithFiles(c);
     const currency = (form.currency ?? '').trim().toUpperCase();
     const budgetLines = /^[A-Z]{3}$/.test(currency) ? parseBudget(form.budget ?? '', currency) : null;
     if (!budgetLines) return proposalsPage(c, form, { budget: translator(c.get('locale'))('field_invalid') }, 400);
@@ -263,7 +264,7 @@ export function registerProposalPages(pages: Hono<AppEnv>) {
       );
       return c.redirect(`/funds/${site(c)}/proposals/${proposal.id}`, 303);
     } catch (error) {
-      const refusal = refusalOf(error, c.get('locale'));
+      const refusal = refusalOnForm(error, c.get('locale'));
       return proposalsPage(c, form, refusal.errors, refusal.status);
     }
   });
@@ -274,9 +275,9 @@ export function registerProposalPages(pages: Hono<AppEnv>) {
   );
   pages.post('/funds/:site{[A-Z]{3,6}}/proposals/:id{[0-9]+}/tranches/check', async (c) => {
     try {
-      return await trancheConfirmation(c, (await formOf(c)).form);
+      return await trancheConfirmation(c, (await formWithFiles(c)).form);
     } catch (error) {
-      const refusal = refusalOf(error, c.get('locale'));
+      const refusal = refusalOnForm(error, c.get('locale'));
       return proposalPage(c, refusal.errors, refusal.status);
     }
   });

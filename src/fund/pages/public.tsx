@@ -6,7 +6,7 @@ import { DataTable, EmptyState } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { listSites } from '../../sites/public.ts';
-import { findFund, findSite } from '../commands/ledger.ts';
+import { findFund, findSite } from '../ledger.ts';
 import { rateText } from '../money.ts';
 import { areaLabel, publicFundReport } from '../queries/public-report.ts';
 import { reportingCurrency } from '../schema.ts';

@@ -1,6 +1,6 @@
 import type { Locale } from '../../core/i18n/index.ts';
 import type { Queryable } from '../../db/connect.ts';
-import { fundOf, type Fund } from '../commands/ledger.ts';
+import { fundOf, type Fund } from '../ledger.ts';
 import { fundAreas, reportingCurrency, type FundArea, type IncomeSource, type ProposalStatus } from '../schema.ts';
 import { budgetLinesOf, inOfficeOn, listMembers, listProposals, publicPhotosOf } from './committee.ts';
 import { listTransactions, ratesOfTransactions, reportingAmount, spendTiming, type SpendTiming } from './ledger.ts';

@@ -41,11 +41,6 @@ export async function getBatch(db: Queryable, batchId: number): Promise<Batch | 
   return batch;
 }
 
-export async function findBatchBySerialPrefix(db: Queryable, serialPrefix: string): Promise<Batch | undefined> {
-  const [batch] = await db.select().from(creditBatches).where(eq(creditBatches.serialPrefix, serialPrefix));
-  return batch;
-}
-
 /** Where a batch's units are: issued (the batch's quantity) and its live blocks by state. */
 export async function batchTotals(db: Queryable, batchId: number): Promise<Totals | undefined> {
   const [row] = await db

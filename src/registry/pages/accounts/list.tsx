@@ -10,7 +10,8 @@ import { suspendAccount } from '../../commands/suspend-account.ts';
 import { registryText } from '../../messages/ledger.ts';
 import { listAccountsWithBalances, type AccountWithBalance } from '../../queries/accounts.ts';
 import { creditAccountStatuses } from '../../schema.ts';
-import { AccountStatus, actorOrganisationId, parseId, refusalOnForm, text, type RefusalStatus } from './shared.tsx';
+import { refusalOnForm, type RefusalStatus } from '../../../web/forms.ts';
+import { AccountStatus, actorOrganisationId, parseId, text } from './shared.tsx';
 
 type Status = (typeof creditAccountStatuses)[number];
 const isStatus = (value: string | undefined): value is Status => (creditAccountStatuses as readonly string[]).includes(value ?? '');

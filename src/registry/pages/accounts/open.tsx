@@ -9,7 +9,8 @@ import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
 import { openAccount } from '../../commands/open-account.ts';
 import type { HoldingsMessage } from '../../messages/holdings.ts';
-import { formOf, parseId, registryCrumbs, refusalOnForm, text, type Form, type RefusalStatus } from './shared.tsx';
+import { formOf, refusalOnForm, type Form, type RefusalStatus } from '../../../web/forms.ts';
+import { parseId, registryCrumbs, text } from './shared.tsx';
 
 /** The form's fields, by the name `openAccount` gives them when it finds them missing or not valid. */
 const kycFields = {

@@ -8,7 +8,8 @@ import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
 import { footprintError } from '../../messages/footprints.ts';
 import { getCalculation, type CalculationDetail } from '../../queries/footprints.ts';
-import { crumbs, footprintsPath, formatCoverage, formatGrams, mineralLabel, text, tonnesInput } from './shared.tsx';
+import { tonnesInput } from '../../../core/quantities.ts';
+import { crumbs, footprintsPath, formatCoverage, formatGrams, mineralLabel, text } from './shared.tsx';
 
 /** A retirement's `covers` may hold 500 characters. */
 const maxCovers = 500;

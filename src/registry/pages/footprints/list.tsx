@@ -1,7 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { findOrganisation } from '../../../accounts/public.ts';
 import { authorize, can } from '../../../core/auth/policies.ts';
-import { AppError } from '../../../core/errors.ts';
 import { isIsoDate } from '../../../core/calendar.ts';
 import { formatDate, formatTonnes } from '../../../core/i18n/format.ts';
 import type { Locale } from '../../../core/i18n/index.ts';
@@ -14,12 +13,13 @@ import { calculateFootprint, type CalculateFootprintProps } from '../../commands
 import { recordProductLine } from '../../commands/footprints/record-product-line.ts';
 import { footprintError } from '../../messages/footprints.ts';
 import { listCalculations, listProductLines } from '../../queries/footprints.ts';
-import { crumbs, footprintsPath, formatCoverage, formatGrams, formOf, mineralLabel, parseGrams, parseUnits, text, type Form, type Mineral } from './shared.tsx';
+import { formOf, refusalOnForm, type Form } from '../../../web/forms.ts';
+import { crumbs, footprintsPath, formatCoverage, formatGrams, mineralLabel, parseGrams, parseUnits, text, type Mineral } from './shared.tsx';
 
 type Owner = { id: number; code: string; name: string };
 type ProductLine = Awaited<ReturnType<typeof listProductLines>>[number];
 type FormState = { values: Form; errors: FieldErrors };
-type Status = 200 | 400 | 409 | 422;
+type Status = 200 | 400 | 404 | 409 | 422;
 
 const blank: FormState = { values: {}, errors: {} };
 const unitsField = (productLineId: number) => `units-${productLineId}`;
@@ -168,12 +168,6 @@ async function footprintsPage(c: Context<AppEnv>, owner: Owner, forms: { product
   );
 }
 
-/** Where a refused command's message goes on the form; the rest goes to the form's first field. */
-function refusalOnForm(error: unknown, locale: Locale, fieldOf: (code: string, details: unknown) => string): { errors: FieldErrors; status: 409 | 422 } {
-  if (!(error instanceof AppError) || (error.status !== 409 && error.status !== 422)) throw error;
-  return { errors: { [fieldOf(error.code, error.details)]: error.text[locale] }, status: error.status };
-}
-
 const productLineFieldOf: Record<string, string> = { product_line_name_invalid: 'lineName', product_line_name_taken: 'lineName', mineral_unknown: 'lineMineral', content_per_unit_invalid: 'gramsPerUnit' };
 
 /** The calculation a submitted form asks for (lines with units given), or the field errors that stop it. */
@@ -210,7 +204,7 @@ export function registerFootprintListPages(pages: Hono<AppEnv>) {
       );
       return c.redirect(`${footprintsPath}?recorded=${line.id}`, 303);
     } catch (error) {
-      const refusal = refusalOnForm(error, locale, (code) => productLineFieldOf[code] ?? 'lineName');
+      const refusal = refusalOnForm(error, locale, (refused) => productLineFieldOf[refused.code] ?? 'lineName');
       return footprintsPage(c, owner, { productLine: { values: form, errors: refusal.errors } }, refusal.status);
     }
   });
@@ -227,7 +221,7 @@ export function registerFootprintListPages(pages: Hono<AppEnv>) {
       const calculation = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => calculateFootprint(ctx, read.props));
       return c.redirect(`${footprintsPath}/${calculation.reference}?calculated=1`, 303);
     } catch (error) {
-      const refusal = refusalOnForm(error, locale, (code, details) => {
+      const refusal = refusalOnForm(error, locale, ({ code, details }) => {
         if (code === 'mineral_unknown') return 'mineral';
         if (code === 'footprint_period_invalid') return 'periodStart';
         const productLineId = (details as { productLineId?: unknown } | undefined)?.productLineId;

@@ -6,7 +6,6 @@ import { frame } from '../../../web/messages.ts';
 import { footprintText, type FootprintMessage } from '../../messages/footprints.ts';
 import type { Coverage } from '../../queries/footprints.ts';
 
-export type Form = Record<string, string>;
 export type Mineral = { code: string; labelEn: string; labelFr: string };
 
 export const text = (locale: Locale) => (key: FootprintMessage, params?: Params) => footprintText.t(locale, key, params);
@@ -17,11 +16,6 @@ export const crumbs = (c: Context<AppEnv>, withFootprints = false) => [
   { href: '/registry', label: frame.t(c.get('locale'), 'nav_registry') },
   ...(withFootprints ? [{ href: footprintsPath, label: footprintText.t(c.get('locale'), 'title') }] : []),
 ];
-
-export async function formOf(c: Context<AppEnv>): Promise<Form> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
 
 const spaces = /[\s\u00a0\u202f]/g;
 
@@ -51,15 +45,6 @@ export function parseUnits(input: string): number | null {
 
 /** Milligrams shown as grams with up to three decimals, in the reader's language. */
 export const formatGrams = (locale: Locale, milligrams: number) => formatNumber(locale, milligrams / 1000, { maximumFractionDigits: 3 });
-
-/** Milligrams back into the text the grams field takes: 8500 → "8.5". */
-export const gramsInput = (milligrams: number) => {
-  const decimals = String(milligrams % 1000).padStart(3, '0').replace(/0+$/, '');
-  return `${Math.floor(milligrams / 1000)}${decimals ? `.${decimals}` : ''}`;
-};
-
-/** Kilograms as the tonnes with three decimals a form or query string takes: 1020 → "1.020". */
-export const tonnesInput = (kilograms: number) => `${Math.floor(kilograms / 1000)}.${String(kilograms % 1000).padStart(3, '0')}`;
 
 /** Coverage in percent as the reader writes it (`112.5%`, `112,5 %`); a dash when nothing is required. */
 export const formatCoverage = (locale: Locale, coverage: Coverage) =>

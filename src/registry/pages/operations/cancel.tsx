@@ -11,7 +11,9 @@ import { cancelUnits } from '../../commands/cancel-units.ts';
 import { holdingsError } from '../../messages/holdings.ts';
 import { registryText } from '../../messages/ledger.ts';
 import { listCancellableBatches, planCancellation, serialsDigest } from '../../queries/operations.ts';
-import { formOf, parseId, refusalOnForm, registryCrumbs, text, tonnesInput, type Form, type RefusalStatus } from '../accounts/shared.tsx';
+import { formOf, refusalOnForm, type Form, type RefusalStatus } from '../../../web/forms.ts';
+import { tonnesInput } from '../../../core/quantities.ts';
+import { parseId, registryCrumbs, text } from '../accounts/shared.tsx';
 import { parseTypedTonnes } from '../../../core/quantities.ts';
 
 type CancellationRequest = { batchId: number; quantityKg: number; reason: string };

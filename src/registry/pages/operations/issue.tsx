@@ -9,7 +9,8 @@ import { renderPage } from '../../../web/layout.tsx';
 import { issueBatch } from '../../commands/issue-batch.ts';
 import { getBatch } from '../../queries/ledger.ts';
 import { listIssuableStatements } from '../../queries/operations.ts';
-import { dateRange, formOf, parseId, refusalOnForm, registryCrumbs, text, type Form, type RefusalStatus } from '../accounts/shared.tsx';
+import { formOf, refusalOnForm, type Form, type RefusalStatus } from '../../../web/forms.ts';
+import { dateRange, parseId, registryCrumbs, text } from '../accounts/shared.tsx';
 import { parseTypedTonnes } from '../../../core/quantities.ts';
 
 async function issuePage(c: Context<AppEnv>, values: Form, errors: FieldErrors, status: 200 | 400 | RefusalStatus = 200) {

@@ -14,7 +14,9 @@ import { holdingsError } from '../../messages/holdings.ts';
 import { registryText } from '../../messages/ledger.ts';
 import { findReadableAccount } from '../../queries/accounts.ts';
 import { getRetirement, planRetirement, serialsDigest, type UnitsPlan } from '../../queries/operations.ts';
-import { accountLabel, accountOfError, accountOption, accountsToUse, dateRange, formOf, parseId, queryValues, refusalOnForm, registryCrumbs, text, tonnesInput, type Form, type RefusalStatus } from '../accounts/shared.tsx';
+import { formOf, refusalOnForm, type Form, type RefusalStatus } from '../../../web/forms.ts';
+import { tonnesInput } from '../../../core/quantities.ts';
+import { accountLabel, accountOfError, accountOption, accountsToUse, dateRange, parseId, queryValues, registryCrumbs, text } from '../accounts/shared.tsx';
 import { parseTypedTonnes } from '../../../core/quantities.ts';
 
 /** The form's fields; the footprint calculator links to /registry/retire with these names in the query string. */

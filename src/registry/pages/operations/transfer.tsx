@@ -6,7 +6,8 @@ import { CsrfField, EmptyState, ErrorSummary, Field, SelectField, type FieldErro
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
 import { transferCredits } from '../../commands/transfer-credits.ts';
-import { accountOfError, accountOption, accountsToUse, formOf, parseId, queryValues, refusalOnForm, registryCrumbs, text, type Form, type RefusalStatus } from '../accounts/shared.tsx';
+import { formOf, refusalOnForm, type Form, type RefusalStatus } from '../../../web/forms.ts';
+import { accountOfError, accountOption, accountsToUse, parseId, queryValues, registryCrumbs, text } from '../accounts/shared.tsx';
 import { parseTypedTonnes } from '../../../core/quantities.ts';
 
 async function transferPage(c: Context<AppEnv>, values: Form, errors: FieldErrors, status: 200 | 400 | RefusalStatus = 200) {

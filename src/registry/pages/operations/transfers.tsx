@@ -8,7 +8,8 @@ import { renderPage } from '../../../web/layout.tsx';
 import { reverseTransfer } from '../../commands/reverse-transfer.ts';
 import { registryText } from '../../messages/ledger.ts';
 import { listRecentTransfers, type RecentTransfer } from '../../queries/operations.ts';
-import { formOf, parseId, refusalOnForm, registryCrumbs, text, type Form, type RefusalStatus } from '../accounts/shared.tsx';
+import { formOf, refusalOnForm, type Form, type RefusalStatus } from '../../../web/forms.ts';
+import { parseId, registryCrumbs, text } from '../accounts/shared.tsx';
 
 /** The reversal form of one transfer; its field ids carry the transfer number, as the page has one form per transfer. */
 function ReverseForm({ c, transfer, values, errors }: { c: Context<AppEnv>; transfer: RecentTransfer; values: Form; errors: FieldErrors }) {

@@ -9,7 +9,8 @@ import { renderPage } from '../../../web/layout.tsx';
 import { orderPaymentDays, placeOrder } from '../../commands/sales/place-order.ts';
 import { listAccounts } from '../../queries/accounts.ts';
 import { saleOffers, type SaleOffer } from '../../queries/sales.ts';
-import { formOf, ordersCrumb, pageText, refusalOnForm, registryCrumb, type Form } from './shared.tsx';
+import { formOf, refusalOnForm, type Form } from '../../../web/forms.ts';
+import { ordersCrumb, pageText, registryCrumb } from './shared.tsx';
 import { parseTypedTonnes } from '../../../core/quantities.ts';
 
 type Offer = SaleOffer & { price: NonNullable<SaleOffer['price']> };

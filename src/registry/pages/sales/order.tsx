@@ -12,7 +12,9 @@ import { recordPayment } from '../../commands/sales/record-payment.ts';
 import { formatFeePercent } from '../../invoice/render-invoice.ts';
 import { invoicePdfResponse } from '../../invoice/response.ts';
 import { orderForReader, type Order } from '../../queries/sales.ts';
-import { creditsOf, formOf, moneyInput, OrderStatusTag, ordersCrumb, pageText, parseMoney, payByOf, refusalOnForm, registryCrumb, type Form } from './shared.tsx';
+import { formOf, refusalOnForm, type Form } from '../../../web/forms.ts';
+import { moneyInput, parseMoney } from '../../../core/quantities.ts';
+import { creditsOf, OrderStatusTag, ordersCrumb, pageText, payByOf, registryCrumb } from './shared.tsx';
 
 type Fact = { label: string; value: Child };
 

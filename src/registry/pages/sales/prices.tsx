@@ -12,7 +12,9 @@ import { setCreditPrice } from '../../commands/sales/set-credit-price.ts';
 import { formatFeePercent } from '../../invoice/render-invoice.ts';
 import { listReferencePrices, priceSchedule, type ScheduledPrice } from '../../queries/sales.ts';
 import { priceRules } from '../../schema.ts';
-import { formOf, pageText, parseMoney, parsePercent, refusalOnForm, registryCrumb, salesWords, type Form } from './shared.tsx';
+import { formOf, refusalOnForm, type Form } from '../../../web/forms.ts';
+import { parseMoney } from '../../../core/quantities.ts';
+import { pageText, parsePercent, registryCrumb, salesWords } from './shared.tsx';
 
 type Minerals = Awaited<ReturnType<typeof listMinerals>>;
 type Translate = ReturnType<typeof pageText>;

@@ -1,4 +1,4 @@
-import type { VoteChoice } from '../schema.ts';
+import type { VoteChoice } from './schema.ts';
 
 export type CommitteeRules = { quorumBasisPoints: number; majorityBasisPoints: number; requiredGroups: readonly string[] };
 

@@ -1,16 +1,16 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { authorize } from '../../core/auth/policies.ts';
-import type { Actor } from '../../core/auth/roles.ts';
-import { isIsoDate, isoDateOf } from '../../core/calendar.ts';
-import type { AppError } from '../../core/errors.ts';
-import { formatMoney } from '../../core/i18n/format.ts';
-import { rowsOf, type Queryable } from '../../db/connect.ts';
-import { databaseErrorCode } from '../../db/transaction.ts';
-import type { CommandContext } from '../../journal/public.ts';
-import { sites } from '../../sites/public.ts';
-import { fundError } from '../messages/errors.ts';
-import { isCurrencyCode } from '../money.ts';
-import { fundEntries, fundExchangeRates, fundLedgerAccounts, fundProposals, funds, fundTransactions, reportingCurrency, type IncomeSource, type LedgerAccountKind } from '../schema.ts';
+import { authorize } from '../core/auth/policies.ts';
+import type { Actor } from '../core/auth/roles.ts';
+import { isIsoDate, isoDateOf } from '../core/calendar.ts';
+import type { AppError } from '../core/errors.ts';
+import { formatMoney } from '../core/i18n/format.ts';
+import { rowsOf, type Queryable } from '../db/connect.ts';
+import { databaseErrorCode } from '../db/transaction.ts';
+import type { CommandContext } from '../journal/public.ts';
+import { sites } from '../sites/public.ts';
+import { fundError } from './messages/errors.ts';
+import { isCurrencyCode } from './money.ts';
+import { fundEntries, fundExchangeRates, fundLedgerAccounts, fundProposals, funds, fundTransactions, reportingCurrency, type IncomeSource, type LedgerAccountKind } from './schema.ts';
 
 /** A site's fund, with the cooperative organisation that operates its site (whose people work on it). */
 export type Fund = typeof funds.$inferSelect & { siteCode: string; siteName: string; siteCooperativeOrgId: number };
