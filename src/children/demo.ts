@@ -4,11 +4,13 @@ import { runCommand } from '../journal/public.ts';
 import type { DemoContext } from '../web/module.ts';
 import { addSupport, type SupportKind } from './commands/add-support.ts';
 import { closeCase } from './commands/close-case.ts';
-import { activityForGroup, confirmReferral, openCase, type ChildActivity, type CaseCircumstances } from './commands/open-case.ts';
+import type { CaseCircumstances, ChildActivity } from './case-opening.ts';
+import type { ChildCase } from './case-writes.ts';
+import { activityForGroup, confirmReferral } from './commands/confirm-referral.ts';
+import { openCase } from './commands/open-case.ts';
 import { recordVisit } from './commands/record-visit.ts';
 import { defaultFollowUpSchedule, latestEighteenthBirthday, scheduledVisits, type VisitOutcome } from './follow-up.ts';
 import { listNewReferrals } from './referrals.ts';
-import type { ChildCase } from './commands/shared.ts';
 
 /** The last day the demo records anything on: its data set is the same whatever day it is loaded. */
 const demoUntil = '2026-11-20';

@@ -5,7 +5,10 @@ import { childrenInvariants } from './invariants.ts';
 import type { ChildNameKey } from './name-key.ts';
 import { registerCasePages } from './pages/cases.tsx';
 import { registerPublicChildrenPages } from './pages/public.tsx';
-import { registerChildrenApi } from './routes.ts';
+import { registerCasesApi } from './routes/cases.ts';
+import { registerPublicChildrenApi } from './routes/public.ts';
+import { registerReferralsApi } from './routes/referrals.ts';
+import { registerRemediationApi } from './routes/remediation.ts';
 import { childrenHomeSection } from './pages/home.tsx';
 
 declare module '../web/context.ts' {
@@ -18,7 +21,12 @@ declare module '../web/context.ts' {
 /** Child-labour monitoring and remediation: cases, plans, follow-up visits and the public, suppressed figures. */
 export const childrenModule: OrebookModule = {
   name: 'children',
-  registerApi: registerChildrenApi,
+  registerApi(api) {
+    registerPublicChildrenApi(api);
+    registerReferralsApi(api);
+    registerCasesApi(api);
+    registerRemediationApi(api);
+  },
   registerPages(pages) {
     registerPublicChildrenPages(pages);
     registerCasePages(pages);

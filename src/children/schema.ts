@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, date, index, integer, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisations, users } from '../accounts/public.ts';
-import { bytea } from '../db/columns.ts';
+import { bytea, inList } from '../db/columns.ts';
 import { childReferrals, sexes, sites } from '../sites/public.ts';
-
-const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
 /** What the child was doing at the site when identified (the activities ICI reports hazardous work by). */
 export const childActivities = ['digging', 'washing_sorting', 'transporting', 'selling', 'other'] as const;

@@ -2,9 +2,10 @@ import { eq } from 'drizzle-orm';
 import { findOrganisation } from '../../accounts/public.ts';
 import { isIsoDate } from '../../core/calendar.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { isCaseManagementOrganisation } from '../case-organisations.ts';
+import { checkPastDate, lockCaseToWrite } from '../case-writes.ts';
 import { assertChoice, childrenError } from '../messages/errors.ts';
 import { childCases, childSupports, supportKinds } from '../schema.ts';
-import { checkPastDate, isCaseManagementOrganisation, lockOpenCase } from './shared.ts';
 
 export type SupportKind = (typeof supportKinds)[number];
 export type ChildSupport = typeof childSupports.$inferSelect;
@@ -27,9 +28,10 @@ export type AddSupportProps = {
 /**
  * Adds a support to a case's remediation plan. The first support starts the plan: follow-up visits
  * fall due from its start date (and an earlier support, recorded later, moves the start back).
+ * Only the admin and field users of the organisation that manages the case add one.
  */
 export async function addSupport(ctx: CommandContext, props: AddSupportProps): Promise<ChildSupport> {
-  const found = await lockOpenCase(ctx, props.caseId);
+  const found = await lockCaseToWrite(ctx, props.caseId);
   assertChoice(props.kind, supportKinds);
   checkPastDate(ctx, props.startedOn);
   if (props.startedOn < found.identifiedOn) throw childrenError('support_before_identification', 422, { date: props.startedOn, identifiedOn: found.identifiedOn });

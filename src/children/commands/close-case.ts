@@ -1,18 +1,20 @@
 import { asc, eq } from 'drizzle-orm';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { checkPastDate, lockCaseToWrite, type ChildCase } from '../case-writes.ts';
 import { loadFollowUpSchedule, remediationClosureProblem } from '../follow-up.ts';
 import { assertChoice, childrenError, childrenErrors } from '../messages/errors.ts';
 import { childCases, childVisits, closureReasons } from '../schema.ts';
-import type { ClosureReason } from './open-case.ts';
-import { checkPastDate, lockOpenCase, type ChildCase } from './shared.ts';
+
+export type ClosureReason = (typeof closureReasons)[number];
 
 /**
  * Closes a case. As `remediated` only when the closure rule holds (the child was found not working
  * at the 3- and 6-month visits); the other reasons (turned 18, lost to follow-up, transferred)
- * close it without that claim.
+ * close it without that claim. Only the admin and field users of the organisation that manages
+ * the case close it.
  */
 export async function closeCase(ctx: CommandContext, props: { caseId: number; closedOn: string; reason: ClosureReason }): Promise<ChildCase> {
-  const found = await lockOpenCase(ctx, props.caseId);
+  const found = await lockCaseToWrite(ctx, props.caseId);
   assertChoice(props.reason, closureReasons);
   checkPastDate(ctx, props.closedOn);
   if (props.closedOn < found.identifiedOn) throw childrenError('closure_before_identification', 422, { date: props.closedOn, identifiedOn: found.identifiedOn });

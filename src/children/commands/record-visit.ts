@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { checkPastDate, lockCaseToWrite } from '../case-writes.ts';
 import { loadFollowUpSchedule, scheduledVisits, type VisitOutcome } from '../follow-up.ts';
 import { assertChoice, childrenError } from '../messages/errors.ts';
 import { childVisits, visitOutcomes } from '../schema.ts';
-import { checkPastDate, lockOpenCase } from './shared.ts';
 
 export type ChildVisit = typeof childVisits.$inferSelect;
 
@@ -15,9 +15,13 @@ export type RecordVisitProps = {
   dueMonths: number | null;
 };
 
-/** Records a follow-up visit: what the field officer found, on the day, for a scheduled point or outside the schedule. */
+/**
+ * Records a follow-up visit: what the field officer found, on the day, for a scheduled point or
+ * outside the schedule. Only the admin and field users of the organisation that manages the case
+ * record one.
+ */
 export async function recordVisit(ctx: CommandContext, props: RecordVisitProps): Promise<ChildVisit> {
-  const found = await lockOpenCase(ctx, props.caseId);
+  const found = await lockCaseToWrite(ctx, props.caseId);
   assertChoice(props.outcome, visitOutcomes);
   checkPastDate(ctx, props.visitedOn);
   if (props.visitedOn < found.identifiedOn) throw childrenError('visit_before_identification', 422, { date: props.visitedOn, identifiedOn: found.identifiedOn });

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { authorize } from '../../core/auth/policies.ts';
+import { organisationOf } from '../../core/auth/roles.ts';
 import { isoDateOf } from '../../core/calendar.ts';
 import { AppError } from '../../core/errors.ts';
 import { formatDate, formatMoney } from '../../core/i18n/format.ts';
@@ -9,26 +10,21 @@ import { runCommand } from '../../journal/public.ts';
 import { renderBarChart, ChartFrame } from '../../web/chart.tsx';
 import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, SummaryCard, type FieldErrors, type TagTone } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
+import { formOf, type Form } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
+import { assertReadsReferrals, authorizeCaseRead, loadCaseDetail, nameKeyOf } from '../case-access.ts';
+import type { CaseCircumstances } from '../case-opening.ts';
 import { addSupport, supportCurrencies, type SupportKind } from '../commands/add-support.ts';
-import { closeCase } from '../commands/close-case.ts';
-import { confirmReferral, openCase, type CaseCircumstances } from '../commands/open-case.ts';
+import { closeCase, type ClosureReason } from '../commands/close-case.ts';
+import { confirmReferral } from '../commands/confirm-referral.ts';
+import { openCase } from '../commands/open-case.ts';
 import { recordVisit } from '../commands/record-visit.ts';
 import { loadFollowUpSchedule, type VisitOutcome } from '../follow-up.ts';
 import type { ChildrenTextKey } from '../messages/pages.ts';
 import { caseStages, listCases, type CaseDetail, type CaseStage } from '../queries/cases.ts';
 import { listNewReferrals } from '../referrals.ts';
-import { actorOrganisationId, authorizedCase, loadCaseDetail, nameKeyOf } from '../routes.ts';
 import { childActivities, closureReasons, householdHeads, identificationSources, riskLevels, supportKinds, visitOutcomes } from '../schema.ts';
 import { textFor } from './public.tsx';
-import { assertReadsReferrals } from '../commands/shared.ts';
-
-type Form = Record<string, string>;
-
-async function formOf(c: Context<AppEnv>): Promise<Form> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
 
 const stageTone: Record<CaseStage, TagTone> = { identified: 'yellow', plan_started: 'blue', visited_3_months: 'blue', visited_6_months: 'blue', closed_remediated: 'green', closed_other: 'grey' };
 const outcomeTone: Record<VisitOutcome, TagTone> = { in_school_or_training: 'green', working: 'red', not_found: 'yellow' };
@@ -68,7 +64,7 @@ function CircumstancesFields({ c, values, errors }: { c: Context<AppEnv>; values
 }
 
 const circumstancesOf = (c: Context<AppEnv>, form: Form): Omit<CaseCircumstances, 'identifiedOn' | 'identifiedBy'> => ({
-  caseOrganisationId: actorOrganisationId(c.get('actor')),
+  caseOrganisationId: organisationOf(c.get('actor')) ?? -1,
   activity: form.activity as CaseCircumstances['activity'],
   community: form.community ?? '',
   householdHead: form.householdHead as CaseCircumstances['householdHead'],
@@ -229,7 +225,7 @@ export function registerCasePages(pages: Hono<AppEnv>) {
     const locale = c.get('locale');
     const t = textFor(locale);
     const db = c.get('deps').db;
-    const orgId = actorOrganisationId(actor);
+    const orgId = organisationOf(actor) ?? -1;
     const organisation = await findOrganisation(db, { id: orgId });
     const schedule = await loadFollowUpSchedule(db);
     const today = isoDateOf(new Date());
@@ -334,17 +330,15 @@ export function registerCasePages(pages: Hono<AppEnv>) {
   });
 
   pages.get('/children/cases/new', async (c) => {
-    authorize(c.get('actor'), 'children.case.write', { caseOrgId: actorOrganisationId(c.get('actor')) });
+    authorize(c.get('actor'), 'children.case.write', { caseOrgId: organisationOf(c.get('actor')) ?? -1 });
     return renderNewCase(c, {});
   });
 
   pages.post('/children/cases/new', async (c) => {
-    const actor = c.get('actor');
-    authorize(actor, 'children.case.write', { caseOrgId: actorOrganisationId(actor) });
     const form = await formOf(c);
     let createdId = 0;
     const error = await attempt(c, async () => {
-      const created = await runCommand(c.get('deps').db, actor, (ctx) =>
+      const created = await runCommand(c.get('deps').db, c.get('actor'), (ctx) =>
         openCase(ctx, {
           ...circumstancesOf(c, form),
           siteCode: (form.site ?? '').trim().toUpperCase(),
@@ -362,15 +356,13 @@ export function registerCasePages(pages: Hono<AppEnv>) {
   pages.get('/children/cases/:id', async (c) => {
     const id = Number(c.req.param('id'));
     const db = c.get('deps').db;
-    await authorizedCase(db, c.get('actor'), Number.isSafeInteger(id) ? id : -1, 'read');
+    await authorizeCaseRead(db, c.get('actor'), Number.isSafeInteger(id) ? id : -1);
     return renderCase(c, await loadCaseDetail(c, id));
   });
 
   const casePost = (path: string, field: string, run: (c: Context<AppEnv>, caseId: number, form: Form) => Promise<unknown>) =>
     pages.post(`/children/cases/:id/${path}`, async (c) => {
       const id = Number(c.req.param('id'));
-      const db = c.get('deps').db;
-      await authorizedCase(db, c.get('actor'), Number.isSafeInteger(id) ? id : -1, 'write');
       const form = await formOf(c);
       const error = await attempt(c, () => run(c, id, form));
       if (error) return renderCase(c, await loadCaseDetail(c, id), { [field]: error }, form);
@@ -389,7 +381,7 @@ export function registerCasePages(pages: Hono<AppEnv>) {
     );
   });
   casePost('close', 'close', async (c, caseId, form) => {
-    await runCommand(c.get('deps').db, c.get('actor'), (ctx) => closeCase(ctx, { caseId, closedOn: form.closedOn ?? '', reason: form.reason as (typeof closureReasons)[number] }));
+    await runCommand(c.get('deps').db, c.get('actor'), (ctx) => closeCase(ctx, { caseId, closedOn: form.closedOn ?? '', reason: form.reason as ClosureReason }));
   });
 
   pages.get('/children/referrals', async (c) => {
@@ -452,17 +444,15 @@ export function registerCasePages(pages: Hono<AppEnv>) {
   };
 
   pages.get('/children/referrals/:code/confirm', async (c) => {
-    authorize(c.get('actor'), 'children.case.write', { caseOrgId: actorOrganisationId(c.get('actor')) });
+    authorize(c.get('actor'), 'children.case.write', { caseOrgId: organisationOf(c.get('actor')) ?? -1 });
     return renderConfirm(c, c.req.param('code'), {});
   });
 
   pages.post('/children/referrals/:code/confirm', async (c) => {
-    const actor = c.get('actor');
-    authorize(actor, 'children.case.write', { caseOrgId: actorOrganisationId(actor) });
     const form = await formOf(c);
     let createdId = 0;
     const error = await attempt(c, async () => {
-      createdId = (await runCommand(c.get('deps').db, actor, (ctx) => confirmReferral(ctx, { ...circumstancesOf(c, form), referralCode: c.req.param('code') }))).id;
+      createdId = (await runCommand(c.get('deps').db, c.get('actor'), (ctx) => confirmReferral(ctx, { ...circumstancesOf(c, form), referralCode: c.req.param('code') }))).id;
     });
     return error ? renderConfirm(c, c.req.param('code'), form, error) : c.redirect(`/children/cases/${createdId}`, 303);
   });

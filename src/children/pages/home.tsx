@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { can } from '../../core/auth/policies.ts';
+import { organisationOf } from '../../core/auth/roles.ts';
 import { isoDateOf } from '../../core/calendar.ts';
 import { formatNumber } from '../../core/i18n/format.ts';
 import { CardGrid, HomeSection, SummaryCard } from '../../web/components.tsx';
@@ -13,11 +14,12 @@ import { listNewReferrals } from '../referrals.ts';
 /** For the admin and field users who manage cases: open cases, overdue visits, referrals to confirm. */
 export async function childrenHomeSection(c: Context<AppEnv>): Promise<Child | null> {
   const actor = c.get('actor');
-  if (!can(actor, 'children.case.list') || !('orgId' in actor) || actor.orgId === null) return null;
+  const organisationId = organisationOf(actor);
+  if (!can(actor, 'children.case.list') || organisationId === null) return null;
   const locale = c.get('locale');
   const db = c.get('deps').db;
   const t = (key: Parameters<typeof childrenHomeText.t>[1], params?: Record<string, string | number>) => childrenHomeText.t(locale, key, params);
-  const cases = await listCases(db, { caseOrganisationId: actor.orgId, schedule: await loadFollowUpSchedule(db), today: isoDateOf(new Date()) });
+  const cases = await listCases(db, { caseOrganisationId: organisationId, schedule: await loadFollowUpSchedule(db), today: isoDateOf(new Date()) });
   if (cases.length === 0) return null;
   const open = cases.filter((x) => x.closedOn === null);
   const overdue = open.filter((x) => x.overdue.length > 0).length;

@@ -133,3 +133,9 @@ export async function caseOrganisationOf(db: Queryable, caseId: number): Promise
   const [row] = await db.select({ orgId: childCases.caseOrganisationId }).from(childCases).where(eq(childCases.id, caseId));
   return row?.orgId;
 }
+
+/** A case found by its code (`KAM-C-0001`), as a field officer carries it, with who manages it; undefined when there is none. */
+export async function findCaseByCode(db: Queryable, code: string): Promise<{ id: number; caseOrganisationId: number } | undefined> {
+  const [row] = await db.select({ id: childCases.id, caseOrganisationId: childCases.caseOrganisationId }).from(childCases).where(eq(childCases.code, code));
+  return row;
+}

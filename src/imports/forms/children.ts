@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { authorize } from '../../core/auth/policies.ts';
-import { actorOrganisationId, childActivities, type ChildActivity, childCases, childrenText, type HouseholdHead, householdHeads, type IdentificationSource, identificationSources, openCase, recordVisit, type RiskLevel, riskLevels, type Sex, type VisitOutcome, visitOutcomes } from '../../children/public.ts';
+import { organisationOf } from '../../core/auth/roles.ts';
+import { childActivities, type ChildActivity, childrenText, findCaseByCode, type HouseholdHead, householdHeads, type IdentificationSource, identificationSources, openCase, recordVisit, type RiskLevel, riskLevels, type Sex, type VisitOutcome, visitOutcomes } from '../../children/public.ts';
 import { sexes } from '../../sites/public.ts';
 import { importsError } from '../messages/imports.ts';
 import { answer, staticChoices, type ChoiceList, type FormDefinition } from './definition.ts';
@@ -37,8 +36,6 @@ export const childCaseForm: FormDefinition = {
     { name: 'name', group: 'household', type: 'text', required: false, label: t('name'), hint: t('name_hint') },
   ],
   async record(ctx, answers, env) {
-    const caseOrganisationId = actorOrganisationId(ctx.actor);
-    authorize(ctx.actor, 'children.case.write', { caseOrgId: caseOrganisationId });
     const created = await openCase(ctx, {
       siteCode: answer.required(answers, 'site'),
       // The command checks every choice against the module's lists and refuses with its own message.
@@ -53,7 +50,7 @@ export const childCaseForm: FormDefinition = {
       householdSize: answer.integer(answers, 'household_size'),
       name: answer.optional(answers, 'name'),
       nameKey: env.childNameKey,
-      caseOrganisationId,
+      caseOrganisationId: organisationOf(ctx.actor) ?? -1,
     });
     return `child_case:${created.id}`;
   },
@@ -80,9 +77,9 @@ export const childVisitForm: FormDefinition = {
   ],
   async record(ctx, answers) {
     const code = answer.required(answers, 'case_code');
-    const [found] = await ctx.tx.select({ id: childCases.id, caseOrganisationId: childCases.caseOrganisationId }).from(childCases).where(eq(childCases.code, code));
-    if (!found || found.caseOrganisationId !== actorOrganisationId(ctx.actor)) throw importsError('case_not_found', 404, { case: code }, [{ field: 'case_code' }]);
-    authorize(ctx.actor, 'children.case.write', { caseOrgId: found.caseOrganisationId });
+    // Another organisation's case is not found either: an import does not tell whether a code exists.
+    const found = await findCaseByCode(ctx.tx, code);
+    if (!found || found.caseOrganisationId !== organisationOf(ctx.actor)) throw importsError('case_not_found', 404, { case: code }, [{ field: 'case_code' }]);
     const visit = await recordVisit(ctx, {
       caseId: found.id,
       visitedOn: answer.date(answers, 'visited_on'),
