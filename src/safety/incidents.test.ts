@@ -5,9 +5,12 @@ import { createTestContext, system, type TestContext } from '../../test/harness.
 import { AppError } from '../core/errors.ts';
 import { journalEntries, runCommand } from '../journal/public.ts';
 import { addPits, raiseCorrectiveAction, registerWorker } from '../sites/public.ts';
-import { correctIncident, recordIncident, type IncidentFacts } from './commands/incidents.ts';
-import { recordHoursWorked, setWorkPattern } from './commands/exposure.ts';
-import { recordIntervention } from './commands/interventions.ts';
+import { correctIncident } from './commands/correct-incident.ts';
+import { recordHoursWorked } from './commands/record-hours-worked.ts';
+import { recordIncident } from './commands/record-incident.ts';
+import { recordIntervention } from './commands/record-intervention.ts';
+import { setWorkPattern } from './commands/set-work-pattern.ts';
+import type { IncidentFacts } from './incident-rules.ts';
 import { incidentRates, incidentsByMonth, yearOnYearChange } from './indicators.ts';
 import { safetyInvariants } from './invariants.ts';
 import { findIncident, listIncidents } from './queries/incidents.ts';
