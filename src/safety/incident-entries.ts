@@ -1,3 +1,4 @@
+import { organisationOf } from '../core/auth/roles.ts';
 import type { CommandContext } from '../journal/public.ts';
 import { checkIncident, type CheckedIncident, type IncidentFacts } from './incident-rules.ts';
 import { safetyError } from './messages/errors.ts';
@@ -30,7 +31,7 @@ export async function insertIncident(ctx: CommandContext, siteId: number, checke
       rootCause: checked.rootCause,
       correctsId: correction?.correctsId ?? null,
       correctionReason: correction?.reason ?? null,
-      recordedByOrganisationId: 'orgId' in ctx.actor ? ctx.actor.orgId : null,
+      recordedByOrganisationId: organisationOf(ctx.actor),
     })
     .returning();
   if (checked.people.length > 0) await ctx.tx.insert(safetyIncidentPeople).values(checked.people.map((p) => ({ ...p, incidentId: row!.id })));

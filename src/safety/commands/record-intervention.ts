@@ -1,4 +1,5 @@
 import { authorize } from '../../core/auth/policies.ts';
+import { organisationOf } from '../../core/auth/roles.ts';
 import { isIsoDate, isoDateOf } from '../../core/calendar.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { costCurrencies, isCurrency, parseCost } from '../costs.ts';
@@ -52,7 +53,7 @@ export async function recordIntervention(ctx: CommandContext, props: Interventio
       currency: props.currency,
       peopleReached: props.peopleReached,
       description,
-      recordedByOrganisationId: 'orgId' in ctx.actor ? ctx.actor.orgId : null,
+      recordedByOrganisationId: organisationOf(ctx.actor),
     })
     .returning();
   await appendEvent(ctx, {
