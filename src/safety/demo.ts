@@ -2,9 +2,12 @@ import { demoActors } from '../accounts/public.ts';
 import { runCommand } from '../journal/public.ts';
 import { headcountTotals, raiseCorrectiveAction, siteByCode } from '../sites/public.ts';
 import type { DemoContext } from '../web/module.ts';
-import { recordHoursWorked, setWorkPattern } from './commands/exposure.ts';
-import { correctIncident, recordIncident, type IncidentFacts, type PeopleCount } from './commands/incidents.ts';
-import { recordIntervention } from './commands/interventions.ts';
+import { correctIncident } from './commands/correct-incident.ts';
+import { recordHoursWorked } from './commands/record-hours-worked.ts';
+import { recordIncident } from './commands/record-incident.ts';
+import { recordIntervention } from './commands/record-intervention.ts';
+import { setWorkPattern } from './commands/set-work-pattern.ts';
+import type { IncidentFacts, PeopleCount } from './incident-rules.ts';
 import { lastDayOfMonth } from './rates.ts';
 
 type Random = () => number;

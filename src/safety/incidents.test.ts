@@ -1,13 +1,16 @@
 import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectCommandRefusal } from '../../test/expect.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
-import { AppError } from '../core/errors.ts';
 import { journalEntries, runCommand } from '../journal/public.ts';
 import { addPits, raiseCorrectiveAction, registerWorker } from '../sites/public.ts';
-import { correctIncident, recordIncident, type IncidentFacts } from './commands/incidents.ts';
-import { recordHoursWorked, setWorkPattern } from './commands/exposure.ts';
-import { recordIntervention } from './commands/interventions.ts';
+import { correctIncident } from './commands/correct-incident.ts';
+import { recordHoursWorked } from './commands/record-hours-worked.ts';
+import { recordIncident } from './commands/record-incident.ts';
+import { recordIntervention } from './commands/record-intervention.ts';
+import { setWorkPattern } from './commands/set-work-pattern.ts';
+import type { IncidentFacts } from './incident-rules.ts';
 import { incidentRates, incidentsByMonth, yearOnYearChange } from './indicators.ts';
 import { safetyInvariants } from './invariants.ts';
 import { findIncident, listIncidents } from './queries/incidents.ts';
@@ -32,14 +35,6 @@ const facts = (overrides: Partial<IncidentFacts> = {}): IncidentFacts => ({
   ...overrides,
 });
 
-const refusal = async (promise: Promise<unknown>) => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-};
 const incidentCount = async () => Number((await t.db.select({ n: count() }).from(safetyIncidents))[0]!.n);
 const journalSize = async () => Number((await t.db.select({ n: count() }).from(journalEntries))[0]!.n);
 
@@ -101,10 +96,7 @@ describe('Recording an incident', () => {
   for (const [name, input, code, status] of badInputs) {
     it(`refuses ${name} (${code}) and writes nothing`, async () => {
       const [before, journal] = [await incidentCount(), await journalSize()];
-      const error = await refusal(runCommand(t.db, system, (ctx) => recordIncident(ctx, { siteId, ...facts(input), ...(input.siteId !== undefined && { siteId: input.siteId }) })));
-      expect(error.code).toBe(code);
-      expect(error.status).toBe(status);
-      expect(error.text.fr).not.toBe(error.text.en);
+      await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => recordIncident(ctx, { siteId, ...facts(input), ...(input.siteId !== undefined && { siteId: input.siteId }) })), code, status);
       expect(await incidentCount()).toBe(before);
       expect(await journalSize()).toBe(journal);
     });
@@ -132,10 +124,10 @@ describe('Correcting an incident', () => {
   it('refuses to correct an entry twice, an entry of another site, or without a reason', async () => {
     const original = await runCommand(t.db, system, (ctx) => recordIncident(ctx, { siteId, ...facts({ occurredOn: '2025-03-06' }) }));
     await runCommand(t.db, system, (ctx) => correctIncident(ctx, { siteId, correctsId: original.id, reason: 'Status', ...facts({ occurredOn: '2025-03-06', status: 'under_investigation' }) }));
-    expect((await refusal(runCommand(t.db, system, (ctx) => correctIncident(ctx, { siteId, correctsId: original.id, reason: 'Again', ...facts() })))).code).toBe('already_corrected');
-    expect((await refusal(runCommand(t.db, system, (ctx) => correctIncident(ctx, { siteId: otherSiteId, correctsId: original.id, reason: 'Moved', ...facts({ pit: 'X001' }) })))).code).toBe('incident_not_found');
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => correctIncident(ctx, { siteId, correctsId: original.id, reason: 'Again', ...facts() })), 'already_corrected', 409);
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => correctIncident(ctx, { siteId: otherSiteId, correctsId: original.id, reason: 'Moved', ...facts({ pit: 'X001' }) })), 'incident_not_found', 404);
     const fresh = await runCommand(t.db, system, (ctx) => recordIncident(ctx, { siteId, ...facts() }));
-    expect((await refusal(runCommand(t.db, system, (ctx) => correctIncident(ctx, { siteId, correctsId: fresh.id, reason: ' ', ...facts() })))).code).toBe('correction_reason_missing');
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => correctIncident(ctx, { siteId, correctsId: fresh.id, reason: ' ', ...facts() })), 'correction_reason_missing', 422);
   });
 
   it('takes a withdrawn incident out of the figures', async () => {
@@ -178,17 +170,17 @@ describe('Figures of a year', () => {
   });
 
   it('refuses bad hours, settings and interventions', async () => {
-    expect((await refusal(runCommand(t.db, system, (ctx) => recordHoursWorked(ctx, { siteId, month: '2025-13', hours: 10 })))).code).toBe('month_invalid');
-    expect((await refusal(runCommand(t.db, system, (ctx) => recordHoursWorked(ctx, { siteId, month: '2099-01', hours: 10 })))).code).toBe('month_in_future');
-    expect((await refusal(runCommand(t.db, system, (ctx) => recordHoursWorked(ctx, { siteId, month: '2025-01', hours: -5 })))).code).toBe('hours_invalid');
-    expect((await refusal(runCommand(t.db, system, (ctx) => setWorkPattern(ctx, { siteId, effectiveFrom: '2025-01', shiftMinutes: 0, daysWorkedPerMonth: 20 })))).code).toBe('shift_invalid');
-    expect((await refusal(runCommand(t.db, system, (ctx) => setWorkPattern(ctx, { siteId, effectiveFrom: '2025-01', shiftMinutes: 480, daysWorkedPerMonth: 32 })))).code).toBe('days_invalid');
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => recordHoursWorked(ctx, { siteId, month: '2025-13', hours: 10 })), 'month_invalid', 422);
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => recordHoursWorked(ctx, { siteId, month: '2099-01', hours: 10 })), 'month_in_future', 422);
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => recordHoursWorked(ctx, { siteId, month: '2025-01', hours: -5 })), 'hours_invalid', 422);
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => setWorkPattern(ctx, { siteId, effectiveFrom: '2025-01', shiftMinutes: 0, daysWorkedPerMonth: 20 })), 'shift_invalid', 422);
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => setWorkPattern(ctx, { siteId, effectiveFrom: '2025-01', shiftMinutes: 480, daysWorkedPerMonth: 32 })), 'days_invalid', 422);
     const intervention = { siteId, kind: 'rain_covers', deliveredOn: '2025-01-10', quantity: 10, costMinor: 50_000, currency: 'USD', peopleReached: 40 };
-    expect((await refusal(runCommand(t.db, system, (ctx) => recordIntervention(ctx, { ...intervention, kind: 'umbrellas' })))).code).toBe('intervention_kind_unknown');
-    expect((await refusal(runCommand(t.db, system, (ctx) => recordIntervention(ctx, { ...intervention, quantity: -1 })))).code).toBe('quantity_invalid');
-    expect((await refusal(runCommand(t.db, system, (ctx) => recordIntervention(ctx, { ...intervention, costMinor: -1 })))).code).toBe('cost_invalid');
-    expect((await refusal(runCommand(t.db, system, (ctx) => recordIntervention(ctx, { ...intervention, currency: 'XXX' })))).code).toBe('currency_unknown');
-    expect((await refusal(runCommand(t.db, system, (ctx) => recordIntervention(ctx, { ...intervention, deliveredOn: '2099-01-01' })))).code).toBe('date_in_future');
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => recordIntervention(ctx, { ...intervention, kind: 'umbrellas' })), 'intervention_kind_unknown', 422);
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => recordIntervention(ctx, { ...intervention, quantity: -1 })), 'quantity_invalid', 422);
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => recordIntervention(ctx, { ...intervention, costMinor: -1 })), 'cost_invalid', 422);
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => recordIntervention(ctx, { ...intervention, currency: 'XXX' })), 'currency_unknown', 422);
+    await expectCommandRefusal(() => runCommand(t.db, system, (ctx) => recordIntervention(ctx, { ...intervention, deliveredOn: '2099-01-01' })), 'date_in_future', 422);
     const recorded = await runCommand(t.db, system, (ctx) => recordIntervention(ctx, intervention));
     expect(recorded.costMinor).toBe(50_000);
   });

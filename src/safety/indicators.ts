@@ -1,4 +1,5 @@
 import { asc } from 'drizzle-orm';
+import { isoDateOf } from '../core/calendar.ts';
 import type { Indicator, IndicatorPeriod, IndicatorValue } from '../core/indicators.ts';
 import type { Queryable } from '../db/connect.ts';
 import { sites } from '../sites/public.ts';
@@ -6,18 +7,17 @@ import { changeOf, exposureOf, recordableCount, type SeverityCounts } from './ra
 import { incidentCounts, interventionTotals, monthExposures, peopleAffectedCounts, severityRates } from './queries/figures.ts';
 import { incidentSeverities } from './schema.ts';
 
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
-const lastDay = (period: IndicatorPeriod) => isoDay(new Date(period.to.getTime() - 86_400_000));
-const range = (period: IndicatorPeriod) => ({ from: isoDay(period.from), to: lastDay(period) });
+const lastDay = (period: IndicatorPeriod) => isoDateOf(new Date(period.to.getTime() - 86_400_000));
+const range = (period: IndicatorPeriod) => ({ from: isoDateOf(period.from), to: lastDay(period) });
 /** Rates keep two decimals, as every page and report shows them. */
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** Months `YYYY-MM` the period touches that have started by today. */
 function monthsOf(period: IndicatorPeriod): string[] {
   const months: string[] = [];
-  const end = [lastDay(period), isoDay(new Date())].sort()[0]!.slice(0, 7);
-  for (let cursor = new Date(Date.UTC(period.from.getUTCFullYear(), period.from.getUTCMonth(), 1)); isoDay(cursor).slice(0, 7) <= end; cursor.setUTCMonth(cursor.getUTCMonth() + 1)) {
-    months.push(isoDay(cursor).slice(0, 7));
+  const end = [lastDay(period), isoDateOf(new Date())].sort()[0]!.slice(0, 7);
+  for (let cursor = new Date(Date.UTC(period.from.getUTCFullYear(), period.from.getUTCMonth(), 1)); isoDateOf(cursor).slice(0, 7) <= end; cursor.setUTCMonth(cursor.getUTCMonth() + 1)) {
+    months.push(isoDateOf(cursor).slice(0, 7));
   }
   return months;
 }
@@ -117,7 +117,7 @@ export const incidentRates: Indicator = {
   visibility: 'public',
   async compute(db, { period, filters }) {
     return perSite(db, filters, async (site) => {
-      const exposure = exposureOf(await monthExposures(db, { siteId: site.id, months: monthsOf(period), today: isoDay(new Date()) }));
+      const exposure = exposureOf(await monthExposures(db, { siteId: site.id, months: monthsOf(period), today: isoDateOf(new Date()) }));
       const rates = severityRates(await severityCounts(db, site.id, period), exposure);
       return Object.entries(rates).flatMap(([severity, r]) =>
         (
@@ -147,7 +147,7 @@ export const hoursWorked: Indicator = {
   visibility: 'public',
   async compute(db, { period, filters }) {
     return perSite(db, filters, async (site) =>
-      (await monthExposures(db, { siteId: site.id, months: monthsOf(period), today: isoDay(new Date()) })).map((m) => {
+      (await monthExposures(db, { siteId: site.id, months: monthsOf(period), today: isoDateOf(new Date()) })).map((m) => {
         const exposure = exposureOf([m]);
         return { value: Math.round(exposure.hoursWorked), dimensions: { site: site.code, month: m.month, source: exposure.estimated ? 'estimated' : 'recorded' } };
       }),
@@ -165,7 +165,7 @@ export const averageHeadcount: Indicator = {
   visibility: 'public',
   async compute(db, { period, filters }) {
     return perSite(db, filters, async (site) => {
-      const exposure = exposureOf(await monthExposures(db, { siteId: site.id, months: monthsOf(period), today: isoDay(new Date()) }));
+      const exposure = exposureOf(await monthExposures(db, { siteId: site.id, months: monthsOf(period), today: isoDateOf(new Date()) }));
       return exposure.months === 0 ? [] : [{ value: round2(exposure.averageHeadcount), dimensions: { site: site.code } }];
     });
   },

@@ -3,7 +3,7 @@ import { loadSafetyDemo } from './demo.ts';
 import { safetyIndicators } from './indicators.ts';
 import { safetyInvariants } from './invariants.ts';
 import { registerSafetyPages } from './pages/index.ts';
-import { registerSafetyApi } from './routes.ts';
+import { registerSafetyApi } from './routes/index.ts';
 import { safetyHomeSection } from './pages/home.tsx';
 
 /** Safety at the sites: incidents and their corrections, interventions, hours worked, and the rates the sector reports. */

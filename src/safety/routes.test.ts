@@ -6,7 +6,7 @@ import { createTestContext, jsonRequest, system, type TestContext } from '../../
 import { userRoles, type Role, type UserRole } from '../core/auth/roles.ts';
 import { runCommand } from '../journal/public.ts';
 import { addPits, registerWorker } from '../sites/public.ts';
-import { recordIncident } from './commands/incidents.ts';
+import { recordIncident } from './commands/record-incident.ts';
 import { safetyIncidents } from './schema.ts';
 
 /**

@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, date, index, integer, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisations } from '../accounts/public.ts';
+import { inList } from '../db/columns.ts';
 import { correctiveActions, operatorGroups, pits, sexes, sites } from '../sites/public.ts';
-
-const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
 export const incidentKinds = ['flooding', 'collapse_rockfall', 'fall', 'electrocution', 'equipment', 'air_gas', 'other'] as const;
 /** The worst outcome of the incident, in the sector's classes (ICMM): near misses hurt no one. */

@@ -10,7 +10,8 @@ import type { Change, Rates } from '../rates.ts';
 import { incidentYears, yearFigures } from '../queries/figures.ts';
 import { safetySites, siteSafetySummary } from '../queries/summary.ts';
 import { incidentSeverities } from '../schema.ts';
-import { crumbs, formatRate, resourceOf, safetyPath, siteOf, text, today, yearOf } from './shared.tsx';
+import { siteResource } from '../site-access.ts';
+import { crumbs, formatRate, safetyPath, siteOf, text, today, yearOf } from './shared.tsx';
 
 const rainyMonths = ['01', '02', '03', '04', '11', '12'];
 
@@ -62,8 +63,8 @@ async function dashboardPage(c: Context<AppEnv>) {
   const summary = await siteSafetySummary(db, { site, year, today: today() });
   const { current } = summary;
   const path = safetyPath(site);
-  const canRead = can(actor, 'safety.read', resourceOf(site));
-  const canRecord = can(actor, 'safety.record', resourceOf(site));
+  const canRead = can(actor, 'safety.read', siteResource(site));
+  const canRecord = can(actor, 'safety.record', siteResource(site));
   const total = incidentSeverities.reduce((sum, s) => sum + current.bySeverity[s], 0);
   const rainy = current.byMonth.filter((m) => rainyMonths.includes(m.month.slice(5))).reduce((sum, m) => sum + incidentSeverities.reduce((n, s) => n + m.bySeverity[s], 0), 0);
   const trendYears = [...new Set([year - 2, year - 1, year])].filter((y) => y >= 2000);

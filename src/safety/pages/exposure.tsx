@@ -1,17 +1,21 @@
 import type { Context, Hono } from 'hono';
 import { authorize, can } from '../../core/auth/policies.ts';
-import { AppError } from '../../core/errors.ts';
+import type { AppError } from '../../core/errors.ts';
 import { formatDate, formatMoney, formatMonth, formatNumber } from '../../core/i18n/format.ts';
 import { runCommand } from '../../journal/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, TextareaField, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
+import { formOf, refusalOnForm, type Form } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
-import { recordHoursWorked, setWorkPattern } from '../commands/exposure.ts';
-import { costCurrencies, parseCost, recordIntervention } from '../commands/interventions.ts';
+import { recordHoursWorked } from '../commands/record-hours-worked.ts';
+import { recordIntervention } from '../commands/record-intervention.ts';
+import { setWorkPattern } from '../commands/set-work-pattern.ts';
+import { costCurrencies } from '../costs.ts';
 import { estimatedHours, monthsOfYear } from '../rates.ts';
 import { listInterventions, monthExposures, workPatterns } from '../queries/figures.ts';
 import { interventionKinds } from '../schema.ts';
-import { crumbs, formOf, resourceOf, safetyPath, siteOf, text, today, wholeNumber, yearOf, type Form, type Site } from './shared.tsx';
+import { siteResource } from '../site-access.ts';
+import { crumbs, safetyPath, siteOf, text, today, wholeNumber, yearOf, type Site } from './shared.tsx';
 
 /** Which field an error of a command belongs beside: its details name it. */
 const fieldOf = (error: AppError) => {
@@ -23,9 +27,9 @@ async function interventionsPage(c: Context<AppEnv>, site: Site, values: Form, e
   const locale = c.get('locale');
   const t = text(locale);
   const actor = c.get('actor');
-  authorize(actor, 'safety.read', resourceOf(site));
+  authorize(actor, 'safety.read', siteResource(site));
   const rows = await listInterventions(c.get('deps').db, { siteId: site.id });
-  const canRecord = can(actor, 'safety.record', resourceOf(site));
+  const canRecord = can(actor, 'safety.record', siteResource(site));
   const notice = c.req.query('recorded');
   return renderPage(
     c,
@@ -86,11 +90,11 @@ async function exposurePage(c: Context<AppEnv>, site: Site, values: Form, errors
   const locale = c.get('locale');
   const t = text(locale);
   const actor = c.get('actor');
-  authorize(actor, 'safety.read', resourceOf(site));
+  authorize(actor, 'safety.read', siteResource(site));
   const db = c.get('deps').db;
   const year = yearOf(c, new Date().getUTCFullYear());
   const [patterns, months] = await Promise.all([workPatterns(db, site.id), monthExposures(db, { siteId: site.id, months: monthsOfYear(year, today()), today: today() })]);
-  const canRecord = can(actor, 'safety.record', resourceOf(site));
+  const canRecord = can(actor, 'safety.record', siteResource(site));
   const path = safetyPath(site);
   const saved = c.req.query('saved');
   const settings = c.req.path.endsWith('/settings');
@@ -175,12 +179,11 @@ const minutesOf = (hours: string | undefined) => {
 };
 
 /** Runs a command from a form; a refusal shows the form again with the error beside its field. */
-async function submit(c: Context<AppEnv>, form: Form, again: (errors: FieldErrors) => Promise<Response>, run: () => Promise<string>) {
+async function submit(c: Context<AppEnv>, again: (errors: FieldErrors) => Promise<Response>, run: () => Promise<string>) {
   try {
     return c.redirect(await run(), 303);
   } catch (error) {
-    if (!(error instanceof AppError) || error.status >= 500) throw error;
-    const response = await again({ [fieldOf(error)]: error.text[c.get('locale')] });
+    const response = await again(refusalOnForm(error, c.get('locale'), fieldOf).errors);
     return new Response(response.body, { status: 422, headers: response.headers });
   }
 }
@@ -190,16 +193,15 @@ export function registerExposurePages(pages: Hono<AppEnv>) {
   pages.get('/safety/sites/:code/interventions', async (c) => interventionsPage(c, await siteOf(c), { deliveredOn: today() }, {}));
   pages.post('/safety/sites/:code/interventions', async (c) => {
     const site = await siteOf(c);
-    authorize(c.get('actor'), 'safety.record', resourceOf(site));
     const form = await formOf(c);
-    return submit(c, form, (errors) => interventionsPage(c, site, form, errors), async () => {
+    return submit(c, (errors) => interventionsPage(c, site, form, errors), async () => {
       const row = await runCommand(c.get('deps').db, c.get('actor'), (ctx) =>
         recordIntervention(ctx, {
           siteId: site.id,
           kind: form.kind ?? '',
           deliveredOn: (form.deliveredOn ?? '').trim(),
           quantity: wholeNumber(form.quantity) ?? Number.NaN,
-          costMinor: parseCost(form.cost ?? '', form.currency ?? ''),
+          typedCost: form.cost ?? '',
           currency: form.currency ?? '',
           peopleReached: wholeNumber(form.peopleReached) ?? 0,
           description: form.description ?? '',
@@ -212,9 +214,8 @@ export function registerExposurePages(pages: Hono<AppEnv>) {
   pages.get('/safety/sites/:code/settings', async (c) => exposurePage(c, await siteOf(c), { effectiveFrom: today().slice(0, 7) }, {}));
   pages.post('/safety/sites/:code/settings', async (c) => {
     const site = await siteOf(c);
-    authorize(c.get('actor'), 'safety.record', resourceOf(site));
     const form = await formOf(c);
-    return submit(c, form, (errors) => exposurePage(c, site, form, errors), async () => {
+    return submit(c, (errors) => exposurePage(c, site, form, errors), async () => {
       await runCommand(c.get('deps').db, c.get('actor'), (ctx) =>
         setWorkPattern(ctx, { siteId: site.id, effectiveFrom: (form.effectiveFrom ?? '').trim(), shiftMinutes: minutesOf(form.shiftHours), daysWorkedPerMonth: wholeNumber(form.daysWorkedPerMonth) ?? Number.NaN }),
       );
@@ -225,9 +226,8 @@ export function registerExposurePages(pages: Hono<AppEnv>) {
   pages.get('/safety/sites/:code/hours', async (c) => exposurePage(c, await siteOf(c), { month: today().slice(0, 7) }, {}));
   pages.post('/safety/sites/:code/hours', async (c) => {
     const site = await siteOf(c);
-    authorize(c.get('actor'), 'safety.record', resourceOf(site));
     const form = await formOf(c);
-    return submit(c, form, (errors) => exposurePage(c, site, form, errors), async () => {
+    return submit(c, (errors) => exposurePage(c, site, form, errors), async () => {
       const month = (form.month ?? '').trim();
       await runCommand(c.get('deps').db, c.get('actor'), (ctx) => recordHoursWorked(ctx, { siteId: site.id, month, hours: wholeNumber(form.hours) ?? Number.NaN }));
       return `${safetyPath(site)}/hours?year=${month.slice(0, 4)}&saved=1`;

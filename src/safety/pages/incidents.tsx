@@ -1,18 +1,21 @@
 import type { Context, Hono } from 'hono';
 import { authorize, can } from '../../core/auth/policies.ts';
-import { AppError } from '../../core/errors.ts';
 import { formatDate, formatDateTime, formatNumber } from '../../core/i18n/format.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import { runCommand } from '../../journal/public.ts';
 import { listOperatorGroups, listPits, sexes } from '../../sites/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, TextareaField, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
+import { formOf, refusalOnForm, type Form } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
-import { checkIncident, correctIncident, recordIncident, type IncidentFacts } from '../commands/incidents.ts';
+import { correctIncident } from '../commands/correct-incident.ts';
+import { recordIncident } from '../commands/record-incident.ts';
+import { checkIncident, type IncidentFacts } from '../incident-rules.ts';
 import { safetyError } from '../messages/errors.ts';
 import { findIncident, linkableCorrectiveActions, listIncidents, type IncidentDetail, type IncidentListRow } from '../queries/incidents.ts';
 import { ageGroups, incidentKinds, incidentSeverities, incidentStatuses, type IncidentSeverity, type IncidentStatus } from '../schema.ts';
-import { Checkbox, crumbs, errorText, formOf, resourceOf, safetyPath, siteOf, text, today, wholeNumber, yearOf, type Form, type Site } from './shared.tsx';
+import { siteResource } from '../site-access.ts';
+import { Checkbox, crumbs, errorText, safetyPath, siteOf, text, today, wholeNumber, yearOf, type Site } from './shared.tsx';
 
 const peopleRows = 4;
 
@@ -31,7 +34,7 @@ async function listPage(c: Context<AppEnv>) {
   const locale = c.get('locale');
   const t = text(locale);
   const site = await siteOf(c);
-  authorize(c.get('actor'), 'safety.read', resourceOf(site));
+  authorize(c.get('actor'), 'safety.read', siteResource(site));
   const year = yearOf(c, new Date().getUTCFullYear());
   const q = { kind: c.req.query('kind'), severity: c.req.query('severity'), status: c.req.query('status'), pit: c.req.query('pit')?.trim() || undefined, history: c.req.query('history') === '1' };
   const rows = await listIncidents(c.get('deps').db, {
@@ -58,7 +61,7 @@ async function listPage(c: Context<AppEnv>) {
             {t(`${notice[0]}_notice`, { id: notice[1]! })}
           </p>
         )}
-        {can(c.get('actor'), 'safety.record', resourceOf(site)) && (
+        {can(c.get('actor'), 'safety.record', siteResource(site)) && (
           <p>
             <a class="button" href={`${path}/incidents/new`}>
               {t('record_incident')}
@@ -235,7 +238,7 @@ async function detailPage(c: Context<AppEnv>) {
   const locale = c.get('locale');
   const t = text(locale);
   const site = await siteOf(c);
-  authorize(c.get('actor'), 'safety.read', resourceOf(site));
+  authorize(c.get('actor'), 'safety.read', siteResource(site));
   const detail = await entryOf(c, site);
   const path = safetyPath(site);
   const title = t('detail_title', { id: detail.id, site: site.name });
@@ -292,7 +295,7 @@ async function detailPage(c: Context<AppEnv>) {
           </>
         )}
         {detail.correctedById === null
-          ? can(c.get('actor'), 'safety.record', resourceOf(site)) && (
+          ? can(c.get('actor'), 'safety.record', siteResource(site)) && (
               <p>
                 <a class="button button-secondary" href={`${path}/incidents/${detail.id}/correct`}>
                   {t('correct_link')}
@@ -359,33 +362,30 @@ async function correctPage(c: Context<AppEnv>, site: Site, detail: IncidentDetai
   );
 }
 
-const statusOfError = (error: AppError) => (error.status === 409 ? 409 : 422);
-
 /** Incidents of a site: the list with filters, recording, one incident with its history, and correcting it. */
 export function registerIncidentPages(pages: Hono<AppEnv>) {
   pages.get('/safety/sites/:code/incidents', listPage);
 
   pages.get('/safety/sites/:code/incidents/new', async (c) => {
     const site = await siteOf(c);
-    authorize(c.get('actor'), 'safety.record', resourceOf(site));
+    authorize(c.get('actor'), 'safety.record', siteResource(site));
     return newPage(c, site, { occurredOn: today() }, {});
   });
 
+  // The command decides first (who may record, then what): a refused form is then explained field by field.
   pages.post('/safety/sites/:code/incidents/new', async (c) => {
-    const actor = c.get('actor');
     const site = await siteOf(c);
-    authorize(actor, 'safety.record', resourceOf(site));
     const form = await formOf(c);
     const context = await formContext(c, site);
     const facts = factsOf(form, context);
-    const errors = await formErrors(c, context, form, facts);
-    if (Object.keys(errors).length > 0) return newPage(c, site, form, errors, 400);
     try {
-      const recorded = await runCommand(c.get('deps').db, actor, (ctx) => recordIncident(ctx, { siteId: site.id, ...facts }));
+      const recorded = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => recordIncident(ctx, { siteId: site.id, ...facts }));
       return c.redirect(`${safetyPath(site)}/incidents?year=${recorded.occurredOn.slice(0, 4)}&recorded=${recorded.id}`, 303);
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
-      return newPage(c, site, form, { form: error.text[c.get('locale')] }, 422);
+      const refused = refusalOnForm(error, c.get('locale'));
+      const errors = await formErrors(c, context, form, facts);
+      if (Object.keys(errors).length > 0) return newPage(c, site, form, errors, 400);
+      return newPage(c, site, form, refused.errors, 422);
     }
   });
 
@@ -393,29 +393,27 @@ export function registerIncidentPages(pages: Hono<AppEnv>) {
 
   pages.get('/safety/sites/:code/incidents/:id{[0-9]+}/correct', async (c) => {
     const site = await siteOf(c);
-    authorize(c.get('actor'), 'safety.record', resourceOf(site));
+    authorize(c.get('actor'), 'safety.record', siteResource(site));
     const detail = await entryOf(c, site);
     return correctPage(c, site, detail, valuesOf(detail), {});
   });
 
   pages.post('/safety/sites/:code/incidents/:id{[0-9]+}/correct', async (c) => {
-    const actor = c.get('actor');
     const locale = c.get('locale');
     const site = await siteOf(c);
-    authorize(actor, 'safety.record', resourceOf(site));
-    const detail = await entryOf(c, site);
     const form = await formOf(c);
     const context = await formContext(c, site);
     const facts = factsOf(form, context);
-    const errors = await formErrors(c, context, form, facts);
-    if (!form.reason?.trim()) errors.reason = errorText(locale)('correction_reason_missing');
-    if (Object.keys(errors).length > 0) return correctPage(c, site, detail, form, errors, 400);
     try {
-      const corrected = await runCommand(c.get('deps').db, actor, (ctx) => correctIncident(ctx, { siteId: site.id, correctsId: detail.id, reason: form.reason!, ...facts }));
+      const corrected = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => correctIncident(ctx, { siteId: site.id, correctsId: Number(c.req.param('id')), reason: form.reason ?? '', ...facts }));
       return c.redirect(`${safetyPath(site)}/incidents/${corrected.id}?corrected=${corrected.id}`, 303);
     } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
-      return correctPage(c, site, await entryOf(c, site), form, { form: error.text[locale] }, statusOfError(error));
+      const refused = refusalOnForm(error, locale);
+      const detail = await entryOf(c, site);
+      const errors = await formErrors(c, context, form, facts);
+      if (!form.reason?.trim()) errors.reason = errorText(locale)('correction_reason_missing');
+      if (Object.keys(errors).length > 0) return correctPage(c, site, detail, form, errors, 400);
+      return correctPage(c, site, detail, form, refused.errors, refused.status === 409 ? 409 : 422);
     }
   });
 }

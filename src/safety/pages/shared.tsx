@@ -1,27 +1,21 @@
 import type { Context } from 'hono';
+import { isoDateOf } from '../../core/calendar.ts';
 import type { Locale, Params } from '../../core/i18n/index.ts';
 import { formatNumber } from '../../core/i18n/format.ts';
 import { frame } from '../../web/messages.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { safetyErrors, type SafetyErrorCode } from '../messages/errors.ts';
 import { safetyText, type SafetyTextKey } from '../messages/pages.ts';
-import { safetySite } from '../queries/summary.ts';
-import { safetyError } from '../messages/errors.ts';
+import type { safetySite } from '../queries/summary.ts';
+import { siteOrNotFound } from '../site-access.ts';
 
-export type Form = Record<string, string>;
 export type Site = NonNullable<Awaited<ReturnType<typeof safetySite>>>;
 
 export const text = (locale: Locale) => (key: SafetyTextKey, params?: Params) => safetyText.t(locale, key, params);
 export const errorText = (locale: Locale) => (key: SafetyErrorCode, params?: Params) => safetyErrors.t(locale, key, params);
 
-export async function siteOf(c: Context<AppEnv>): Promise<Site> {
-  const code = c.req.param('code') ?? '';
-  const site = await safetySite(c.get('deps').db, code);
-  if (!site) throw safetyError('site_not_found', 404, { site: code });
-  return site;
-}
+export const siteOf = (c: Context<AppEnv>): Promise<Site> => siteOrNotFound(c.get('deps').db, c.req.param('code') ?? '');
 
-export const resourceOf = (site: Site) => ({ siteCooperativeOrgId: site.cooperativeOrganisationId });
 export const safetyPath = (site: Site) => `/safety/sites/${site.code}`;
 
 export const crumbs = (c: Context<AppEnv>, site?: Site) => {
@@ -39,18 +33,10 @@ export function yearOf(c: Context<AppEnv>, fallback: number): number {
   return Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : fallback;
 }
 
-export const today = () => new Date().toISOString().slice(0, 10);
+export const today = () => isoDateOf(new Date());
 
 /** A rate with two decimals, or a dash where there is nothing to divide by. */
 export const formatRate = (locale: Locale, value: number | null) => (value === null ? '—' : formatNumber(locale, value, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
-
-/** Every string field of a posted form. Checkboxes each have their own name, so no field repeats. */
-export async function formOf(c: Context<AppEnv>): Promise<Form> {
-  const body = await c.req.parseBody();
-  const form: Form = {};
-  for (const [name, value] of Object.entries(body)) if (typeof value === 'string') form[name] = value;
-  return form;
-}
 
 /** Reads a whole number typed by a person; empty is null, anything else not whole is NaN (refused by the command). */
 export function wholeNumber(value: string | undefined): number | null {

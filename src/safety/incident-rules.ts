@@ -1,29 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { isIsoDate } from '../../core/calendar.ts';
-import type { Params } from '../../core/i18n/index.ts';
-import type { Queryable } from '../../db/connect.ts';
-import { appendEvent, type CommandContext } from '../../journal/public.ts';
-import { correctiveActions, operatorGroups, pits, sexes } from '../../sites/public.ts';
-import { safetyError, type SafetyErrorCode } from '../messages/errors.ts';
-import {
-  ageGroups,
-  incidentKinds,
-  incidentSeverities,
-  incidentStatuses,
-  safetyIncidentActions,
-  safetyIncidentPeople,
-  safetyIncidents,
-  type AgeGroup,
-  type IncidentKind,
-  type IncidentSeverity,
-  type IncidentStatus,
-} from '../schema.ts';
-import { lockSafetySite } from './site-lock.ts';
-
-export type Incident = typeof safetyIncidents.$inferSelect;
+import { isIsoDate, isoDateOf } from '../core/calendar.ts';
+import type { Params } from '../core/i18n/index.ts';
+import type { Queryable } from '../db/connect.ts';
+import { correctiveActions, operatorGroups, pits, sexes } from '../sites/public.ts';
+import type { SafetyErrorCode } from './messages/errors.ts';
+import { ageGroups, incidentKinds, incidentSeverities, incidentStatuses, type AgeGroup, type IncidentKind, type IncidentSeverity, type IncidentStatus } from './schema.ts';
 
 export const maxDescriptionLength = 2_000;
-export const maxReasonLength = 500;
 export const maxPeopleRows = 50;
 
 /** People affected, as a field officer counts them: how many of one sex, age group and operator group. */
@@ -52,7 +35,7 @@ export type IncidentField = 'occurredOn' | 'occurredTime' | 'pit' | 'kind' | 'se
 export type IncidentProblem = { field: IncidentField; code: SafetyErrorCode; params?: Params; row?: number };
 
 /** Checked facts, ready to store: pit and groups resolved to ids. */
-type CheckedIncident = {
+export type CheckedIncident = {
   occurredOn: string;
   occurredTime: string | null;
   pitId: number | null;
@@ -69,7 +52,7 @@ type CheckedIncident = {
 
 const isOneOf = <T extends string>(list: readonly T[], value: string): value is T => (list as readonly string[]).includes(value);
 /** Today at the site may be tomorrow in UTC: a day of grace keeps that from being "the future". */
-const latestDate = (now: Date) => new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
+const latestDate = (now: Date) => isoDateOf(new Date(now.getTime() + 86_400_000));
 
 /**
  * Every rule an incident must meet at a site, with what breaks each: the lists of kinds,
@@ -158,83 +141,4 @@ export async function checkIncident(
       correctiveActionIds,
     },
   };
-}
-
-async function checkedOrRefused(ctx: CommandContext, site: { id: number; code: string }, facts: IncidentFacts) {
-  const { problems, checked } = await checkIncident(ctx.tx, site, facts, ctx.now);
-  const first = problems[0];
-  if (first) throw safetyError(first.code, 422, first.params, problems.map(({ field, code, row }) => ({ field, code, ...(row !== undefined && { row }) })));
-  return checked;
-}
-
-async function insertIncident(ctx: CommandContext, siteId: number, checked: CheckedIncident, correction?: { correctsId: number; reason: string }) {
-  const [row] = await ctx.tx
-    .insert(safetyIncidents)
-    .values({
-      siteId,
-      pitId: checked.pitId,
-      occurredOn: checked.occurredOn,
-      occurredTime: checked.occurredTime,
-      kind: checked.kind,
-      severity: checked.severity,
-      status: checked.status,
-      description: checked.description,
-      immediateAction: checked.immediateAction,
-      rootCause: checked.rootCause,
-      correctsId: correction?.correctsId ?? null,
-      correctionReason: correction?.reason ?? null,
-      recordedByOrganisationId: 'orgId' in ctx.actor ? ctx.actor.orgId : null,
-    })
-    .returning();
-  if (checked.people.length > 0) await ctx.tx.insert(safetyIncidentPeople).values(checked.people.map((p) => ({ ...p, incidentId: row!.id })));
-  if (checked.correctiveActionIds.length > 0) {
-    await ctx.tx.insert(safetyIncidentActions).values(checked.correctiveActionIds.map((correctiveActionId) => ({ incidentId: row!.id, correctiveActionId })));
-  }
-  return row!;
-}
-
-/** What the public journal says of an incident: its class, place and day, and how many people; never a description or a person. */
-const incidentFacts = (siteCode: string, row: Incident, checked: CheckedIncident) => ({
-  id: row.id,
-  site: siteCode,
-  pit: checked.pitCode,
-  occurredOn: row.occurredOn,
-  kind: row.kind,
-  severity: row.severity,
-  status: row.status,
-  peopleAffected: checked.people.reduce((sum, p) => sum + p.count, 0),
-  correctiveActions: checked.correctiveActionIds,
-});
-
-/** Records an incident at a site. */
-export async function recordIncident(ctx: CommandContext, props: IncidentFacts & { siteId: number }): Promise<Incident> {
-  const site = await lockSafetySite(ctx, props.siteId);
-  const checked = await checkedOrRefused(ctx, site, props);
-  const row = await insertIncident(ctx, site.id, checked);
-  await appendEvent(ctx, { type: 'safety.incident_recorded', subject: `safety_incident:${row.id}`, payload: incidentFacts(site.code, row, checked) });
-  return row;
-}
-
-/**
- * Corrects an incident with a new entry that supersedes it, the old one kept as it was: a status
- * change, a root cause found later, a figure entered wrongly. Only the newest entry of a chain can
- * be corrected; `withdrawn` takes an incident recorded in error out of every figure.
- */
-export async function correctIncident(ctx: CommandContext, props: IncidentFacts & { siteId: number; correctsId: number; reason: string }): Promise<Incident> {
-  const site = await lockSafetySite(ctx, props.siteId);
-  const [original] = await ctx.tx.select().from(safetyIncidents).where(eq(safetyIncidents.id, props.correctsId));
-  if (!original || original.siteId !== site.id) throw safetyError('incident_not_found', 404, { site: site.code, id: props.correctsId });
-  const [newer] = await ctx.tx.select({ id: safetyIncidents.id }).from(safetyIncidents).where(eq(safetyIncidents.correctsId, original.id));
-  if (newer) throw safetyError('already_corrected', 409, { id: original.id, by: newer.id }, { correctedBy: newer.id });
-  const reason = props.reason.trim();
-  if (reason === '') throw safetyError('correction_reason_missing', 422, undefined, [{ field: 'reason', code: 'correction_reason_missing' }]);
-  if (reason.length > maxReasonLength) throw safetyError('text_too_long', 422, { max: maxReasonLength }, [{ field: 'reason', code: 'text_too_long' }]);
-  const checked = await checkedOrRefused(ctx, site, props);
-  const row = await insertIncident(ctx, site.id, checked, { correctsId: original.id, reason });
-  await appendEvent(ctx, {
-    type: 'safety.incident_corrected',
-    subject: `safety_incident:${row.id}`,
-    payload: { ...incidentFacts(site.code, row, checked), corrects: original.id, previousSeverity: original.severity, previousStatus: original.status },
-  });
-  return row;
 }
