@@ -14,7 +14,8 @@ import { openCycle } from '../commands/open-cycle.ts';
 import { committeeRoles, enterpriseSectors } from '../schema.ts';
 import { savingsText, textFor, type SavingsTextKey } from '../messages/pages.ts';
 import { getGroup } from '../queries/groups.ts';
-import { formOf, parseFrancs, type Form } from './shared.tsx';
+import { formOf, type Form } from '../../web/forms.ts';
+import { parseFrancs } from './shared.tsx';
 
 type Text = ReturnType<typeof textFor>;
 type FoundingMember = NonNullable<CreateGroupProps['members']>[number];

@@ -12,7 +12,8 @@ import { shareOutCycle } from '../commands/share-out.ts';
 import { textFor } from '../messages/pages.ts';
 import { getCycle, getGroup, listGroups, type CycleDetail } from '../queries/groups.ts';
 import { AddMemberForm, OpenCycleForm } from './forms.tsx';
-import { attempt, cdf, formOf, percent } from './shared.tsx';
+import { formOf } from '../../web/forms.ts';
+import { attempt, cdf, percent } from './shared.tsx';
 
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 

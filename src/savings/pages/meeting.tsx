@@ -9,7 +9,8 @@ import { recordMeeting, type MeetingInput } from '../commands/record-meeting.ts'
 import { textFor } from '../messages/pages.ts';
 import type { CycleDetail } from '../queries/groups.ts';
 import { cycleFromPath } from './groups.tsx';
-import { attempt, formOf, parseFrancs, type Form } from './shared.tsx';
+import { formOf, type Form } from '../../web/forms.ts';
+import { attempt, parseFrancs } from './shared.tsx';
 
 /** Blank loan rows the form offers; a meeting rarely makes more, and the API takes any number. */
 const loanRows = 3;
