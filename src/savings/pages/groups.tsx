@@ -6,13 +6,13 @@ import { formatDate, formatNumber } from '../../core/i18n/format.ts';
 import { runCommand } from '../../journal/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, StatusTag } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
+import { formOf } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
-import { groupCodePattern } from '../commands/record-meeting.ts';
+import { groupCodePattern } from '../codes.ts';
 import { shareOutCycle } from '../commands/share-out.ts';
 import { textFor } from '../messages/pages.ts';
 import { getCycle, getGroup, listGroups, type CycleDetail } from '../queries/groups.ts';
 import { AddMemberForm, OpenCycleForm } from './forms.tsx';
-import { formOf } from '../../web/forms.ts';
 import { attempt, cdf, percent } from './shared.tsx';
 
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

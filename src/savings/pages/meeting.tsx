@@ -4,12 +4,12 @@ import { isoDateOf } from '../../core/calendar.ts';
 import { runCommand } from '../../journal/public.ts';
 import { CsrfField, ErrorSummary, Field, SelectField, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
+import { formOf, type Form } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { recordMeeting, type MeetingInput } from '../commands/record-meeting.ts';
 import { textFor } from '../messages/pages.ts';
 import type { CycleDetail } from '../queries/groups.ts';
 import { cycleFromPath } from './groups.tsx';
-import { formOf, type Form } from '../../web/forms.ts';
 import { attempt, parseFrancs } from './shared.tsx';
 
 /** Blank loan rows the form offers; a meeting rarely makes more, and the API takes any number. */
