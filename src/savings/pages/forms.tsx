@@ -75,6 +75,8 @@ const sexOptions = (t: Text) => [
 const messagesOf = (t: Text, keys: Record<string, SavingsTextKey>) => Object.fromEntries(Object.entries(keys).map(([field, key]) => [field, t(key)]));
 
 async function renderNewGroup(c: Context<AppEnv>, values: Form, errors: FieldErrors = {}) {
+  // A command's form is shown only to those who may run it.
+  authorize(c.get('actor'), 'savings.record');
   const locale = c.get('locale');
   const t = textFor(locale);
   const facilitators = (await listOrganisations(c.get('deps').db)).filter((o) => o.kind === 'secretariat' || o.kind === 'partner');
@@ -110,6 +112,8 @@ async function renderNewGroup(c: Context<AppEnv>, values: Form, errors: FieldErr
 }
 
 async function renderGroupForms(c: Context<AppEnv>, code: string, which: 'member' | 'cycle', values: Form, errors: FieldErrors) {
+  // A command's form is shown only to those who may run it.
+  authorize(c.get('actor'), 'savings.record');
   const locale = c.get('locale');
   const t = textFor(locale);
   const group = await getGroup(c.get('deps').db, code);
@@ -193,6 +197,8 @@ function readNumbers(t: Text, form: Form, wanted: Record<string, (text: string |
 }
 
 async function renderEnterpriseForm(c: Context<AppEnv>, which: 'register' | 'revenue', values: Form, errors: FieldErrors) {
+  // A command's form is shown only to those who may run it.
+  authorize(c.get('actor'), 'savings.record');
   const locale = c.get('locale');
   const t = textFor(locale);
   const title = which === 'register' ? t('register_enterprise') : t('record_revenue');
@@ -250,12 +256,10 @@ export function RevenueForm({ c, values = {}, errors = {} }: { c: Context<AppEnv
 /** The pages where field officers create groups, members, cycles and enterprises from the web. */
 export function registerSavingsFormPages(pages: Hono<AppEnv>) {
   pages.get('/savings/groups/new', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     return renderNewGroup(c, {});
   });
 
   pages.post('/savings/groups/new', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     const t = textFor(c.get('locale'));
     const form = await formOf(c);
     const { members, badLines } = parseFoundingMembers(form.members ?? '');
@@ -270,7 +274,6 @@ export function registerSavingsFormPages(pages: Hono<AppEnv>) {
   });
 
   pages.post('/savings/groups/:code/members', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     const t = textFor(c.get('locale'));
     const groupCode = c.req.param('code');
     const form = await formOf(c);
@@ -282,7 +285,6 @@ export function registerSavingsFormPages(pages: Hono<AppEnv>) {
   });
 
   pages.post('/savings/groups/:code/cycles', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     const t = textFor(c.get('locale'));
     const groupCode = c.req.param('code');
     const form = await formOf(c);
@@ -299,7 +301,6 @@ export function registerSavingsFormPages(pages: Hono<AppEnv>) {
   });
 
   pages.post('/savings/enterprises', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     const t = textFor(c.get('locale'));
     const form = await formOf(c);
     const loanText = (form.financingLoanId ?? '').trim();
@@ -314,7 +315,6 @@ export function registerSavingsFormPages(pages: Hono<AppEnv>) {
   });
 
   pages.post('/savings/enterprises/revenue', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     const t = textFor(c.get('locale'));
     const form = await formOf(c);
     const revenueMinor = (form.revenue ?? '').trim() === '' ? null : parseFrancs(form.revenue);
