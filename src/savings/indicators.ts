@@ -1,10 +1,10 @@
+import { isoDateOf } from '../core/calendar.ts';
 import type { Indicator, IndicatorPeriod } from '../core/indicators.ts';
 import type { Localized } from '../core/i18n/index.ts';
 import { savingsFigures, type SavingsFigures } from './queries/figures.ts';
 
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 /** Meetings of the period count; stock figures are taken on its last day (the period's end is exclusive). */
-const windowOf = (period: IndicatorPeriod) => ({ from: isoDay(period.from), to: isoDay(new Date(period.to.getTime() - 86_400_000)) });
+const windowOf = (period: IndicatorPeriod) => ({ from: isoDateOf(period.from), to: isoDateOf(new Date(period.to.getTime() - 86_400_000)) });
 
 const percent: Localized = { en: 'percent', fr: 'pour cent' };
 const francs: Localized = { en: 'CDF', fr: 'CDF' };

@@ -7,12 +7,22 @@ import { registerSavingsFormPages } from './pages/forms.tsx';
 import { registerSavingsGroupPages } from './pages/groups.tsx';
 import { savingsHomeSection } from './pages/home.tsx';
 import { registerSavingsMeetingPages } from './pages/meeting.tsx';
-import { registerSavingsApi } from './routes.ts';
+import { registerSavingsCyclesApi } from './routes/cycles.ts';
+import { registerSavingsEnterprisesApi } from './routes/enterprises.ts';
+import { registerSavingsGroupsApi } from './routes/groups.ts';
+import { registerSavingsMeetingsApi } from './routes/meetings.ts';
+import { registerSavingsSummaryApi } from './routes/summary.ts';
 
 /** Savings groups (VSLA): groups, cycles, meetings, loans, share-out, and members' micro-enterprises. */
 export const savingsModule: OrebookModule = {
   name: 'savings',
-  registerApi: registerSavingsApi,
+  registerApi(api) {
+    registerSavingsSummaryApi(api);
+    registerSavingsGroupsApi(api);
+    registerSavingsCyclesApi(api);
+    registerSavingsMeetingsApi(api);
+    registerSavingsEnterprisesApi(api);
+  },
   registerPages(pages) {
     // Before the group pages, so /savings/groups/new is not taken for a group code.
     registerSavingsFormPages(pages);

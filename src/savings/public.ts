@@ -4,6 +4,7 @@
  */
 export { createGroup } from './commands/create-group.ts';
 export { openCycle } from './commands/open-cycle.ts';
-export { groupCodePattern, memberCodePattern, recordMeeting } from './commands/record-meeting.ts';
+export { recordMeeting } from './commands/record-meeting.ts';
+export { groupCodePattern, memberCodePattern } from './codes.ts';
 export type { MeetingInput } from './commands/record-meeting.ts';
 export { savingsMeetingEntries, savingsMeetings } from './schema.ts';

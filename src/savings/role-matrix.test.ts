@@ -4,7 +4,7 @@ import { userRoles } from '../core/auth/roles.ts';
 import { runCommand } from '../journal/public.ts';
 import { createGroup } from './commands/create-group.ts';
 import { openCycle } from './commands/open-cycle.ts';
-import { registerEnterprise } from './commands/enterprises.ts';
+import { registerEnterprise } from './commands/register-enterprise.ts';
 
 /**
  * Every caller against every savings route and page, with the expected outcome written out per

@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, index, integer, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisations } from '../accounts/public.ts';
+import { inList } from '../db/columns.ts';
 import { sexes } from '../sites/public.ts';
-
-const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
 /** The committee of a VSLA (CARE / VSL Associates model): five elected officers and two money counters. */
 export const committeeRoles = ['chair', 'secretary', 'treasurer', 'key_keeper', 'money_counter', 'member'] as const;

@@ -3,10 +3,11 @@ import { eq, sql } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { sexes } from '../../sites/public.ts';
+import { groupCodePattern } from '../codes.ts';
+import { checkPastDate, parseProps } from '../command-input.ts';
+import { findGroup } from '../lookups.ts';
 import { savingsError } from '../messages/errors.ts';
 import { committeeRoles, savingsMembers } from '../schema.ts';
-import { groupCodePattern } from './record-meeting.ts';
-import { checkPastDate, findGroup, parseProps } from './shared.ts';
 
 export const addMemberSchema = z
   .strictObject({

@@ -3,11 +3,12 @@ import { eq, sql } from 'drizzle-orm';
 import { findOrganisation } from '../../accounts/public.ts';
 import { authorize } from '../../core/auth/policies.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
-import { savingsError } from '../messages/errors.ts';
 import { sexes } from '../../sites/public.ts';
+import { groupCodePattern } from '../codes.ts';
+import { checkPastDate, parseProps } from '../command-input.ts';
+import type { SavingsGroup } from '../lookups.ts';
+import { savingsError } from '../messages/errors.ts';
 import { committeeRoles, savingsGroups, savingsMembers } from '../schema.ts';
-import { groupCodePattern } from './record-meeting.ts';
-import { checkPastDate, parseProps, type SavingsGroup } from './shared.ts';
 
 export const createGroupSchema = z
   .strictObject({

@@ -2,10 +2,11 @@ import { z } from '@hono/zod-openapi';
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { groupCodePattern } from '../codes.ts';
+import { parseProps } from '../command-input.ts';
+import { findGroup, type SavingsCycle } from '../lookups.ts';
 import { savingsError } from '../messages/errors.ts';
 import { savingsCycles } from '../schema.ts';
-import { groupCodePattern } from './record-meeting.ts';
-import { findGroup, parseProps, type SavingsCycle } from './shared.ts';
 
 export const openCycleSchema = z
   .strictObject({

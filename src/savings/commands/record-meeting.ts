@@ -2,13 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { groupCodePattern, memberCodePattern } from '../codes.ts';
+import { checkPastDate, parseProps } from '../command-input.ts';
 import { allocateRepayment, flatInterestMinor, loanBalance, loanMonths } from '../ledger.ts';
-import { savingsError } from '../messages/errors.ts';
+import { cashInLoanFund } from '../loan-fund.ts';
+import { findGroup, lockOpenCycle } from '../lookups.ts';
+import { money, savingsError } from '../messages/errors.ts';
 import { savingsLoans, savingsMeetingEntries, savingsMeetings, savingsMembers, savingsRepayments } from '../schema.ts';
-import { cashInLoanFund, checkPastDate, findGroup, lockOpenCycle, money, parseProps } from './shared.ts';
-
-export const groupCodePattern = /^[A-Z]{3,6}-VSLA-\d{2,3}$/;
-export const memberCodePattern = /^[A-Z]{3,6}-VSLA-\d{2,3}-M\d{2,3}$/;
 
 const IsoDate = z.iso.date().openapi({ example: '2025-03-04' });
 const MemberCode = z.string().regex(memberCodePattern).openapi({ example: 'KAM-VSLA-01-M07' });

@@ -2,11 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { asc, eq, sql } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { groupCodePattern } from '../codes.ts';
+import { checkPastDate, parseProps } from '../command-input.ts';
 import { loanBalance, shareOut, type Payout } from '../ledger.ts';
-import { savingsError } from '../messages/errors.ts';
+import { cashInLoanFund } from '../loan-fund.ts';
+import { findGroup, lockOpenCycle } from '../lookups.ts';
+import { money, savingsError } from '../messages/errors.ts';
 import { savingsCycles, savingsLoans, savingsMeetingEntries, savingsMeetings, savingsMembers, savingsPayouts, savingsShareOuts } from '../schema.ts';
-import { groupCodePattern } from './record-meeting.ts';
-import { cashInLoanFund, checkPastDate, findGroup, lockOpenCycle, money, parseProps } from './shared.ts';
 
 export const shareOutSchema = z
   .strictObject({ groupCode: z.string().regex(groupCodePattern), cycle: z.number().int().min(1).max(999), heldOn: z.iso.date() })

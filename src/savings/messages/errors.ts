@@ -1,4 +1,5 @@
 import { AppError, type ErrorStatus } from '../../core/errors.ts';
+import { formatMoney } from '../../core/i18n/format.ts';
 import { defineMessages, type Locale, type Params } from '../../core/i18n/index.ts';
 
 /** What the savings module refuses, and why, in words a field officer can act on. */
@@ -72,3 +73,6 @@ export function savingsError(code: SavingsErrorCode, status: ErrorStatus, params
   const paramsFor = typeof params === 'function' ? params : () => params;
   return new AppError(code, status, { en: savingsErrors.t('en', code, paramsFor('en')), fr: savingsErrors.t('fr', code, paramsFor('fr')) }, details);
 }
+
+/** An amount as a refusal's parameter, written in the reader's language. */
+export const money = (amountMinor: number, currency: string) => (locale: Locale) => formatMoney(locale, amountMinor, currency);

@@ -6,15 +6,17 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { runCommand } from '../../journal/public.ts';
 import { CsrfField, ErrorSummary, Field, SelectField, TextareaField, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
+import { formOf, type Form } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { addMember } from '../commands/add-member.ts';
 import { createGroup, type CreateGroupProps } from '../commands/create-group.ts';
-import { recordEnterpriseRevenue, registerEnterprise } from '../commands/enterprises.ts';
 import { openCycle } from '../commands/open-cycle.ts';
-import { committeeRoles, enterpriseSectors } from '../schema.ts';
+import { recordEnterpriseRevenue } from '../commands/record-enterprise-revenue.ts';
+import { registerEnterprise } from '../commands/register-enterprise.ts';
 import { savingsText, textFor, type SavingsTextKey } from '../messages/pages.ts';
 import { getGroup } from '../queries/groups.ts';
-import { formOf, parseFrancs, type Form } from './shared.tsx';
+import { committeeRoles, enterpriseSectors } from '../schema.ts';
+import { parseFrancs } from './shared.tsx';
 
 type Text = ReturnType<typeof textFor>;
 type FoundingMember = NonNullable<CreateGroupProps['members']>[number];
@@ -73,6 +75,8 @@ const sexOptions = (t: Text) => [
 const messagesOf = (t: Text, keys: Record<string, SavingsTextKey>) => Object.fromEntries(Object.entries(keys).map(([field, key]) => [field, t(key)]));
 
 async function renderNewGroup(c: Context<AppEnv>, values: Form, errors: FieldErrors = {}) {
+  // A command's form is shown only to those who may run it.
+  authorize(c.get('actor'), 'savings.record');
   const locale = c.get('locale');
   const t = textFor(locale);
   const facilitators = (await listOrganisations(c.get('deps').db)).filter((o) => o.kind === 'secretariat' || o.kind === 'partner');
@@ -108,6 +112,8 @@ async function renderNewGroup(c: Context<AppEnv>, values: Form, errors: FieldErr
 }
 
 async function renderGroupForms(c: Context<AppEnv>, code: string, which: 'member' | 'cycle', values: Form, errors: FieldErrors) {
+  // A command's form is shown only to those who may run it.
+  authorize(c.get('actor'), 'savings.record');
   const locale = c.get('locale');
   const t = textFor(locale);
   const group = await getGroup(c.get('deps').db, code);
@@ -191,6 +197,8 @@ function readNumbers(t: Text, form: Form, wanted: Record<string, (text: string |
 }
 
 async function renderEnterpriseForm(c: Context<AppEnv>, which: 'register' | 'revenue', values: Form, errors: FieldErrors) {
+  // A command's form is shown only to those who may run it.
+  authorize(c.get('actor'), 'savings.record');
   const locale = c.get('locale');
   const t = textFor(locale);
   const title = which === 'register' ? t('register_enterprise') : t('record_revenue');
@@ -248,12 +256,10 @@ export function RevenueForm({ c, values = {}, errors = {} }: { c: Context<AppEnv
 /** The pages where field officers create groups, members, cycles and enterprises from the web. */
 export function registerSavingsFormPages(pages: Hono<AppEnv>) {
   pages.get('/savings/groups/new', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     return renderNewGroup(c, {});
   });
 
   pages.post('/savings/groups/new', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     const t = textFor(c.get('locale'));
     const form = await formOf(c);
     const { members, badLines } = parseFoundingMembers(form.members ?? '');
@@ -268,7 +274,6 @@ export function registerSavingsFormPages(pages: Hono<AppEnv>) {
   });
 
   pages.post('/savings/groups/:code/members', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     const t = textFor(c.get('locale'));
     const groupCode = c.req.param('code');
     const form = await formOf(c);
@@ -280,7 +285,6 @@ export function registerSavingsFormPages(pages: Hono<AppEnv>) {
   });
 
   pages.post('/savings/groups/:code/cycles', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     const t = textFor(c.get('locale'));
     const groupCode = c.req.param('code');
     const form = await formOf(c);
@@ -297,7 +301,6 @@ export function registerSavingsFormPages(pages: Hono<AppEnv>) {
   });
 
   pages.post('/savings/enterprises', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     const t = textFor(c.get('locale'));
     const form = await formOf(c);
     const loanText = (form.financingLoanId ?? '').trim();
@@ -312,7 +315,6 @@ export function registerSavingsFormPages(pages: Hono<AppEnv>) {
   });
 
   pages.post('/savings/enterprises/revenue', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     const t = textFor(c.get('locale'));
     const form = await formOf(c);
     const revenueMinor = (form.revenue ?? '').trim() === '' ? null : parseFrancs(form.revenue);

@@ -6,18 +6,20 @@ import { formatDate, formatNumber } from '../../core/i18n/format.ts';
 import { runCommand } from '../../journal/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, StatusTag } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
+import { formOf } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
-import { groupCodePattern } from '../commands/record-meeting.ts';
+import { groupCodePattern } from '../codes.ts';
 import { shareOutCycle } from '../commands/share-out.ts';
 import { textFor } from '../messages/pages.ts';
 import { getCycle, getGroup, listGroups, type CycleDetail } from '../queries/groups.ts';
 import { AddMemberForm, OpenCycleForm } from './forms.tsx';
-import { attempt, cdf, formOf, percent } from './shared.tsx';
+import { attempt, cdf, percent } from './shared.tsx';
 
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-/** The cycle named in the path, or a 404. */
+/** The cycle named in the path, or a 404; a cycle's ledger names its members, so only those who may read the groups' records get it. */
 export async function cycleFromPath(c: Context<AppEnv>): Promise<CycleDetail> {
+  authorize(c.get('actor'), 'savings.read');
   const code = c.req.param('code') ?? '';
   const number = Number(c.req.param('number'));
   const detail = groupCodePattern.test(code) && Number.isInteger(number) ? await getCycle(c.get('deps').db, code, number) : null;
@@ -195,7 +197,6 @@ export function registerSavingsGroupPages(pages: Hono<AppEnv>) {
   });
 
   pages.get('/savings/groups/:code/cycles/:number', async (c) => {
-    authorize(c.get('actor'), 'savings.read');
     const locale = c.get('locale');
     const t = textFor(locale);
     const detail = await cycleFromPath(c);
@@ -267,12 +268,10 @@ export function registerSavingsGroupPages(pages: Hono<AppEnv>) {
   });
 
   pages.get('/savings/groups/:code/cycles/:number/statement', async (c) => {
-    authorize(c.get('actor'), 'savings.read');
     return renderStatement(c, await cycleFromPath(c));
   });
 
   pages.post('/savings/groups/:code/cycles/:number/statement', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     const detail = await cycleFromPath(c);
     const form = await formOf(c);
     const error = await attempt(c, () =>

@@ -4,12 +4,13 @@ import { isoDateOf } from '../../core/calendar.ts';
 import { runCommand } from '../../journal/public.ts';
 import { CsrfField, ErrorSummary, Field, SelectField, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
+import { formOf, type Form } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { recordMeeting, type MeetingInput } from '../commands/record-meeting.ts';
 import { textFor } from '../messages/pages.ts';
 import type { CycleDetail } from '../queries/groups.ts';
 import { cycleFromPath } from './groups.tsx';
-import { attempt, formOf, parseFrancs, type Form } from './shared.tsx';
+import { attempt, parseFrancs } from './shared.tsx';
 
 /** Blank loan rows the form offers; a meeting rarely makes more, and the API takes any number. */
 const loanRows = 3;
@@ -18,6 +19,8 @@ const francsOf = (minor: number) => (minor === 0 ? '' : String(minor / 100));
 
 /** The ledger page: one row per member (present, shares, social fund, repayment, fine), then the loans made. */
 function renderMeetingForm(c: Context<AppEnv>, detail: CycleDetail, values: Form, errors: FieldErrors = {}) {
+  // A command's form is shown only to those who may run it.
+  authorize(c.get('actor'), 'savings.record');
   const locale = c.get('locale');
   const t = textFor(locale);
   const { group, cycle } = detail;
@@ -133,12 +136,10 @@ function meetingFromForm(detail: CycleDetail, form: Form): { input: MeetingInput
 
 export function registerSavingsMeetingPages(pages: Hono<AppEnv>) {
   pages.get('/savings/groups/:code/cycles/:number/meetings/new', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     return renderMeetingForm(c, await cycleFromPath(c), {});
   });
 
   pages.post('/savings/groups/:code/cycles/:number/meetings/new', async (c) => {
-    authorize(c.get('actor'), 'savings.record');
     const detail = await cycleFromPath(c);
     const form = await formOf(c);
     const { input, unreadable } = meetingFromForm(detail, form);

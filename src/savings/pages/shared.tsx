@@ -4,13 +4,6 @@ import { formatMoney, formatNumber } from '../../core/i18n/format.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import type { AppEnv } from '../../web/context.ts';
 
-export type Form = Record<string, string>;
-
-export async function formOf(c: Context<AppEnv>): Promise<Form> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
-
 /** Runs a command from a form; a refusal the person can fix comes back as the form's error, the form filled in. */
 export async function attempt(c: Context<AppEnv>, run: () => Promise<unknown>): Promise<string | null> {
   try {

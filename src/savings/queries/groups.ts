@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import { organisations } from '../../accounts/public.ts';
 import { rowsOf, type Queryable } from '../../db/connect.ts';
 import { loanBalance } from '../ledger.ts';
@@ -145,16 +145,6 @@ export async function getCycle(db: Queryable, groupCode: string, number: number)
 }
 
 export type CycleDetail = NonNullable<Awaited<ReturnType<typeof getCycle>>>;
-
-/** The ledger rows of one meeting, for the entry form's echo and the API. */
-export async function getMeetingEntries(db: Queryable, meetingId: number) {
-  return db
-    .select({ memberCode: savingsMembers.code, present: savingsMeetingEntries.present, shares: savingsMeetingEntries.shares, socialFundMinor: savingsMeetingEntries.socialFundMinor, repaymentMinor: savingsMeetingEntries.repaymentMinor, fineMinor: savingsMeetingEntries.fineMinor })
-    .from(savingsMeetingEntries)
-    .innerJoin(savingsMembers, eq(savingsMembers.id, savingsMeetingEntries.memberId))
-    .where(and(eq(savingsMeetingEntries.meetingId, meetingId)))
-    .orderBy(asc(savingsMembers.code));
-}
 
 /** Enterprises with their latest reported month's takings. Owners are shown by member code. */
 export async function listEnterprises(db: Queryable) {

@@ -2,10 +2,10 @@ import { z } from '@hono/zod-openapi';
 import { eq, sql } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { memberCodePattern } from '../codes.ts';
+import { checkPastDate, parseProps } from '../command-input.ts';
 import { savingsError } from '../messages/errors.ts';
-import { enterpriseSectors, savingsEnterpriseRevenues, savingsEnterprises, savingsLoans, savingsMembers } from '../schema.ts';
-import { memberCodePattern } from './record-meeting.ts';
-import { checkPastDate, parseProps } from './shared.ts';
+import { enterpriseSectors, savingsEnterprises, savingsLoans, savingsMembers } from '../schema.ts';
 
 export const registerEnterpriseSchema = z
   .strictObject({
@@ -16,16 +16,7 @@ export const registerEnterpriseSchema = z
   })
   .openapi('RegisterSavingsEnterprise');
 
-export const enterpriseRevenueSchema = z
-  .strictObject({
-    enterpriseCode: z.string().regex(/^[A-Z]{3,6}-VSLA-\d{2,3}-E\d{2,3}$/),
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).openapi({ example: '2025-03' }),
-    revenueMinor: z.number().int().min(0).max(1_000_000_000_000).openapi({ description: 'Takings of the month, CDF centimes' }),
-  })
-  .openapi('RecordEnterpriseRevenue');
-
 export type RegisterEnterpriseProps = z.input<typeof registerEnterpriseSchema>;
-export type RecordRevenueProps = z.input<typeof enterpriseRevenueSchema>;
 export type SavingsEnterprise = typeof savingsEnterprises.$inferSelect;
 
 /** Registers a member's micro-enterprise under a public code of the group (`KAM-VSLA-01-E03`). */
@@ -53,23 +44,4 @@ export async function registerEnterprise(ctx: CommandContext, props: RegisterEnt
     payload: { code, group: groupCode, sector: input.sector, startedOn: input.startedOn, financedByGroupLoan: input.financingLoanId !== null },
   });
   return enterprise!;
-}
-
-/** Records (or corrects) an enterprise's takings for one month; the latest report of a month stands. */
-export async function recordEnterpriseRevenue(ctx: CommandContext, props: RecordRevenueProps): Promise<{ enterpriseCode: string; month: string; revenueMinor: number }> {
-  authorize(ctx.actor, 'savings.record');
-  const input = parseProps(enterpriseRevenueSchema, props);
-  const [enterprise] = await ctx.tx.select().from(savingsEnterprises).where(eq(savingsEnterprises.code, input.enterpriseCode));
-  if (!enterprise) throw savingsError('enterprise_not_found', 404, { enterprise: input.enterpriseCode });
-  checkPastDate(ctx, `${input.month}-01`);
-  await ctx.tx
-    .insert(savingsEnterpriseRevenues)
-    .values({ enterpriseId: enterprise.id, month: input.month, revenueMinor: input.revenueMinor })
-    .onConflictDoUpdate({ target: [savingsEnterpriseRevenues.enterpriseId, savingsEnterpriseRevenues.month], set: { revenueMinor: input.revenueMinor } });
-  await appendEvent(ctx, {
-    type: 'savings.enterprise_revenue_recorded',
-    subject: `savings_enterprise:${enterprise.code}`,
-    payload: { enterprise: enterprise.code, month: input.month, revenueMinor: input.revenueMinor, currency: 'CDF' },
-  });
-  return { enterpriseCode: enterprise.code, month: input.month, revenueMinor: input.revenueMinor };
 }
