@@ -3,8 +3,10 @@ import { isAuthenticated, type Actor, type Role } from './roles.ts';
 
 /**
  * Every rule of who may do what, in one place. A rule names the roles that may act, and may add a
- * condition on the resource (for example "only tokens of one's own organisation"). Routes and pages
- * ask `authorize` or `can`; no handler checks a role itself.
+ * condition on the resource (for example "only tokens of one's own organisation"). Every command
+ * asks `authorize` itself, first, so a write is checked the same way whether it comes from the API,
+ * a page, an import or the CLI. Reads ask it where they are answered (a route, a page, a query);
+ * pages use `can` only to decide what to show. No handler checks a role itself.
  */
 type Rule<R> = { roles: readonly Role[]; when?: (actor: Actor, resource: R) => boolean };
 
