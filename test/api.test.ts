@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { journalSize } from '../src/journal/queries.ts';
 import { createTestContext, jsonRequest, type TestContext } from './harness.ts';
+import { expectApiRefusal } from './expect.ts';
 
 let t: TestContext;
 let admin: { token: string };
@@ -15,13 +16,11 @@ beforeEach(async () => {
   sizeBefore = await journalSize(t.db);
 });
 
+/** Expects the refusal, and the journal not to have grown. */
 async function expectRefused(response: Response, status: number, code: string) {
-  expect(response.status).toBe(status);
-  const body = (await response.json()) as { error: { code: string; message: string } };
-  expect(body.error.code).toBe(code);
-  expect(body.error.message.length).toBeGreaterThan(10);
+  const error = await expectApiRefusal(response, status, code);
   expect(await journalSize(t.db)).toBe(sizeBefore);
-  return body;
+  return { error };
 }
 
 /** What @hono/node-server hands the app for a request that came over a socket from this address. */

@@ -16,10 +16,11 @@ export async function expectApiRefusal(response: Response, status: number, code:
 }
 
 /**
- * Expects a command to be refused with this code and status, with a French message of its own.
- * The caller checks that nothing changed.
+ * Expects a command to be refused with this code and status, with a French message of its own,
+ * and, given `unchanged` (a read of the state the command would change), that it changed nothing.
  */
-export async function expectCommandRefusal(run: () => Promise<unknown>, code: string, status: number): Promise<AppError> {
+export async function expectCommandRefusal(run: () => Promise<unknown>, code: string, status: number, options: { unchanged?: () => Promise<unknown> } = {}): Promise<AppError> {
+  const before = options.unchanged ? await options.unchanged() : undefined;
   const error = await run().then(
     () => {
       throw new Error(`expected ${code}, but it succeeded`);
@@ -28,6 +29,8 @@ export async function expectCommandRefusal(run: () => Promise<unknown>, code: st
   );
   expect(error).toBeInstanceOf(AppError);
   expect({ code: (error as AppError).code, status: (error as AppError).status }).toEqual({ code, status });
+  expect((error as AppError).text.fr.length).toBeGreaterThan(10);
   expect((error as AppError).text.fr).not.toEqual((error as AppError).text.en);
+  if (options.unchanged) expect(await options.unchanged()).toEqual(before);
   return error as AppError;
 }

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, insertSignedStatement, openApprovedAccount } from '../../test/factories/registry.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import type { Actor } from '../core/auth/roles.ts';
-import { AppError } from '../core/errors.ts';
 import { rowsOf } from '../db/connect.ts';
 import { type JournalEvent, journalSize, listEntries, runCommand } from '../journal/public.ts';
 import { calculateFootprint, requiredKilograms, type CalculateFootprintProps } from './commands/footprints/calculate-footprint.ts';
@@ -13,6 +12,7 @@ import { retireCredits } from './commands/retire-credits.ts';
 import { transferCredits } from './commands/transfer-credits.ts';
 import { coverageOf, getCalculation, listCalculations, listProductLines } from './queries/footprints.ts';
 import { getIssuanceAccount } from './queries/accounts.ts';
+import { expectCommandRefusal } from '../../test/expect.ts';
 
 let t: TestContext;
 let buyer: { id: number; code: string; name: string };
@@ -47,21 +47,8 @@ async function footprintState() {
   return { ...row!, journal: await journalSize(t.db) };
 }
 
-/** Expects the command to fail with this code and status, with a French message, and to have changed nothing. */
-async function expectRefused(run: () => Promise<unknown>, code: string, status: number): Promise<AppError> {
-  const before = await footprintState();
-  const error = await run().then(
-    () => {
-      throw new Error(`expected ${code}, but it succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect({ code: (error as AppError).code, status: (error as AppError).status }).toEqual({ code, status });
-  expect((error as AppError).text.fr).not.toEqual((error as AppError).text.en);
-  expect(await footprintState()).toEqual(before);
-  return error as AppError;
-}
+/** Expects the command to be refused with this code and status, in English and French, having changed nothing. */
+const expectRefused = (run: () => Promise<unknown>, code: string, status: number) => expectCommandRefusal(run, code, status, { unchanged: footprintState });
 
 async function lastEvent(): Promise<JournalEvent> {
   const [entry] = await listEntries(t.db, (await journalSize(t.db)) - 1, 1);

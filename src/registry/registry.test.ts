@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, insertSignedStatement, openApprovedAccount } from '../../test/factories/registry.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import type { Actor } from '../core/auth/roles.ts';
-import { AppError } from '../core/errors.ts';
 import { runInvariants } from '../core/invariants.ts';
 import { rowsOf } from '../db/connect.ts';
 import { type JournalEvent, journalSize, listEntries, runCommand } from '../journal/public.ts';
@@ -21,6 +20,7 @@ import { registryInvariants } from './invariants.ts';
 import { accountBalance, getIssuanceAccount, listAccounts } from './queries/accounts.ts';
 import { batchTotals, findBlockOfSerial, holdings, listBatches, listRetirements, registryTotals } from './queries/ledger.ts';
 import { creditAccounts, creditBlocks } from './schema.ts';
+import { expectCommandRefusal } from '../../test/expect.ts';
 
 let t: TestContext;
 let buyer: { id: number; code: string };
@@ -66,21 +66,8 @@ async function ledgerState() {
   return { ...row!, journal: await journalSize(t.db) };
 }
 
-/** Expects the command to fail with this error, in English and French, and to have changed nothing. */
-async function expectRefused(run: () => Promise<unknown>, code: string, status: number): Promise<AppError> {
-  const before = await ledgerState();
-  const error = await run().then(
-    () => {
-      throw new Error(`expected ${code}, but it succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect({ code: (error as AppError).code, status: (error as AppError).status }).toEqual({ code, status });
-  expect((error as AppError).text.fr.length).toBeGreaterThan(10);
-  expect(await ledgerState()).toEqual(before);
-  return error as AppError;
-}
+/** Expects the command to be refused with this code and status, in English and French, having changed nothing. */
+const expectRefused = (run: () => Promise<unknown>, code: string, status: number) => expectCommandRefusal(run, code, status, { unchanged: ledgerState });
 
 async function lastEvent(): Promise<JournalEvent> {
   const size = await journalSize(t.db);

@@ -21,6 +21,7 @@ import { registryInvariants } from './invariants.ts';
 import { accountBalance, getIssuanceAccount } from './queries/accounts.ts';
 import { holdings } from './queries/ledger.ts';
 import { availability, getOrder, listOrders, premiumOwedBySite, priceInForce, priceSchedule, saleOffers } from './queries/sales.ts';
+import { expectCommandRefusal } from '../../test/expect.ts';
 
 let t: TestContext;
 let buyer: { id: number; code: string };
@@ -86,21 +87,8 @@ async function salesState() {
   return { ...row!, journal: await journalSize(t.db) };
 }
 
-async function expectRefused(run: () => Promise<unknown>, code: string, status: number): Promise<AppError> {
-  const before = await salesState();
-  const error = await run().then(
-    () => {
-      throw new Error(`expected ${code}, but it succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect({ code: (error as AppError).code, status: (error as AppError).status }).toEqual({ code, status });
-  expect((error as AppError).text.fr.length).toBeGreaterThan(10);
-  expect((error as AppError).text.fr).not.toEqual((error as AppError).text.en);
-  expect(await salesState()).toEqual(before);
-  return error as AppError;
-}
+/** Expects the command to be refused with this code and status, in English and French, having changed nothing. */
+const expectRefused = (run: () => Promise<unknown>, code: string, status: number) => expectCommandRefusal(run, code, status, { unchanged: salesState });
 
 async function lastEvent(): Promise<JournalEvent> {
   const [entry] = await listEntries(t.db, (await journalSize(t.db)) - 1, 1);
