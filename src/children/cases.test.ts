@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertSite } from '../../test/factories/sites.ts';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { userRoles, type UserRole } from '../core/auth/roles.ts';
-import { journalEntries, runCommand } from '../journal/public.ts';
+import { findEntries, journalSize, runCommand } from '../journal/public.ts';
 import { registerWorker } from '../sites/public.ts';
 import { newChildNameKey } from './name-key.ts';
 import { childCases, childVisits } from './schema.ts';
@@ -38,7 +38,7 @@ const newCase = (overrides: Record<string, unknown> = {}) => ({
 
 const caseCount = async () => Number((await t.db.select({ n: count() }).from(childCases))[0]!.n);
 const visitCount = async () => Number((await t.db.select({ n: count() }).from(childVisits))[0]!.n);
-const journalCount = async () => Number((await t.db.select({ n: count() }).from(journalEntries))[0]!.n);
+const journalCount = () => journalSize(t.db);
 
 async function post(path: string, body: unknown, who = 'care-field') {
   return t.app.request(`/api/v1${path}`, jsonRequest('POST', body, as(who)));
@@ -83,7 +83,7 @@ describe('Opening a case', () => {
 
   it('keeps the case code, age, sex and community out of the public journal', async () => {
     const created = await openedCase({ community: 'Quartier Canary' });
-    const [entry] = await t.db.select().from(journalEntries).where(eq(journalEntries.subject, `child_case:${created.id}`));
+    const [entry] = await findEntries(t.db, { subject: `child_case:${created.id}` });
     const text = Buffer.from(entry!.bytes).toString('utf8');
     expect(text).not.toContain(created.code);
     expect(text).not.toContain('Canary');

@@ -10,4 +10,4 @@ export { childrenText } from './messages/pages.ts';
 export { loadChildNameKey } from './name-key.ts';
 export type { ChildNameKey } from './name-key.ts';
 export { findCaseByCode } from './queries/cases.ts';
-export { childActivities, childCases, childVisits, householdHeads, identificationSources, riskLevels, visitOutcomes } from './schema.ts';
+export { childActivities, householdHeads, identificationSources, riskLevels, visitOutcomes } from './schema.ts';

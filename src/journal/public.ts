@@ -6,6 +6,6 @@ export { appendEvent, runCommand, signCheckpoint } from './commands.ts';
 export type { CommandContext, JournalEvent } from './commands.ts';
 export { NoSigningKeyError, adoptRestoredKeys, checkpointWitness, loadKeyring, memoryKeyring, openSealedKeys, publicKeyring, readStoredKeys, rotateKey, sealKeys } from './keys.ts';
 export type { Keyring, SealedKeys, StoredKey } from './keys.ts';
-export { JournalTreeCache, journalSize, journalVersion, latestCheckpoint, listCheckpoints, listEntries, loadJournalTree, recentEvents } from './queries.ts';
-export { journalCheckpoints, journalEntries } from './schema.ts';
+export { JournalTreeCache, earliestCheckpointCovering, entryTypesAt, findEntries, journalSize, journalVersion, latestCheckpoint, listCheckpoints, listEntries, loadJournalTree, recentEvents } from './queries.ts';
+export type { EntryFilter } from './queries.ts';
 export { verifyJournal } from './verify.ts';

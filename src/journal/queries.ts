@@ -1,4 +1,4 @@
-import { and, asc, count, desc, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, like, lt, sql, type SQL } from 'drizzle-orm';
 import { MerkleTree } from '../core/merkle.ts';
 import { rowsOf, type Queryable } from '../db/connect.ts';
 import { journalCheckpoints, journalEntries } from './schema.ts';
@@ -75,6 +75,59 @@ export async function listEntries(db: Queryable, start: number, limit: number) {
     .from(journalEntries)
     .where(and(gte(journalEntries.seq, start), lt(journalEntries.seq, start + limit)))
     .orderBy(asc(journalEntries.seq));
+}
+
+/** What `findEntries` filters on; every field given must hold. */
+export type EntryFilter = {
+  type?: string;
+  /** Entries whose type starts with this, e.g. `registry.` for all of one module's events. */
+  typePrefix?: string;
+  subject?: string;
+  /** Only entries after this sequence number, to page through the journal. */
+  afterSeq?: number;
+  limit?: number;
+};
+
+/** Journal entries matching `filter`, in journal order, with their exact bytes. */
+export async function findEntries(db: Queryable, filter: EntryFilter) {
+  const conditions: SQL[] = [];
+  if (filter.type !== undefined) conditions.push(eq(journalEntries.type, filter.type));
+  if (filter.typePrefix !== undefined) conditions.push(like(journalEntries.type, `${filter.typePrefix.replace(/[\\%_]/g, '\\$&')}%`));
+  if (filter.subject !== undefined) conditions.push(eq(journalEntries.subject, filter.subject));
+  if (filter.afterSeq !== undefined) conditions.push(gt(journalEntries.seq, filter.afterSeq));
+  const query = db
+    .select({ seq: journalEntries.seq, type: journalEntries.type, subject: journalEntries.subject, orgCode: journalEntries.orgCode, recordedAt: journalEntries.recordedAt, bytes: journalEntries.bytes })
+    .from(journalEntries)
+    .where(and(...conditions))
+    .orderBy(asc(journalEntries.seq));
+  return filter.limit === undefined ? query : query.limit(filter.limit);
+}
+
+/** The type of each entry among `seqs` that the journal holds; a sequence number it does not hold is absent from the map. */
+export async function entryTypesAt(db: Queryable, seqs: readonly number[]): Promise<Map<number, string>> {
+  const types = new Map<number, string>();
+  const unique = [...new Set(seqs)];
+  // In slices, so that a large import never exceeds the driver's limit on bound parameters.
+  const slice = 5_000;
+  for (let start = 0; start < unique.length; start += slice) {
+    const rows = await db
+      .select({ seq: journalEntries.seq, type: journalEntries.type })
+      .from(journalEntries)
+      .where(inArray(journalEntries.seq, unique.slice(start, start + slice)));
+    for (const row of rows) types.set(row.seq, row.type);
+  }
+  return types;
+}
+
+/** The first checkpoint signed over a tree that holds entry `seq`; the one a proof of inclusion is given against. */
+export async function earliestCheckpointCovering(db: Queryable, seq: number) {
+  const [row] = await db
+    .select()
+    .from(journalCheckpoints)
+    .where(gt(journalCheckpoints.treeSize, seq))
+    .orderBy(asc(journalCheckpoints.treeSize), asc(journalCheckpoints.id))
+    .limit(1);
+  return row;
 }
 
 export async function latestCheckpoint(db: Queryable) {

@@ -1,7 +1,7 @@
-import { and, asc, gt, like, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Invariant } from '../core/invariants.ts';
 import { rowsOf, type Queryable } from '../db/connect.ts';
-import { journalEntries } from '../journal/public.ts';
+import { findEntries } from '../journal/public.ts';
 import { blockStates } from './schema.ts';
 import { mergeRanges, rangeContains, type UnitRange } from './serials.ts';
 
@@ -104,12 +104,7 @@ const describeRanges = (ranges: readonly UnitRange[] | undefined) => (ranges && 
 async function* registryEvents(db: Queryable): AsyncGenerator<ReplayEvent> {
   const batch = 5_000;
   for (let after = -1; ; ) {
-    const rows = await db
-      .select({ seq: journalEntries.seq, bytes: journalEntries.bytes })
-      .from(journalEntries)
-      .where(and(like(journalEntries.type, 'registry.%'), gt(journalEntries.seq, after)))
-      .orderBy(asc(journalEntries.seq))
-      .limit(batch);
+    const rows = await findEntries(db, { typePrefix: 'registry.', afterSeq: after, limit: batch });
     for (const row of rows) {
       const event = JSON.parse(row.bytes.toString('utf8')) as { type: string; payload: Record<string, unknown> };
       yield { seq: row.seq, type: event.type, payload: event.payload };

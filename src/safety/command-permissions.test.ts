@@ -1,10 +1,9 @@
-import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCommandRefusal } from '../../test/expect.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import { anonymous, type Actor, type UserRole } from '../core/auth/roles.ts';
-import { journalEntries, runCommand, type CommandContext } from '../journal/public.ts';
+import { journalSize as sizeOfJournal, runCommand, type CommandContext } from '../journal/public.ts';
 import { correctIncident } from './commands/correct-incident.ts';
 import { recordHoursWorked } from './commands/record-hours-worked.ts';
 import { recordIncident } from './commands/record-incident.ts';
@@ -42,7 +41,7 @@ const refused: { who: string; code: string; status: number }[] = [
   { who: 'nobody signed in', code: 'unauthenticated', status: 401 },
 ];
 
-const journalSize = async () => Number((await t.db.select({ n: count() }).from(journalEntries))[0]!.n);
+const journalSize = () => sizeOfJournal(t.db);
 
 async function userActor(role: UserRole, organisation: { id: number; code: string; kind: 'cooperative' | 'verifier' | 'buyer' | 'member' }): Promise<Actor> {
   const user = await t.buildUser({ role, organisationId: organisation.id });

@@ -1,9 +1,9 @@
-import { count, eq, sql } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCommandRefusal } from '../../test/expect.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
-import { journalEntries, runCommand } from '../journal/public.ts';
+import { findEntries, journalSize as sizeOfJournal, runCommand } from '../journal/public.ts';
 import { addPits, raiseCorrectiveAction, registerWorker } from '../sites/public.ts';
 import { correctIncident } from './commands/correct-incident.ts';
 import { recordHoursWorked } from './commands/record-hours-worked.ts';
@@ -36,7 +36,7 @@ const facts = (overrides: Partial<IncidentFacts> = {}): IncidentFacts => ({
 });
 
 const incidentCount = async () => Number((await t.db.select({ n: count() }).from(safetyIncidents))[0]!.n);
-const journalSize = async () => Number((await t.db.select({ n: count() }).from(journalEntries))[0]!.n);
+const journalSize = () => sizeOfJournal(t.db);
 
 beforeAll(async () => {
   t = await createTestContext();
@@ -65,7 +65,7 @@ describe('Recording an incident', () => {
     expect(detail.pit).toBe('P001');
     expect(detail.people).toEqual([expect.objectContaining({ sex: 'male', ageGroup: '25_54', operatorGroup: 'diggers', count: 2 })]);
     expect(detail.correctiveActions.map((a) => a.id)).toEqual([actionId]);
-    const [entry] = await t.db.select().from(journalEntries).where(eq(journalEntries.subject, `safety_incident:${incident.id}`));
+    const [entry] = await findEntries(t.db, { subject: `safety_incident:${incident.id}` });
     const event = JSON.parse(Buffer.from(entry!.bytes).toString('utf8')) as { payload: Record<string, unknown> };
     expect(event.payload).toMatchObject({ site: 'SAF', pit: 'P001', kind: 'flooding', severity: 'serious_lost_time', peopleAffected: 2 });
     expect(JSON.stringify(event)).not.toContain('heavy rain');

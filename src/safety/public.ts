@@ -8,5 +8,5 @@ export { costCurrencies, parseCost } from './costs.ts';
 export { safetyError } from './messages/errors.ts';
 export { safetyText } from './messages/pages.ts';
 export { safetySite } from './queries/summary.ts';
-export { ageGroups, incidentKinds, incidentSeverities, interventionKinds, safetyIncidents, safetyInterventions } from './schema.ts';
+export { ageGroups, incidentKinds, incidentSeverities, interventionKinds } from './schema.ts';
 export type { AgeGroup, IncidentKind, IncidentSeverity, InterventionKind } from './schema.ts';

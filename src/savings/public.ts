@@ -7,4 +7,3 @@ export { openCycle } from './commands/open-cycle.ts';
 export { recordMeeting } from './commands/record-meeting.ts';
 export { groupCodePattern, memberCodePattern } from './codes.ts';
 export type { MeetingInput } from './commands/record-meeting.ts';
-export { savingsMeetingEntries, savingsMeetings } from './schema.ts';

@@ -13,4 +13,4 @@ export { siteByCode } from './queries/production.ts';
 export { findSiteByCode, listOperatorGroups, listPits, listSites } from './queries/sites.ts';
 export { getVerification, listMinerals, listVerifications, remainingIssuableKg } from './queries/verifications.ts';
 export { headcountTotals } from './queries/workers.ts';
-export { childReferrals, correctiveActions, minerals, operatorGroups, pits, productionDeclarations, sexes, sites, verificationStatements } from './schema.ts';
+export { childReferrals, correctiveActions, minerals, operatorGroups, pits, sexes, sites, verificationStatements } from './schema.ts';

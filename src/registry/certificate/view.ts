@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/connect.ts';
-import type { Keyring } from '../../journal/public.ts';
+import { earliestCheckpointCovering, type Keyring } from '../../journal/public.ts';
 import { verifierKey } from '../../core/signed-note.ts';
-import { earliestCheckpointCovering, type Certificate } from '../queries/certificates.ts';
+import type { Certificate } from '../queries/certificates.ts';
 import { certificatePath, checkCertificateSignature, parseCertificateDocument, sha256Hex, type CertificateDocument, type SignatureCheck } from './document.ts';
 
 /** A certificate as its readers see it (API, page, PDF): the signed document, the registry's own check of it, and where the journal stands. */

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Queryable } from '../../db/connect.ts';
-import { journalCheckpoints, journalEntries, type JournalTreeCache, latestCheckpoint } from '../../journal/public.ts';
+import { earliestCheckpointCovering, findEntries, type JournalTreeCache, latestCheckpoint } from '../../journal/public.ts';
 import { sites } from '../../sites/public.ts';
 import type { RetirementFacts } from '../certificate/document.ts';
 import { formatTlogProof } from '../certificate/tlog-proof.ts';
@@ -25,22 +25,8 @@ export async function retirementExists(db: Queryable, retirementId: number): Pro
 
 /** The journal entry that recorded the retirement (`registry.credits_retired`, subject `credit-retirement:{id}`). */
 export async function retirementJournalEntry(db: Queryable, retirementId: number): Promise<{ index: number; bytes: Buffer } | undefined> {
-  const [row] = await db
-    .select({ index: journalEntries.seq, bytes: journalEntries.bytes })
-    .from(journalEntries)
-    .where(and(eq(journalEntries.type, 'registry.credits_retired'), eq(journalEntries.subject, `credit-retirement:${retirementId}`)));
-  return row;
-}
-
-/** The first checkpoint signed over a tree that holds entry `index`; the one a proof of inclusion is given against. */
-export async function earliestCheckpointCovering(db: Queryable, index: number) {
-  const [row] = await db
-    .select()
-    .from(journalCheckpoints)
-    .where(gt(journalCheckpoints.treeSize, index))
-    .orderBy(asc(journalCheckpoints.treeSize), asc(journalCheckpoints.id))
-    .limit(1);
-  return row;
+  const [entry] = await findEntries(db, { type: 'registry.credits_retired', subject: `credit-retirement:${retirementId}`, limit: 1 });
+  return entry && { index: entry.seq, bytes: entry.bytes };
 }
 
 /**
