@@ -36,30 +36,6 @@ function ActionStatus({ locale, action, today }: { locale: Locale; action: Corre
   );
 }
 
-/**
- * The overdue corrective actions of a site, for the site's page: each with its due date and a red
- * "Overdue" tag, or nothing when none is overdue.
- */
-export function OverdueCorrectiveActions({ locale, siteCode, actions }: { locale: Locale; siteCode: string; actions: CorrectiveActionRow[] }) {
-  const t = textFor(locale);
-  if (actions.length === 0) return null;
-  return (
-    <section>
-      <h2>{t('overdue_title', { count: actions.length })}</h2>
-      <ul>
-        {actions.map((action) => (
-          <li>
-            <a href={`/corrective-actions/${action.id}`}>{action.title}</a> · {t('due_on_date', { date: formatDate(locale, action.dueOn) })} <StatusTag tone="red">{t('overdue')}</StatusTag>
-          </li>
-        ))}
-      </ul>
-      <p>
-        <a href={`/sites/${siteCode}/corrective-actions`}>{t('see_corrective_actions')}</a>
-      </p>
-    </section>
-  );
-}
-
 const RaiseForm = z.object({
   title: z.string().trim().min(1).max(200),
   owner: z.string().trim().min(1).max(200),
