@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { organisations } from '../../accounts/public.ts';
 import { authorize, can } from '../../core/auth/policies.ts';
-import type { Actor } from '../../core/auth/roles.ts';
+import { organisationOf, type Actor } from '../../core/auth/roles.ts';
 import { AppError, notFound, type ErrorStatus } from '../../core/errors.ts';
 import type { Params } from '../../core/i18n/index.ts';
 import { maxFileBytes, type StoredFile, storeFile } from '../../files/public.ts';
@@ -15,8 +15,6 @@ export type Assessment = typeof assessments.$inferSelect;
 export function assessmentError(code: AssessmentErrorCode, status: ErrorStatus, params?: Params, details?: unknown): AppError {
   return new AppError(code, status, assessmentErrors.localized(code, params), details);
 }
-
-const actorOrganisationId = (actor: Actor) => ('orgId' in actor ? actor.orgId : null);
 
 /**
  * Asks the `assessment.write` policy for a site. When the actor may assess sites in general but not
@@ -47,7 +45,7 @@ export async function startAssessment(
     standardVersion?: string;
   },
 ): Promise<Assessment> {
-  const verifierId = actorOrganisationId(ctx.actor);
+  const verifierId = organisationOf(ctx.actor);
   const [verifier] = verifierId === null ? [] : await ctx.tx.select().from(organisations).where(eq(organisations.id, verifierId));
   if (!verifier || verifier.kind !== 'verifier') throw assessmentError('assessment_verifier_only', 403);
   const [site] = await ctx.tx.select().from(sites).where(eq(sites.id, props.siteId));
@@ -93,7 +91,7 @@ export async function startAssessment(
 async function lockDraftAssessment(ctx: CommandContext, assessmentId: number) {
   const [assessment] = await ctx.tx.select().from(assessments).where(eq(assessments.id, assessmentId)).for('update');
   if (!assessment) throw notFound();
-  if (assessment.verifierOrganisationId !== actorOrganisationId(ctx.actor)) throw assessmentError('assessment_other_verifier', 403);
+  if (assessment.verifierOrganisationId !== organisationOf(ctx.actor)) throw assessmentError('assessment_other_verifier', 403);
   if (assessment.status === 'submitted') throw assessmentError('assessment_submitted', 409);
   return assessment;
 }

@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
+import { isoDateOf } from '../../core/calendar.ts';
 import { notFound } from '../../core/errors.ts';
 import { maxFileBytes, storeFile } from '../../files/public.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
-import { isoDay } from '../queries/corrective-actions.ts';
 import { assessmentResponses, assessments, correctiveActions, sites, standardCriteria } from '../schema.ts';
 import { assessmentError } from './assessments.ts';
 
@@ -124,8 +124,8 @@ export async function closeCorrectiveAction(
   props: { correctiveActionId: number; closureNote: string; closedOn: string; evidence?: { filename: string; contentType: string; content: Buffer } },
 ): Promise<CorrectiveAction> {
   const action = await lockCorrectiveAction(ctx, props.correctiveActionId);
-  if (props.closedOn > isoDay(ctx.now)) throw assessmentError('closed_on_in_future', 422);
-  if (props.closedOn < isoDay(action.createdAt)) throw assessmentError('closed_on_before_raised', 422, { raisedOn: isoDay(action.createdAt) });
+  if (props.closedOn > isoDateOf(ctx.now)) throw assessmentError('closed_on_in_future', 422);
+  if (props.closedOn < isoDateOf(action.createdAt)) throw assessmentError('closed_on_before_raised', 422, { raisedOn: isoDateOf(action.createdAt) });
   if (props.evidence && props.evidence.content.length > maxFileBytes) throw assessmentError('evidence_too_large', 413, { limit: maxFileBytes });
   if (props.evidence && props.evidence.content.length === 0) throw assessmentError('evidence_empty', 422);
   const file = props.evidence ? await storeFile(ctx, props.evidence) : null;

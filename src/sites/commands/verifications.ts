@@ -16,11 +16,11 @@ import {
   baselineStatus,
   documentSha256,
   findOverlappingStatement,
-  listMinerals,
   verificationDocumentType,
   verifyStatementSignature,
   type VerificationDocument,
 } from '../queries/verifications.ts';
+import { listMinerals } from '../queries/production.ts';
 import { organisationKeys, verificationDraws, verificationStatements } from '../schema.ts';
 import { ensureOrganisationKey } from './organisation-keys.ts';
 

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { authorize } from '../../core/auth/policies.ts';
+import { isoDateOf } from '../../core/calendar.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import { formatDate, formatMoney } from '../../core/i18n/format.ts';
@@ -12,11 +13,11 @@ import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { closeCorrectiveAction, costCurrencies, raiseCorrectiveAction, updateCorrectiveActionStatus, type CostCurrency } from '../commands/corrective-actions.ts';
 import { findSiteByCode, getAssessment } from '../queries/assessments.ts';
-import { findCorrectiveAction, isoDay, isOverdue, listCorrectiveActions, type CorrectiveActionRow, type CorrectiveActionStatus } from '../queries/corrective-actions.ts';
+import { findCorrectiveAction, isOverdue, listCorrectiveActions, type CorrectiveActionRow, type CorrectiveActionStatus } from '../queries/corrective-actions.ts';
 import { correctiveActionStatuses } from '../schema.ts';
-import { fieldErrors, fileOf, formOf, textFor } from './assessments/shared.tsx';
+import { formOf, type Form } from '../../web/forms.ts';
+import { fieldErrors, fileOf, textFor } from './assessments/shared.tsx';
 
-type Form = Record<string, string>;
 
 const statusTone: Record<CorrectiveActionStatus, TagTone> = { open: 'yellow', in_progress: 'blue', closed: 'green' };
 const currencies = Object.keys(costCurrencies) as [CostCurrency, ...CostCurrency[]];
@@ -109,7 +110,7 @@ async function loadAction(c: Context<AppEnv>) {
 async function renderActionPage(c: Context<AppEnv>, action: CorrectiveActionRow, error?: string, status: 200 | 409 = 200) {
   const locale = c.get('locale');
   const t = textFor(locale);
-  const today = isoDay(new Date());
+  const today = isoDateOf(new Date());
   const details: [string, Child][] = [
     [t('status'), <ActionStatus locale={locale} action={action} today={today} />],
     [t('owner'), action.owner],
@@ -180,7 +181,7 @@ function renderClosePage(c: Context<AppEnv>, action: CorrectiveActionRow, values
           <form method="post" action={`/corrective-actions/${action.id}/close`} enctype="multipart/form-data" novalidate>
             <CsrfField token={c.get('csrfToken')} />
             <TextareaField name="closureNote" label={t('closure_note')} hint={t('closure_note_hint')} value={values.closureNote} error={errors.closureNote} />
-            <Field name="closedOn" type="date" label={t('closed_on')} hint={t('date_hint')} value={values.closedOn ?? isoDay(new Date())} error={errors.closedOn} />
+            <Field name="closedOn" type="date" label={t('closed_on')} hint={t('date_hint')} value={values.closedOn ?? isoDateOf(new Date())} error={errors.closedOn} />
             <div class={errors.evidence ? 'field field-error' : 'field'}>
               <label for="evidence">{t('closure_evidence_optional')}</label>
               <p class="hint" id="evidence-hint">
@@ -216,7 +217,7 @@ export function registerCorrectiveActionsPages(pages: Hono<AppEnv>) {
     if (!site) throw notFound();
     const wanted = c.req.query('status');
     const status = correctiveActionStatuses.find((s) => s === wanted);
-    const today = isoDay(new Date());
+    const today = isoDateOf(new Date());
     const rows = await listCorrectiveActions(db, { siteId: site.id, status });
     const ordered = [...rows.filter((a) => isOverdue(a, today)), ...rows.filter((a) => !isOverdue(a, today))];
     const title = t('actions_of', { site: site.name });

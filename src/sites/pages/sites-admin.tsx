@@ -8,6 +8,7 @@ import { formatDate, formatNumber } from '../../core/i18n/format.ts';
 import { type CommandContext, runCommand } from '../../journal/public.ts';
 import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, TextareaField, StatusTag, SummaryCard, type FieldErrors, type TagTone } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
+import { formOf, type Form } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
 import {
   addOperatorGroup,
@@ -24,13 +25,8 @@ import { siteError, sitesText, type SitesTextKey } from '../messages/sites.ts';
 import { findSiteByCode, listCooperatives, listOperatorGroups, listPits, pitCounts } from '../queries/sites.ts';
 import { qualificationLevels } from '../schema.ts';
 
-type Form = Record<string, string>;
 type ErrorStatus = 400 | 404 | 409 | 422;
 
-async function formOf(c: Context<AppEnv>): Promise<Form> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
 
 /** A field's error in plain words: the message each schema issue names, in the reader's language. */
 function fieldErrors(locale: Locale, error: z.ZodError): FieldErrors {

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { organisations } from '../../accounts/public.ts';
 import { AppError } from '../../core/errors.ts';
@@ -19,8 +19,13 @@ export async function siteByCode(db: Queryable, code: string) {
   return site;
 }
 
-export async function listMinerals(db: Queryable) {
-  return db.select().from(minerals).orderBy(asc(minerals.code));
+/** The minerals the programme covers, by code; only those named when `codes` is given. */
+export async function listMinerals(db: Queryable, codes?: string[]) {
+  return db
+    .select()
+    .from(minerals)
+    .where(codes ? inArray(minerals.code, codes) : undefined)
+    .orderBy(asc(minerals.code));
 }
 
 export async function mineralCodes(db: Queryable): Promise<Set<string>> {

@@ -8,7 +8,8 @@ import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
 import { authorizeAssessmentWrite, startAssessment } from '../../commands/assessments.ts';
 import { findSiteByCode, listAssessments, listPublishedStandardVersions } from '../../queries/assessments.ts';
-import { fieldErrors, formatScore, formOf, periodOf, ScoringNote, statusTag, textFor, type Form } from './shared.tsx';
+import { formOf, type Form } from '../../../web/forms.ts';
+import { fieldErrors, formatScore, periodOf, ScoringNote, statusTag, textFor } from './shared.tsx';
 
 const StartForm = z.object({ periodStart: z.iso.date(), periodEnd: z.iso.date(), standardVersion: z.string().min(1) });
 

@@ -6,6 +6,7 @@ import type { Locale } from '../../../core/i18n/index.ts';
 import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, ErrorSummary, Field, FileField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
+import { formWithFiles, type Form } from '../../../web/forms.ts';
 import { renderPage } from '../../../web/layout.tsx';
 import {
   correctProduction,
@@ -13,7 +14,7 @@ import {
 } from '../../commands/production.ts';
 import { productionText } from '../../messages/production.ts';
 import { findDeclaration, listMinerals, type DeclarationEntry } from '../../queries/production.ts';
-import { FigureFields, type Form, type Mineral, type Site, crumbs, fieldOfError, formOf, formatGrade, mineralLabel, percentText, productionPath, readFigures, resourceOf, siteOf, statusOfError, text, tonnesText } from './shared.tsx';
+import { FigureFields, type Mineral, type Site, crumbs, fieldOfError, formatGrade, mineralLabel, percentText, productionPath, readFigures, resourceOf, siteOf, statusOfError, text, tonnesText } from './shared.tsx';
 
 function DeclarationSummary({ locale, entry, minerals }: { locale: Locale; entry: DeclarationEntry; minerals: Mineral[] }) {
   const t = text(locale);
@@ -110,13 +111,13 @@ export function registerCorrectionPages(pages: Hono<AppEnv>) {
     const site = await siteOf(c);
     authorize(actor, 'production.declare', resourceOf(site));
     const entry = await entryOf(c, site);
-    const { form, files } = await formOf(c);
+    const { form, files } = await formWithFiles(c);
     const minerals = await listMinerals(c.get('deps').db);
     const { figures, errors } = readFigures({ ...form, mineral: entry.mineral }, locale, minerals);
     if (!form.reason?.trim()) errors.reason = productionText.t(locale, 'correction_reason_missing');
     if (Object.keys(errors).length > 0) return correctPage(c, site, entry, form, errors, 400);
     try {
-      const evidence = await evidenceFromFile(files.evidence);
+      const evidence = await evidenceFromFile(files.evidence?.[0]);
       const corrected = await runCommand(c.get('deps').db, actor, (ctx) =>
         correctProduction(ctx, { siteId: site.id, correctsId: entry.id, reason: form.reason!, ...figures, lotReference: figures.lotReference ?? null, evidence }),
       );

@@ -6,6 +6,7 @@ import type { Locale } from '../../../core/i18n/index.ts';
 import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, ErrorSummary, FileField } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
+import { formWithFiles } from '../../../web/forms.ts';
 import { renderPage } from '../../../web/layout.tsx';
 import {
   importColumns,
@@ -15,7 +16,7 @@ import {
   type ImportProblem,
 } from '../../commands/production.ts';
 import { productionText } from '../../messages/production.ts';
-import { type Site, crumbs, formOf, formatGrade, productionPath, resourceOf, siteOf, text } from './shared.tsx';
+import { type Site, crumbs, formatGrade, productionPath, resourceOf, siteOf, text } from './shared.tsx';
 
 function ProblemTable({ locale, problems }: { locale: Locale; problems: ImportProblem[] }) {
   const t = text(locale);
@@ -147,10 +148,10 @@ export function registerProductionImportPages(pages: Hono<AppEnv>) {
     const db = c.get('deps').db;
     const site = await siteOf(c);
     authorize(actor, 'production.declare', resourceOf(site));
-    const { form, files } = await formOf(c);
+    const { form, files } = await formWithFiles(c);
     // The confirmation sends the checked file back; it is checked again before anything is written.
     const confirming = form.step === 'confirm' && typeof form.content === 'string';
-    const file = files.file;
+    const file = files.file?.[0];
     if (!confirming && (!file || file.size === 0)) return importPage(c, site, { kind: 'upload', error: productionText.t(locale, 'file_missing'), status: 400 });
     const content = confirming ? Buffer.from(form.content!, 'base64') : Buffer.from(await file!.arrayBuffer());
     const filename = (confirming ? form.filename : file!.name) ?? '';
