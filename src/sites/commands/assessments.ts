@@ -2,19 +2,14 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { organisations } from '../../accounts/public.ts';
 import { authorize, can } from '../../core/auth/policies.ts';
 import { organisationOf, type Actor } from '../../core/auth/roles.ts';
-import { AppError, notFound, type ErrorStatus } from '../../core/errors.ts';
-import type { Params } from '../../core/i18n/index.ts';
+import { notFound } from '../../core/errors.ts';
 import { maxFileBytes, type StoredFile, storeFile } from '../../files/public.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
-import { assessmentErrors, type AssessmentErrorCode } from '../messages/assessments.ts';
+import { assessmentError } from '../messages/assessments.ts';
 import { computeAssessmentScores, sortCriteria, type AssessmentScores, type Rating } from '../queries/assessments.ts';
 import { assessmentEvidence, assessmentResponses, assessments, sites, standardCriteria, standardVersions } from '../schema.ts';
 
 export type Assessment = typeof assessments.$inferSelect;
-
-export function assessmentError(code: AssessmentErrorCode, status: ErrorStatus, params?: Params, details?: unknown): AppError {
-  return new AppError(code, status, assessmentErrors.localized(code, params), details);
-}
 
 /**
  * Asks the `assessment.write` policy for a site. When the actor may assess sites in general but not

@@ -3,8 +3,8 @@ import { isoDateOf } from '../../core/calendar.ts';
 import { notFound } from '../../core/errors.ts';
 import { maxFileBytes, storeFile } from '../../files/public.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { assessmentError } from '../messages/assessments.ts';
 import { assessmentResponses, assessments, correctiveActions, sites, standardCriteria } from '../schema.ts';
-import { assessmentError } from './assessments.ts';
 
 export type CorrectiveAction = typeof correctiveActions.$inferSelect;
 

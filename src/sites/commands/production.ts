@@ -3,19 +3,15 @@ import { createHash } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import { AppError, type ErrorStatus } from '../../core/errors.ts';
 import type { Localized, Params } from '../../core/i18n/index.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { storeFile } from '../../files/public.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
-import { productionText, type ProductionMessage } from '../messages/production.ts';
+import { productionError, productionText, type ProductionMessage } from '../messages/production.ts';
 import { effectiveDeclarations, mineralCodes } from '../queries/production.ts';
 import { productionDeclarations, sites } from '../schema.ts';
 
 export type ProductionDeclaration = typeof productionDeclarations.$inferSelect;
-
-const productionError = (code: ProductionMessage, status: ErrorStatus, params?: Params, details?: unknown) =>
-  new AppError(code, status, productionText.localized(code, params), details);
 
 /** The largest quantity one declaration may carry: a million tonnes, far above any artisanal lot. */
 export const maxOreKg = 1_000_000_000;

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import { canonicalBytes } from '../../core/canonical-json.ts';
-import { AppError } from '../../core/errors.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { defaultStandard } from '../default-standard.ts';
-import { standardText } from '../messages/standard.ts';
+import { standardError } from '../messages/standard.ts';
 import { criterionLevels, standardAreas, standardCriteria, standardVersions } from '../schema.ts';
 
 export type StandardArea = (typeof standardAreas)[number];
@@ -56,10 +55,10 @@ export function criteriaProblems(criteria: readonly CriterionInput[]): Criterion
 }
 
 function refuseInvalidCriteria(criteria: readonly CriterionInput[]) {
-  if (criteria.length === 0) throw new AppError('standard_criteria_empty', 422, standardText.localized('standard_criteria_empty'));
+  if (criteria.length === 0) throw standardError('standard_criteria_empty', 422);
   const problems = criteriaProblems(criteria);
   if (problems.length > 0) {
-    throw new AppError('standard_criteria_invalid', 422, standardText.localized('standard_criteria_invalid', { count: problems.length }), problems);
+    throw standardError('standard_criteria_invalid', 422, { count: problems.length }, problems);
   }
 }
 
@@ -101,7 +100,7 @@ async function criteriaOfVersion(ctx: CommandContext, versionId: number): Promis
 /** Locks a version row for the rest of the command, so publishing and editing a draft never interleave. */
 async function lockVersion(ctx: CommandContext, version: string): Promise<StandardVersion> {
   const [row] = await ctx.tx.select().from(standardVersions).where(eq(standardVersions.version, version)).for('update');
-  if (!row) throw new AppError('standard_version_not_found', 404, standardText.localized('standard_version_not_found', { version }));
+  if (!row) throw standardError('standard_version_not_found', 404, { version });
   return row;
 }
 
@@ -112,9 +111,9 @@ export type StandardSource = { kind: 'default' } | { kind: 'latest_published' } 
  * Orebook, from a list of criteria, or as a copy of the latest published version to edit.
  */
 export async function createStandardVersion(ctx: CommandContext, props: { version: string; source: StandardSource }): Promise<StandardVersion> {
-  if (!versionPattern.test(props.version)) throw new AppError('standard_version_format', 422, standardText.localized('standard_version_format', { version: props.version }));
+  if (!versionPattern.test(props.version)) throw standardError('standard_version_format', 422, { version: props.version });
   const [taken] = await ctx.tx.select({ id: standardVersions.id }).from(standardVersions).where(eq(standardVersions.version, props.version));
-  if (taken) throw new AppError('standard_version_taken', 409, standardText.localized('standard_version_taken', { version: props.version }));
+  if (taken) throw standardError('standard_version_taken', 409, { version: props.version });
   let criteria: readonly CriterionInput[];
   let copiedFrom: string | null = null;
   if (props.source.kind === 'default') criteria = defaultStandard.criteria;
@@ -126,7 +125,7 @@ export async function createStandardVersion(ctx: CommandContext, props: { versio
       .where(eq(standardVersions.status, 'published'))
       .orderBy(desc(standardVersions.publishedAt), desc(standardVersions.id))
       .limit(1);
-    if (!latest) throw new AppError('standard_none_published', 409, standardText.localized('standard_none_published'));
+    if (!latest) throw standardError('standard_none_published', 409);
     criteria = await criteriaOfVersion(ctx, latest.id);
     copiedFrom = latest.version;
   }
@@ -144,7 +143,7 @@ export async function createStandardVersion(ctx: CommandContext, props: { versio
 /** Replaces every criterion of a draft version. A published version is never changed. */
 export async function updateDraftCriteria(ctx: CommandContext, props: { version: string; criteria: readonly CriterionInput[] }): Promise<StandardVersion> {
   const version = await lockVersion(ctx, props.version);
-  if (version.status !== 'draft') throw new AppError('standard_version_published', 409, standardText.localized('standard_version_published', { version: props.version }));
+  if (version.status !== 'draft') throw standardError('standard_version_published', 409, { version: props.version });
   refuseInvalidCriteria(props.criteria);
   await ctx.tx.delete(standardCriteria).where(eq(standardCriteria.versionId, version.id));
   await ctx.tx.insert(standardCriteria).values(criterionRows(version.id, props.criteria));
@@ -162,9 +161,9 @@ export async function updateDraftCriteria(ctx: CommandContext, props: { version:
  */
 export async function publishStandardVersion(ctx: CommandContext, props: { version: string }): Promise<StandardVersion> {
   const version = await lockVersion(ctx, props.version);
-  if (version.status !== 'draft') throw new AppError('standard_version_published', 409, standardText.localized('standard_version_published', { version: props.version }));
+  if (version.status !== 'draft') throw standardError('standard_version_published', 409, { version: props.version });
   const criteria = await criteriaOfVersion(ctx, version.id);
-  if (criteria.length === 0) throw new AppError('standard_criteria_empty', 422, standardText.localized('standard_criteria_empty'));
+  if (criteria.length === 0) throw standardError('standard_criteria_empty', 422);
   const [published] = await ctx.tx
     .update(standardVersions)
     .set({ status: 'published', publishedAt: ctx.now })

@@ -1,4 +1,5 @@
-import { defineMessages } from '../../core/i18n/index.ts';
+import { AppError, type ErrorStatus } from '../../core/errors.ts';
+import { defineMessages, type Params } from '../../core/i18n/index.ts';
 
 /** Errors of assessments and corrective actions: stable codes, messages a person can act on. */
 export const assessmentErrors = defineMessages({
@@ -55,6 +56,11 @@ export const assessmentErrors = defineMessages({
 });
 
 export type AssessmentErrorCode = (typeof assessmentErrors.keys)[number];
+
+/** An error of assessments or corrective actions, its message in every language. */
+export function assessmentError(code: AssessmentErrorCode, status: ErrorStatus, params?: Params, details?: unknown): AppError {
+  return new AppError(code, status, assessmentErrors.localized(code, params), details);
+}
 
 /** The words of the assessment and corrective-action pages. */
 export const assessmentsText = defineMessages({

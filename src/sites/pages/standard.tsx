@@ -9,7 +9,7 @@ import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { frame } from '../../web/messages.ts';
 import { createStandardVersion, publishStandardVersion } from '../commands/standard.ts';
-import { standardText } from '../messages/standard.ts';
+import { standardError, standardText } from '../messages/standard.ts';
 import { criteriaOf, findStandardVersion, latestPublishedVersion, listVersions, type StandardCriterion } from '../queries/standard.ts';
 import { standardAreas } from '../schema.ts';
 
@@ -125,7 +125,7 @@ async function versionsPage(c: Context<AppEnv>, extra: { values?: Record<string,
 async function versionOrNotFound(c: Context<AppEnv>) {
   const version = c.req.param('version') ?? '';
   const row = await findStandardVersion(c.get('deps').db, version);
-  if (!row) throw new AppError('standard_version_not_found', 404, standardText.localized('standard_version_not_found', { version }));
+  if (!row) throw standardError('standard_version_not_found', 404, { version });
   return row;
 }
 

@@ -2,7 +2,6 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { authorize, can } from '../../core/auth/policies.ts';
 import type { Actor } from '../../core/auth/roles.ts';
-import { AppError } from '../../core/errors.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import type { Database } from '../../db/connect.ts';
 import { runCommand } from '../../journal/public.ts';
@@ -18,7 +17,7 @@ import {
   planProductionImport,
   type ImportProblem,
 } from '../commands/production.ts';
-import { productionText } from '../messages/production.ts';
+import { productionError } from '../messages/production.ts';
 import { findDeclaration, listDeclarations, monthlyProduction, siteByCode, type DeclarationEntry } from '../queries/production.ts';
 
 const errors = errorResponses;
@@ -137,7 +136,7 @@ export const presentProblems = (problems: ImportProblem[], locale: Locale) => pr
 
 async function siteOrNotFound(db: Database, code: string) {
   const site = await siteByCode(db, code);
-  if (!site) throw new AppError('site_not_found', 404, productionText.localized('site_not_found'));
+  if (!site) throw productionError('site_not_found', 404);
   return site;
 }
 
@@ -159,7 +158,7 @@ export function quantitiesFromInput(input: { wetOreTonnes: unknown; dryOreTonnes
   ];
   if (!wet.ok || !dry.ok || !grade.ok) {
     const first = problems[0]!;
-    throw new AppError(first.code, 422, productionText.localized(first.code), problems);
+    throw productionError(first.code, 422, {}, problems);
   }
   return { wetOreKg: wet.value, dryOreKg: dry.value, gradeBasisPoints: grade.value };
 }
@@ -167,7 +166,7 @@ export function quantitiesFromInput(input: { wetOreTonnes: unknown; dryOreTonnes
 const isMultipart = (c: Context<AppEnv>) => (c.req.header('content-type') ?? '').startsWith('multipart/form-data');
 const isJson = (c: Context<AppEnv>) => /^application\/(.+\+)?json/.test(c.req.header('content-type') ?? '');
 const refuseMissingBody = () => {
-  throw new AppError('body_missing', 400, productionText.localized('body_missing'));
+  throw productionError('body_missing', 400);
 };
 
 /**
@@ -331,7 +330,7 @@ export function registerProductionApi(api: OpenAPIHono<AppEnv>) {
         return c.json({ dryRun: true as const, fileSha256, format, rows, toImport: plan.toImport.length, alreadyDeclared: plan.alreadyDeclared.length, problems: presentProblems(plan.problems, locale) }, 200);
       }
       if (plan.problems.length > 0) {
-        throw new AppError('import_invalid', 422, productionText.localized('import_invalid', { count: plan.problems.length }), presentProblems(plan.problems, locale));
+        throw productionError('import_invalid', 422, { count: plan.problems.length }, presentProblems(plan.problems, locale));
       }
       if (plan.toImport.length === 0) {
         return c.json({ dryRun: false as const, fileSha256: plan.fileSha256, imported: 0, alreadyDeclared: plan.alreadyDeclared.length, declarationIds: [] }, 201);

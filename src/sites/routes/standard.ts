@@ -1,12 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { authorize, can } from '../../core/auth/policies.ts';
 import type { Actor } from '../../core/auth/roles.ts';
-import { AppError } from '../../core/errors.ts';
 import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
 import { createStandardVersion, publishStandardVersion, updateDraftCriteria, type StandardSource } from '../commands/standard.ts';
-import { standardText } from '../messages/standard.ts';
+import { standardError } from '../messages/standard.ts';
 import { criteriaOf, findStandardVersion, latestPublishedVersion, listVersions, type StandardCriterion } from '../queries/standard.ts';
 import { criterionLevels, standardAreas } from '../schema.ts';
 
@@ -78,7 +77,7 @@ export function registerStandardApi(api: OpenAPIHono<AppEnv>) {
       authorize(c.get('actor'), 'standard.read');
       const db = c.get('deps').db;
       const latest = await latestPublishedVersion(db);
-      if (!latest) throw new AppError('standard_not_published', 404, standardText.localized('standard_not_published'));
+      if (!latest) throw standardError('standard_not_published', 404);
       return c.json(presentVersion(latest, await criteriaOf(db, latest.id)), 200);
     },
   );
@@ -117,7 +116,7 @@ export function registerStandardApi(api: OpenAPIHono<AppEnv>) {
       const db = c.get('deps').db;
       const { version } = c.req.valid('param');
       const row = await findStandardVersion(db, version);
-      if (!row) throw new AppError('standard_version_not_found', 404, standardText.localized('standard_version_not_found', { version }));
+      if (!row) throw standardError('standard_version_not_found', 404, { version });
       authorizeVersionRead(c.get('actor'), row);
       return c.json(presentVersion(row, await criteriaOf(db, row.id)), 200);
     },

@@ -12,7 +12,7 @@ import {
   correctProduction,
   evidenceFromFile,
 } from '../../commands/production.ts';
-import { productionText } from '../../messages/production.ts';
+import { productionError, productionText } from '../../messages/production.ts';
 import { findDeclaration, listMinerals, type DeclarationEntry } from '../../queries/production.ts';
 import { FigureFields, type Mineral, type Site, crumbs, fieldOfError, formatGrade, mineralLabel, percentText, productionPath, readFigures, resourceOf, siteOf, statusOfError, text, tonnesText } from './shared.tsx';
 
@@ -84,7 +84,7 @@ async function correctPage(c: Context<AppEnv>, site: Site, entry: DeclarationEnt
 async function entryOf(c: Context<AppEnv>, site: Site) {
   const id = Number(c.req.param('id'));
   const entry = Number.isSafeInteger(id) && id > 0 ? await findDeclaration(c.get('deps').db, { siteId: site.id, id }) : undefined;
-  if (!entry) throw new AppError('declaration_not_found', 404, productionText.localized('declaration_not_found', { id: c.req.param('id') ?? '' }));
+  if (!entry) throw productionError('declaration_not_found', 404, { id: c.req.param('id') ?? '' });
   return entry;
 }
 

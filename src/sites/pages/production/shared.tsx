@@ -12,7 +12,7 @@ import {
   parseTonnes,
   type DeclarationFigures,
 } from '../../commands/production.ts';
-import { productionText, type ProductionMessage } from '../../messages/production.ts';
+import { productionError, productionText, type ProductionMessage } from '../../messages/production.ts';
 import { listMinerals, siteByCode, type DeclarationEntry } from '../../queries/production.ts';
 
 export type Site = NonNullable<Awaited<ReturnType<typeof siteByCode>>>;
@@ -22,7 +22,7 @@ export const text = (locale: Locale) => (key: ProductionMessage, params?: Params
 
 export async function siteOf(c: Context<AppEnv>): Promise<Site> {
   const site = await siteByCode(c.get('deps').db, c.req.param('code') ?? '');
-  if (!site) throw new AppError('site_not_found', 404, productionText.localized('site_not_found'));
+  if (!site) throw productionError('site_not_found', 404);
   return site;
 }
 
