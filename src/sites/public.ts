@@ -8,7 +8,7 @@ export type { Parsed } from './commands/production.ts';
 export { addPits, createSite } from './commands/sites.ts';
 export { drawFromVerification, restoreToVerification } from './commands/verifications.ts';
 export { registerWorker } from './commands/workers.ts';
-export { productionText } from './messages/production.ts';
+export { productionError, productionText } from './messages/production.ts';
 export { listMinerals, siteByCode } from './queries/production.ts';
 export { findSiteByCode, listOperatorGroups, listPits, listSites } from './queries/sites.ts';
 export { getVerification, listVerifications, remainingIssuableKg } from './queries/verifications.ts';

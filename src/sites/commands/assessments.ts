@@ -8,6 +8,7 @@ import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { assessmentError } from '../messages/assessments.ts';
 import { computeAssessmentScores, sortCriteria, type AssessmentScores, type Rating } from '../queries/assessments.ts';
 import { assessmentEvidence, assessmentResponses, assessments, sites, standardCriteria, standardVersions } from '../schema.ts';
+import { findSite, type SiteRef } from '../site-access.ts';
 
 export type Assessment = typeof assessments.$inferSelect;
 
@@ -31,8 +32,7 @@ export function authorizeAssessmentWrite(actor: Actor, site: { cooperativeOrgani
  */
 export async function startAssessment(
   ctx: CommandContext,
-  props: {
-    siteId: number;
+  props: SiteRef & {
     /** First and last day of the period assessed, `YYYY-MM-DD`, both included. */
     periodStart: string;
     periodEnd: string;
@@ -40,11 +40,12 @@ export async function startAssessment(
     standardVersion?: string;
   },
 ): Promise<Assessment> {
+  const site = await findSite(ctx.tx, props);
+  authorizeAssessmentWrite(ctx.actor, { cooperativeOrganisationId: site?.cooperativeOrganisationId ?? -1 });
+  if (!site) throw notFound();
   const verifierId = organisationOf(ctx.actor);
   const [verifier] = verifierId === null ? [] : await ctx.tx.select().from(organisations).where(eq(organisations.id, verifierId));
   if (!verifier || verifier.kind !== 'verifier') throw assessmentError('assessment_verifier_only', 403);
-  const [site] = await ctx.tx.select().from(sites).where(eq(sites.id, props.siteId));
-  if (!site) throw notFound();
   if (site.cooperativeOrganisationId === verifier.id) throw assessmentError('assessment_not_independent', 403);
   if (props.periodEnd < props.periodStart) throw assessmentError('assessment_period_invalid', 422, { start: props.periodStart, end: props.periodEnd });
   const published = eq(standardVersions.status, 'published');
@@ -79,13 +80,20 @@ export async function startAssessment(
 }
 
 /**
- * The draft assessment a command may change: it exists, belongs to the acting verifier's
- * organisation, and was not submitted. Locked until the command ends, so a save and a submit
+ * The draft assessment a command may change: the actor may assess its site, it exists, belongs to
+ * the acting verifier's organisation, and was not submitted. Locked until the command ends, so a save and a submit
  * never interleave.
  */
 async function lockDraftAssessment(ctx: CommandContext, assessmentId: number) {
-  const [assessment] = await ctx.tx.select().from(assessments).where(eq(assessments.id, assessmentId)).for('update');
-  if (!assessment) throw notFound();
+  const [row] = await ctx.tx
+    .select({ assessment: assessments, siteCooperativeOrgId: sites.cooperativeOrganisationId })
+    .from(assessments)
+    .innerJoin(sites, eq(sites.id, assessments.siteId))
+    .where(eq(assessments.id, assessmentId))
+    .for('update', { of: assessments });
+  authorizeAssessmentWrite(ctx.actor, { cooperativeOrganisationId: row?.siteCooperativeOrgId ?? -1 });
+  if (!row) throw notFound();
+  const { assessment } = row;
   if (assessment.verifierOrganisationId !== organisationOf(ctx.actor)) throw assessmentError('assessment_other_verifier', 403);
   if (assessment.status === 'submitted') throw assessmentError('assessment_submitted', 409);
   return assessment;

@@ -1,10 +1,12 @@
 import { and, eq } from 'drizzle-orm';
+import { authorize } from '../../core/auth/policies.ts';
 import { isoDateOf } from '../../core/calendar.ts';
 import { notFound } from '../../core/errors.ts';
 import { maxFileBytes, storeFile } from '../../files/public.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { assessmentError } from '../messages/assessments.ts';
 import { assessmentResponses, assessments, correctiveActions, sites, standardCriteria } from '../schema.ts';
+import { siteForAction, type SiteRef } from '../site-access.ts';
 
 export type CorrectiveAction = typeof correctiveActions.$inferSelect;
 
@@ -34,8 +36,7 @@ export function parseCostEstimate(text: string, currency: CostCurrency): number 
  */
 export async function raiseCorrectiveAction(
   ctx: CommandContext,
-  props: {
-    siteId: number;
+  props: SiteRef & {
     /** With `criterionCode`: the finding this action answers. */
     assessmentId?: number;
     criterionCode?: string;
@@ -48,8 +49,7 @@ export async function raiseCorrectiveAction(
     currency: CostCurrency;
   },
 ): Promise<CorrectiveAction> {
-  const [site] = await ctx.tx.select().from(sites).where(eq(sites.id, props.siteId));
-  if (!site) throw notFound();
+  const site = await siteForAction(ctx, 'corrective_action.manage', props, notFound);
   if ((props.assessmentId === undefined) !== (props.criterionCode === undefined)) throw assessmentError('finding_incomplete', 422);
   let criterionId: number | null = null;
   if (props.assessmentId !== undefined && props.criterionCode !== undefined) {
@@ -95,9 +95,17 @@ export async function raiseCorrectiveAction(
   return action!;
 }
 
+/** The corrective action a command may change: the actor may manage its site's actions, it exists, and it is not closed. */
 async function lockCorrectiveAction(ctx: CommandContext, id: number) {
-  const [action] = await ctx.tx.select().from(correctiveActions).where(eq(correctiveActions.id, id)).for('update');
-  if (!action) throw notFound();
+  const [row] = await ctx.tx
+    .select({ action: correctiveActions, siteCooperativeOrgId: sites.cooperativeOrganisationId })
+    .from(correctiveActions)
+    .innerJoin(sites, eq(sites.id, correctiveActions.siteId))
+    .where(eq(correctiveActions.id, id))
+    .for('update', { of: correctiveActions });
+  authorize(ctx.actor, 'corrective_action.manage', { siteCooperativeOrgId: row?.siteCooperativeOrgId ?? -1 });
+  if (!row) throw notFound();
+  const { action } = row;
   if (action.status === 'closed') throw assessmentError('corrective_action_closed', 409);
   return action;
 }

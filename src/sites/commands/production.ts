@@ -1,3 +1,5 @@
+import { authorize } from '../../core/auth/policies.ts';
+import { organisationOf } from '../../core/auth/roles.ts';
 import { isIsoDate } from '../../core/calendar.ts';
 import { createHash } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -128,9 +130,15 @@ async function refuseBadFigures(ctx: CommandContext, figures: DeclarationFigures
 }
 
 /** Serialises production changes of one site, so checks such as "already corrected" hold until commit. */
-async function lockSite(ctx: CommandContext, siteId: number) {
-  const [site] = await ctx.tx.select({ id: sites.id, code: sites.code }).from(sites).where(eq(sites.id, siteId)).for('no key update');
+/** The site declared for, locked against a concurrent change of its status, once the actor may declare its production. */
+async function lockSiteToDeclare(ctx: CommandContext, siteId: number) {
+  const [site] = await ctx.tx
+    .select({ id: sites.id, code: sites.code, cooperativeOrganisationId: sites.cooperativeOrganisationId })
+    .from(sites)
+    .where(eq(sites.id, siteId))
+    .for('no key update');
   if (!site) throw productionError('site_not_found', 404);
+  authorize(ctx.actor, 'production.declare', { siteCooperativeOrgId: site.cooperativeOrganisationId });
   return site;
 }
 
@@ -168,7 +176,6 @@ const declarationFacts = (siteCode: string, row: ProductionDeclaration) => ({
   containedKg: row.containedKg,
 });
 
-const organisationOf = (ctx: CommandContext) => ('orgId' in ctx.actor ? ctx.actor.orgId : null);
 const blankToNull = (value: string | null | undefined) => (value && value.trim() !== '' ? value.trim() : null);
 
 /**
@@ -180,7 +187,7 @@ export async function declareProduction(
   ctx: CommandContext,
   props: DeclarationFigures & { siteId: number; evidence?: EvidenceUpload | null },
 ): Promise<ProductionDeclaration> {
-  const site = await lockSite(ctx, props.siteId);
+  const site = await lockSiteToDeclare(ctx, props.siteId);
   const figures = { ...props, lotReference: blankToNull(props.lotReference), buyer: props.buyer.trim() };
   await refuseBadFigures(ctx, figures);
   const evidence = props.evidence ? await storeEvidence(ctx, props.evidence) : null;
@@ -197,7 +204,7 @@ export async function declareProduction(
       containedKg: containedKgOf(figures.dryOreKg, figures.gradeBasisPoints),
       buyer: figures.buyer,
       evidenceFileId: evidence?.id ?? null,
-      declaredByOrganisationId: organisationOf(ctx),
+      declaredByOrganisationId: organisationOf(ctx.actor),
     })
     .returning();
   await appendEvent(ctx, {
@@ -230,7 +237,7 @@ export async function correctProduction(
     evidence?: EvidenceUpload | null;
   },
 ): Promise<ProductionDeclaration> {
-  const site = await lockSite(ctx, props.siteId);
+  const site = await lockSiteToDeclare(ctx, props.siteId);
   const [original] = await ctx.tx.select().from(productionDeclarations).where(eq(productionDeclarations.id, props.correctsId));
   if (!original || original.siteId !== site.id) throw productionError('declaration_not_found', 404, { id: props.correctsId });
   if (props.mineral !== undefined && props.mineral !== original.mineral) {
@@ -262,7 +269,7 @@ export async function correctProduction(
       evidenceFileId: evidence?.id ?? original.evidenceFileId,
       correctsId: original.id,
       correctionReason: reason,
-      declaredByOrganisationId: organisationOf(ctx),
+      declaredByOrganisationId: organisationOf(ctx.actor),
     })
     .returning();
   await appendEvent(ctx, {
@@ -453,7 +460,7 @@ export type ImportResult = { plan: ImportPlan; imported: ProductionDeclaration[]
  * journal records one event for the import, with the file's SHA-256.
  */
 export async function importProduction(ctx: CommandContext, props: { siteId: number; filename: string; content: Buffer }): Promise<ImportResult> {
-  const site = await lockSite(ctx, props.siteId);
+  const site = await lockSiteToDeclare(ctx, props.siteId);
   const plan = await planProductionImport(ctx.tx, { siteId: site.id, content: props.content, now: ctx.now });
   if (plan.problems.length > 0) throw productionError('import_invalid', 422, { count: plan.problems.length }, plan.problems);
   const file = await storeFile(ctx, {
@@ -474,7 +481,7 @@ export async function importProduction(ctx: CommandContext, props: { siteId: num
       containedKg: containedKgOf(f.dryOreKg, f.gradeBasisPoints),
       buyer: f.buyer,
       evidenceFileId: null,
-      declaredByOrganisationId: organisationOf(ctx),
+      declaredByOrganisationId: organisationOf(ctx.actor),
     }));
     imported.push(...(await ctx.tx.insert(productionDeclarations).values(batch).returning()));
   }

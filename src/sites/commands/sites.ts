@@ -2,10 +2,11 @@ import { addMonths, isIsoDate, isoDateOf } from '../../core/calendar.ts';
 import { and, eq, inArray } from 'drizzle-orm';
 import { organisations } from '../../accounts/public.ts';
 import { databaseErrorCode } from '../../db/transaction.ts';
-import type { Queryable } from '../../db/connect.ts';
+import { authorize } from '../../core/auth/policies.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { siteError } from '../messages/sites.ts';
 import { defaultOperatorGroups, operatorGroups, pits, qualificationLevels, siteQualifications, sites } from '../schema.ts';
+import { siteForAction, type SiteRef } from '../site-access.ts';
 
 export type Site = typeof sites.$inferSelect;
 export type Pit = typeof pits.$inferSelect;
@@ -42,12 +43,6 @@ export function degreesToE6(degrees: number): number {
 
 const uniqueViolation = (error: unknown) => databaseErrorCode(error) === '23505';
 
-export async function loadSite(db: Queryable, siteId: number): Promise<Site> {
-  const [site] = await db.select().from(sites).where(eq(sites.id, siteId));
-  if (!site) throw siteError('site_not_found', 404, { code: String(siteId) });
-  return site;
-}
-
 /**
  * Creates a site operated by a cooperative organisation, with the eight default operator groups.
  * The code is permanent: credit serials and addresses use it.
@@ -67,6 +62,7 @@ export async function createSite(
     cooperative: string;
   },
 ): Promise<Site> {
+  authorize(ctx.actor, 'site.manage');
   if (!siteCodePattern.test(props.code)) throw siteError('code_error', 422);
   const [cooperative] = await ctx.tx.select().from(organisations).where(eq(organisations.code, props.cooperative));
   if (!cooperative) throw siteError('cooperative_not_found', 422, { cooperative: props.cooperative });
@@ -122,9 +118,9 @@ export const reviewMonths: Record<QualificationLevel, number | null> = { green: 
  */
 export async function recordQualification(
   ctx: CommandContext,
-  props: { siteId: number; level: QualificationLevel; qualifiedOn: string; decidedBy: string },
+  props: SiteRef & { level: QualificationLevel; qualifiedOn: string; decidedBy: string },
 ): Promise<SiteQualification> {
-  const site = await loadSite(ctx.tx, props.siteId);
+  const site = await siteForAction(ctx, 'site.manage', props);
   assertPastDate(props.qualifiedOn, ctx.now);
   const months = reviewMonths[props.level];
   const nextReviewOn = months === null ? null : addMonths(props.qualifiedOn, months);
@@ -141,8 +137,8 @@ export async function recordQualification(
 }
 
 /** Adds pits to a site's census. A code already used at the site, or given twice, refuses the whole list. */
-export async function addPits(ctx: CommandContext, props: { siteId: number; pits: { code: string; covered: boolean }[] }): Promise<Pit[]> {
-  const site = await loadSite(ctx.tx, props.siteId);
+export async function addPits(ctx: CommandContext, props: SiteRef & { pits: { code: string; covered: boolean }[] }): Promise<Pit[]> {
+  const site = await siteForAction(ctx, 'site.manage', props);
   if (props.pits.length === 0) throw siteError('pit_list_empty', 422);
   const codes = props.pits.map((pit) => pit.code);
   const invalid = codes.filter((code) => !pitCodePattern.test(code));
@@ -173,8 +169,8 @@ export async function addPits(ctx: CommandContext, props: { siteId: number; pits
 }
 
 /** Marks a pit covered or uncovered, active or inactive (what is not given stays as it is). */
-export async function updatePit(ctx: CommandContext, props: { siteId: number; pitCode: string; covered?: boolean; active?: boolean }): Promise<Pit> {
-  const site = await loadSite(ctx.tx, props.siteId);
+export async function updatePit(ctx: CommandContext, props: SiteRef & { pitCode: string; covered?: boolean; active?: boolean }): Promise<Pit> {
+  const site = await siteForAction(ctx, 'site.manage', props);
   const [pit] = await ctx.tx
     .update(pits)
     .set({ ...(props.covered === undefined ? {} : { covered: props.covered }), ...(props.active === undefined ? {} : { active: props.active }), updatedAt: ctx.now })
@@ -190,8 +186,8 @@ export async function updatePit(ctx: CommandContext, props: { siteId: number; pi
 }
 
 /** Adds an operator group to a site, beyond the eight defaults (for example mechanics). */
-export async function addOperatorGroup(ctx: CommandContext, props: { siteId: number; code: string; labelEn: string; labelFr: string }): Promise<OperatorGroup> {
-  const site = await loadSite(ctx.tx, props.siteId);
+export async function addOperatorGroup(ctx: CommandContext, props: SiteRef & { code: string; labelEn: string; labelFr: string }): Promise<OperatorGroup> {
+  const site = await siteForAction(ctx, 'site.manage', props);
   if (!operatorGroupCodePattern.test(props.code)) throw siteError('group_code_error', 422);
   const [taken] = await ctx.tx
     .select({ id: operatorGroups.id })

@@ -1,3 +1,4 @@
+import { authorize } from '../../core/auth/policies.ts';
 import { createHash } from 'node:crypto';
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import { canonicalBytes } from '../../core/canonical-json.ts';
@@ -111,6 +112,7 @@ export type StandardSource = { kind: 'default' } | { kind: 'latest_published' } 
  * Orebook, from a list of criteria, or as a copy of the latest published version to edit.
  */
 export async function createStandardVersion(ctx: CommandContext, props: { version: string; source: StandardSource }): Promise<StandardVersion> {
+  authorize(ctx.actor, 'standard.publish');
   if (!versionPattern.test(props.version)) throw standardError('standard_version_format', 422, { version: props.version });
   const [taken] = await ctx.tx.select({ id: standardVersions.id }).from(standardVersions).where(eq(standardVersions.version, props.version));
   if (taken) throw standardError('standard_version_taken', 409, { version: props.version });
@@ -142,6 +144,7 @@ export async function createStandardVersion(ctx: CommandContext, props: { versio
 
 /** Replaces every criterion of a draft version. A published version is never changed. */
 export async function updateDraftCriteria(ctx: CommandContext, props: { version: string; criteria: readonly CriterionInput[] }): Promise<StandardVersion> {
+  authorize(ctx.actor, 'standard.publish');
   const version = await lockVersion(ctx, props.version);
   if (version.status !== 'draft') throw standardError('standard_version_published', 409, { version: props.version });
   refuseInvalidCriteria(props.criteria);
@@ -160,6 +163,7 @@ export async function updateDraftCriteria(ctx: CommandContext, props: { version:
  * carries the SHA-256 of the criteria, so anyone can check the text they read is what was published.
  */
 export async function publishStandardVersion(ctx: CommandContext, props: { version: string }): Promise<StandardVersion> {
+  authorize(ctx.actor, 'standard.publish');
   const version = await lockVersion(ctx, props.version);
   if (version.status !== 'draft') throw standardError('standard_version_published', 409, { version: props.version });
   const criteria = await criteriaOfVersion(ctx, version.id);

@@ -5,6 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { authorize } from '../../core/auth/policies.ts';
 import type { Actor } from '../../core/auth/roles.ts';
 import { canonicalBytes } from '../../core/canonical-json.ts';
+import { notFound } from '../../core/errors.ts';
 import { formatDate, formatNumber, formatTonnes } from '../../core/i18n/format.ts';
 import { locales, type Localized } from '../../core/i18n/index.ts';
 import type { Queryable } from '../../db/connect.ts';
@@ -21,7 +22,7 @@ import {
   type VerificationDocument,
 } from '../queries/verifications.ts';
 import { listMinerals } from '../queries/production.ts';
-import { organisationKeys, verificationDraws, verificationStatements } from '../schema.ts';
+import { organisationKeys, sites, verificationDraws, verificationStatements } from '../schema.ts';
 import { ensureOrganisationKey } from './organisation-keys.ts';
 
 export type SignVerificationProps = {
@@ -50,6 +51,18 @@ const isPositiveKg = (value: number) => Number.isSafeInteger(value) && value > 0
 
 const overlapError = (statementId: number | null) =>
   verificationError('verification_period_overlaps', 409, () => ({ statementId: statementId ?? '?' }), { statementId });
+
+/**
+ * When a statement is signed at a site's address, the policy is asked of that site before it is
+ * known to exist (so that its code cannot be probed), and an assessment of another site is not found.
+ */
+async function refuseAssessmentOfAnotherSite(ctx: CommandContext, siteCode: string, assessmentId: number): Promise<void> {
+  const [site] = await ctx.tx.select({ id: sites.id, cooperativeOrganisationId: sites.cooperativeOrganisationId }).from(sites).where(eq(sites.code, siteCode));
+  authorize(ctx.actor, 'verification.sign', { siteCooperativeOrgId: site?.cooperativeOrganisationId ?? -1 });
+  if (!site) throw notFound();
+  const assessment = await assessmentForVerification(ctx.tx, assessmentId);
+  if (assessment?.site.id !== site.id) throw verificationError('assessment_not_found', 404, () => ({ id: assessmentId }));
+}
 
 /**
  * Checks every rule of a statement without writing anything, and returns what would be signed.
@@ -137,7 +150,8 @@ export type SignedStatement = typeof verificationStatements.$inferSelect;
  * nothing written) when any rule of `planVerificationStatement` fails; two statements of one site
  * and mineral never overlap, even when signed at the same moment (the EXCLUDE constraint decides).
  */
-export async function signVerificationStatement(ctx: CommandContext, props: SignVerificationProps): Promise<SignedStatement> {
+export async function signVerificationStatement(ctx: CommandContext, { site: siteCode, ...props }: SignVerificationProps & { /** The site a URL names: the assessment must be of it. */ site?: string }): Promise<SignedStatement> {
+  if (siteCode !== undefined) await refuseAssessmentOfAnotherSite(ctx, siteCode, props.assessmentId);
   const plan = await planVerificationStatement(ctx.tx, ctx.actor, props);
   const key = await ensureOrganisationKey(ctx, plan.verifier.id);
   const document = canonicalBytes(statementDocument(plan, ctx.now, key.publicKey));

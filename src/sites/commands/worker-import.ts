@@ -4,10 +4,12 @@ import { eq } from 'drizzle-orm';
 import type { Params } from '../../core/i18n/index.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { siteError } from '../messages/sites.ts';
 import { workerError, type WorkersTextKey } from '../messages/workers.ts';
 import { childReferrals, workers } from '../schema.ts';
 import { isoDateOf } from '../../core/calendar.ts';
-import { loadSite, type Site } from './sites.ts';
+import { findSite, siteForAction, type SiteRef } from '../site-access.ts';
+import type { Site } from './sites.ts';
 import {
   adultAge,
   checkWorkerFields,
@@ -184,7 +186,8 @@ async function existingHashes(db: Queryable, siteId: number) {
 
 /** Checks every row and sorts it: to register, already registered, to refer, already referred, or wrong. */
 async function planImport(db: Queryable, props: { siteId: number; file: WorkerFile; today: string }): Promise<ImportPlan> {
-  const site = await loadSite(db, props.siteId);
+  const site = await findSite(db, { siteId: props.siteId });
+  if (!site) throw siteError('site_not_found', 404, { code: String(props.siteId) });
   const { file } = props;
   const report: ImportReport = { fileSha256: file.sha256, format: file.format, rowsTotal: file.rows.length, toRegister: 0, alreadyRegistered: 0, toRefer: 0, alreadyReferred: 0, issues: [...file.headerIssues] };
   const plan: ImportPlan = { site, report, register: [], refer: [] };
@@ -237,8 +240,9 @@ export type ImportResult = { report: ImportReport; registered: string[]; referre
  * nothing the second time. One event records the whole import, with pseudonymous codes and
  * commitments only. Callers run it only when the dry run says something would change.
  */
-export async function importWorkers(ctx: CommandContext, props: { siteId: number; file: WorkerFile }): Promise<ImportResult> {
-  const plan = await planImport(ctx.tx, { siteId: props.siteId, file: props.file, today: isoDateOf(ctx.now) });
+export async function importWorkers(ctx: CommandContext, props: SiteRef & { file: WorkerFile }): Promise<ImportResult> {
+  const { id: siteId } = await siteForAction(ctx, 'worker.register', props);
+  const plan = await planImport(ctx.tx, { siteId, file: props.file, today: isoDateOf(ctx.now) });
   const { site, report } = plan;
   if (report.issues.length > 0) {
     throw workerError('import_has_errors', 422, { count: report.issues.length }, { report: { ...report, issues: report.issues.map(({ row, column, code }) => ({ row, column, code })) } });

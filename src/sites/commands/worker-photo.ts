@@ -3,7 +3,7 @@ import { storeFile } from '../../files/public.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { workerError } from '../messages/workers.ts';
 import { workers } from '../schema.ts';
-import { loadSite } from './sites.ts';
+import { siteForAction, type SiteRef } from '../site-access.ts';
 
 export const maxPhotoBytes = 5 * 1024 * 1024;
 
@@ -19,8 +19,8 @@ export function photoContentType(content: Buffer): 'image/jpeg' | 'image/png' | 
  * file that only the worker register's routes serve, and the journal records that a photo was
  * set, not its hash (a hash of a face picture is a fingerprint of it).
  */
-export async function setWorkerPhoto(ctx: CommandContext, props: { siteId: number; workerCode: string; filename: string; content: Buffer }) {
-  const site = await loadSite(ctx.tx, props.siteId);
+export async function setWorkerPhoto(ctx: CommandContext, props: SiteRef & { workerCode: string; filename: string; content: Buffer }) {
+  const site = await siteForAction(ctx, 'worker.register', props);
   const [worker] = await ctx.tx
     .select()
     .from(workers)

@@ -10,7 +10,8 @@ import { appendEvent, type CommandContext } from '../../journal/public.ts';
 import { workerError, type WorkersTextKey } from '../messages/workers.ts';
 import { childReferrals, operatorGroups, sexes, workers } from '../schema.ts';
 import { isIsoDate, isoDateOf } from '../../core/calendar.ts';
-import { loadSite, type OperatorGroup, type Site } from './sites.ts';
+import { siteForAction, type SiteRef } from '../site-access.ts';
+import type { OperatorGroup, Site } from './sites.ts';
 
 export type Worker = typeof workers.$inferSelect;
 export type ChildReferral = typeof childReferrals.$inferSelect;
@@ -162,8 +163,8 @@ export type RegistrationOutcome = { outcome: 'registered'; worker: Worker } | { 
  * registered: a child-protection referral is recorded instead (no name kept), and the outcome says
  * so, for the caller to answer with `worker_under_18`. A person already referred is not referred twice.
  */
-export async function registerWorker(ctx: CommandContext, props: WorkerFields & { siteId: number }): Promise<RegistrationOutcome> {
-  const site = await loadSite(ctx.tx, props.siteId);
+export async function registerWorker(ctx: CommandContext, props: WorkerFields & SiteRef): Promise<RegistrationOutcome> {
+  const site = await siteForAction(ctx, 'worker.register', props);
   const groups = await loadOperatorGroups(ctx.tx, site.id);
   const checked = checkWorkerFields(props, groups, isoDateOf(ctx.now));
   if (!checked.worker) {
@@ -212,8 +213,8 @@ export async function registerWorker(ctx: CommandContext, props: WorkerFields & 
 }
 
 /** Records the day a worker left the site; from the next day on they no longer count in the headcount. */
-export async function recordWorkerExit(ctx: CommandContext, props: { siteId: number; workerCode: string; exitedOn: string }): Promise<Worker> {
-  const site = await loadSite(ctx.tx, props.siteId);
+export async function recordWorkerExit(ctx: CommandContext, props: SiteRef & { workerCode: string; exitedOn: string }): Promise<Worker> {
+  const site = await siteForAction(ctx, 'worker.register', props);
   const [worker] = await ctx.tx
     .select()
     .from(workers)

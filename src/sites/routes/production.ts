@@ -194,7 +194,6 @@ export function registerProductionApi(api: OpenAPIHono<AppEnv>) {
       const actor = c.get('actor');
       const db = c.get('deps').db;
       const site = await siteOrNotFound(db, c.req.valid('param').code);
-      authorize(actor, 'production.declare', siteResource(site));
       const multipart = isMultipart(c);
       if (!multipart && !isJson(c)) refuseMissingBody();
       const body = multipart ? c.req.valid('form') : c.req.valid('json');
@@ -226,7 +225,6 @@ export function registerProductionApi(api: OpenAPIHono<AppEnv>) {
       const db = c.get('deps').db;
       const { code, id } = c.req.valid('param');
       const site = await siteOrNotFound(db, code);
-      authorize(actor, 'production.declare', siteResource(site));
       const multipart = isMultipart(c);
       if (!multipart && !isJson(c)) refuseMissingBody();
       const body = multipart ? c.req.valid('form') : c.req.valid('json');
@@ -321,6 +319,8 @@ export function registerProductionApi(api: OpenAPIHono<AppEnv>) {
       const db = c.get('deps').db;
       const locale = c.get('locale');
       const site = await siteOrNotFound(db, c.req.valid('param').code);
+      // The plan (and a dry run, which is all it is) shows what importing would write: it needs the
+      // right to declare, asked here because no command runs; importProduction asks it again.
       authorize(actor, 'production.declare', siteResource(site));
       const file = c.req.valid('form').file;
       const content = Buffer.from(await file.arrayBuffer());
