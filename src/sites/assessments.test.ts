@@ -150,6 +150,12 @@ describe('Assessments', () => {
 
     it('refuses an actor that is not a verifier organisation in the command', async () => {
       await expect(runCommand(t.db, system, (ctx) => startAssessment(ctx, { siteId: site.id, periodStart: '2024-01-01', periodEnd: '2024-06-30' }))).rejects.toMatchObject({
+        code: 'forbidden',
+        status: 403,
+      });
+      const buyer = await t.buildOrganisation({ kind: 'buyer' });
+      const misfiled: Actor = { kind: 'token', tokenId: 0, orgId: buyer.id, orgCode: buyer.code, orgKind: 'verifier', role: 'verifier' };
+      await expect(runCommand(t.db, misfiled, (ctx) => startAssessment(ctx, { siteId: site.id, periodStart: '2024-01-01', periodEnd: '2024-06-30' }))).rejects.toMatchObject({
         code: 'assessment_verifier_only',
       });
     });
@@ -433,7 +439,8 @@ describe('Assessments', () => {
   describe('commands used directly', () => {
     it('refuse to save into an assessment of another verifier organisation', async () => {
       const { id } = await start();
-      const actor: Actor = { kind: 'system', orgId: null, orgCode: null, role: 'admin' };
+      const other = await t.buildOrganisation({ kind: 'verifier' });
+      const actor: Actor = { kind: 'token', tokenId: 0, orgId: other.id, orgCode: other.code, orgKind: 'verifier', role: 'verifier' };
       const attempt = runCommand(t.db, actor, (ctx) => saveAssessmentResponses(ctx, { assessmentId: id, responses: [{ criterionCode: 'HS.1', rating: 'met' }] }));
       await expect(attempt).rejects.toBeInstanceOf(AppError);
       await expect(runCommand(t.db, actor, (ctx) => submitAssessment(ctx, { assessmentId: id }))).rejects.toMatchObject({ code: 'assessment_other_verifier' });

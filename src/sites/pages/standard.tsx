@@ -52,7 +52,9 @@ function CriteriaByArea({ locale, criteria }: { locale: Locale; criteria: Standa
   );
 }
 
+/** The draft versions and the form to create one, for those who may publish the standard: a refused creation comes back here, and so does its 403. */
 async function versionsPage(c: Context<AppEnv>, extra: { values?: Record<string, string>; errors?: FieldErrors; notice?: string; status?: 200 | 400 | 409 | 422 } = {}) {
+  authorize(c.get('actor'), 'standard.publish');
   const locale = c.get('locale');
   const t = text(locale);
   const versions = await listVersions(c.get('deps').db);
@@ -172,7 +174,6 @@ export function registerStandardPages(pages: Hono<AppEnv>) {
   });
 
   pages.get('/standard/versions', async (c) => {
-    authorize(c.get('actor'), 'standard.publish');
     const locale = c.get('locale');
     const created = c.req.query('created');
     const published = c.req.query('published');
@@ -182,7 +183,6 @@ export function registerStandardPages(pages: Hono<AppEnv>) {
 
   pages.post('/standard/versions', async (c) => {
     const actor = c.get('actor');
-    authorize(actor, 'standard.publish');
     const locale = c.get('locale');
     const body = await c.req.parseBody();
     const values = { version: String(body.version ?? '').trim(), source: String(body.source ?? '') };
@@ -273,10 +273,7 @@ export function registerStandardPages(pages: Hono<AppEnv>) {
   });
 
   pages.post('/standard/versions/:version/publish', async (c) => {
-    const actor = c.get('actor');
-    authorize(actor, 'standard.publish');
-    const version = await versionOrNotFound(c);
-    await runCommand(c.get('deps').db, actor, (ctx) => publishStandardVersion(ctx, { version: version.version }));
-    return c.redirect(`/standard/versions?published=${encodeURIComponent(version.version)}`, 303);
+    const published = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => publishStandardVersion(ctx, { version: c.req.param('version') }));
+    return c.redirect(`/standard/versions?published=${encodeURIComponent(published.version)}`, 303);
   });
 }

@@ -80,8 +80,12 @@ async function correctPage(c: Context<AppEnv>, site: Site, entry: DeclarationEnt
   );
 }
 
-/** The declaration a URL names, at this site. */
+/**
+ * The declaration a URL names, at this site, for those who may declare its production: the
+ * correction form shows it (its buyer too), so it is read only by them.
+ */
 async function entryOf(c: Context<AppEnv>, site: Site) {
+  authorize(c.get('actor'), 'production.declare', resourceOf(site));
   const id = Number(c.req.param('id'));
   const entry = Number.isSafeInteger(id) && id > 0 ? await findDeclaration(c.get('deps').db, { siteId: site.id, id }) : undefined;
   if (!entry) throw productionError('declaration_not_found', 404, { id: c.req.param('id') ?? '' });
@@ -92,7 +96,6 @@ async function entryOf(c: Context<AppEnv>, site: Site) {
 export function registerCorrectionPages(pages: Hono<AppEnv>) {
   pages.get('/sites/:code/production/:id/correct', async (c) => {
     const site = await siteOf(c);
-    authorize(c.get('actor'), 'production.declare', resourceOf(site));
     const entry = await entryOf(c, site);
     const values = {
       producedOn: entry.producedOn,
@@ -109,7 +112,6 @@ export function registerCorrectionPages(pages: Hono<AppEnv>) {
     const actor = c.get('actor');
     const locale = c.get('locale');
     const site = await siteOf(c);
-    authorize(actor, 'production.declare', resourceOf(site));
     const entry = await entryOf(c, site);
     const { form, files } = await formWithFiles(c);
     const minerals = await listMinerals(c.get('deps').db);

@@ -13,7 +13,9 @@ import {
 import { listMinerals } from '../../queries/production.ts';
 import { FigureFields, type Site, crumbs, fieldOfError, productionPath, readFigures, resourceOf, siteOf, statusOfError, text } from './shared.tsx';
 
+/** The declaration form, for those who may declare the site's production: a refused declaration comes back here, and so does its 403. */
 async function declarePage(c: Context<AppEnv>, site: Site, values: Form, errors: FieldErrors, status: 200 | 400 | 409 | 413 | 422 = 200) {
+  authorize(c.get('actor'), 'production.declare', resourceOf(site));
   const locale = c.get('locale');
   const t = text(locale);
   const minerals = await listMinerals(c.get('deps').db);
@@ -46,14 +48,12 @@ async function declarePage(c: Context<AppEnv>, site: Site, values: Form, errors:
 export function registerDeclarePages(pages: Hono<AppEnv>) {
   pages.get('/sites/:code/production/new', async (c) => {
     const site = await siteOf(c);
-    authorize(c.get('actor'), 'production.declare', resourceOf(site));
     return declarePage(c, site, { mineral: 'cobalt', producedOn: new Date().toISOString().slice(0, 10) }, {});
   });
 
   pages.post('/sites/:code/production/new', async (c) => {
     const actor = c.get('actor');
     const site = await siteOf(c);
-    authorize(actor, 'production.declare', resourceOf(site));
     const { form, files } = await formWithFiles(c);
     const minerals = await listMinerals(c.get('deps').db);
     const { figures, errors } = readFigures(form, c.get('locale'), minerals);

@@ -33,7 +33,9 @@ function ProblemTable({ locale, problems }: { locale: Locale; problems: ImportPr
   );
 }
 
+/** The import form and its report, for those who may declare the site's production: a refused import comes back here, and so does its 403. */
 async function importPage(c: Context<AppEnv>, site: Site, step: { kind: 'upload'; error?: string; status?: 200 | 400 | 422 } | { kind: 'report'; plan: ImportPlan; filename: string; content: Buffer } | { kind: 'result'; imported: number; skipped: number }) {
+  authorize(c.get('actor'), 'production.declare', resourceOf(site));
   const locale = c.get('locale');
   const t = text(locale);
   const upload = (error?: string) => (
@@ -138,7 +140,6 @@ async function importPage(c: Context<AppEnv>, site: Site, step: { kind: 'upload'
 export function registerProductionImportPages(pages: Hono<AppEnv>) {
   pages.get('/sites/:code/production/import', async (c) => {
     const site = await siteOf(c);
-    authorize(c.get('actor'), 'production.declare', resourceOf(site));
     return importPage(c, site, { kind: 'upload' });
   });
 
@@ -147,6 +148,7 @@ export function registerProductionImportPages(pages: Hono<AppEnv>) {
     const locale = c.get('locale');
     const db = c.get('deps').db;
     const site = await siteOf(c);
+    // Checking the file is a dry run of the import: it needs the right to declare, asked before the file is read.
     authorize(actor, 'production.declare', resourceOf(site));
     const { form, files } = await formWithFiles(c);
     // The confirmation sends the checked file back; it is checked again before anything is written.
