@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import { runCommand } from '../journal/public.ts';
 import { startAssessment } from './commands/assessments.ts';
-import { raiseCorrectiveAction } from './commands/corrective-actions.ts';
+import { raiseCorrectiveAction } from './commands/corrective-actions/raise-corrective-action.ts';
 import { declareProduction } from './commands/production.ts';
 import { createSite } from './commands/sites.ts';
-import { createStandardVersion, publishStandardVersion } from './commands/standard.ts';
+import { createStandardVersion } from './commands/standard/create-standard-version.ts';
+import { publishStandardVersion } from './commands/standard/publish-standard-version.ts';
 import { registerWorker } from './commands/workers.ts';
 
 let t: TestContext;

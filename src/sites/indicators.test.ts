@@ -3,10 +3,12 @@ import { createTestContext, system, type TestContext } from '../../test/harness.
 import { addMonths, isoDateOf } from '../core/calendar.ts';
 import { runCommand } from '../journal/public.ts';
 import { saveAssessmentResponses, startAssessment, submitAssessment } from './commands/assessments.ts';
-import { closeCorrectiveAction, raiseCorrectiveAction } from './commands/corrective-actions.ts';
+import { closeCorrectiveAction } from './commands/corrective-actions/close-corrective-action.ts';
+import { raiseCorrectiveAction } from './commands/corrective-actions/raise-corrective-action.ts';
 import { declareProduction } from './commands/production.ts';
 import { createSite } from './commands/sites.ts';
-import { createStandardVersion, publishStandardVersion } from './commands/standard.ts';
+import { createStandardVersion } from './commands/standard/create-standard-version.ts';
+import { publishStandardVersion } from './commands/standard/publish-standard-version.ts';
 import { registerWorker } from './commands/workers.ts';
 import { defaultStandard } from './default-standard.ts';
 

@@ -2,7 +2,7 @@
  * The public face of the sites module: what other modules, the CLI and the composition root may use.
  * Everything else in src/sites/ is the module's own (enforced by the import rule in eslint.config.js).
  */
-export { raiseCorrectiveAction } from './commands/corrective-actions.ts';
+export { raiseCorrectiveAction } from './commands/corrective-actions/raise-corrective-action.ts';
 export { declareProduction, parseGradePercent, parseTonnes } from './commands/production.ts';
 export type { Parsed } from './commands/production.ts';
 export { addPits, createSite } from './commands/sites.ts';

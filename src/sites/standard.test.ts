@@ -5,7 +5,8 @@ import { createTestContext, jsonRequest, system, type TestContext } from '../../
 import { userRoles, type UserRole } from '../core/auth/roles.ts';
 import { canonicalBytes } from '../core/canonical-json.ts';
 import { journalSize, runCommand } from '../journal/public.ts';
-import { criteriaProblems, createStandardVersion, type CriterionInput } from './commands/standard.ts';
+import { criteriaProblems, type CriterionInput } from './standard-versions.ts';
+import { createStandardVersion } from './commands/standard/create-standard-version.ts';
 import { defaultStandard } from './default-standard.ts';
 import { registerStandardPages } from './pages/standard.tsx';
 import { criteriaOf, findStandardVersion, latestPublishedVersion } from './queries/standard.ts';

@@ -8,7 +8,8 @@ import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, Select
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { frame } from '../../web/messages.ts';
-import { createStandardVersion, publishStandardVersion } from '../commands/standard.ts';
+import { createStandardVersion } from '../commands/standard/create-standard-version.ts';
+import { publishStandardVersion } from '../commands/standard/publish-standard-version.ts';
 import { standardError, standardText } from '../messages/standard.ts';
 import { criteriaOf, findStandardVersion, latestPublishedVersion, listVersions, type StandardCriterion } from '../queries/standard.ts';
 import { standardAreas } from '../schema.ts';
