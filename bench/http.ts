@@ -30,7 +30,7 @@ import type { Actor } from '../src/core/auth/roles.ts';
 import { connectDatabase, rowsOf, type DatabaseHandle } from '../src/db/connect.ts';
 import { runCommand } from '../src/journal/commands.ts';
 import { recordIncident } from '../src/safety/commands/incidents.ts';
-import { declareProduction } from '../src/sites/commands/production.ts';
+import { declareProduction } from '../src/sites/commands/production/declare-production.ts';
 import { freePort, int, loadAverage, median, positiveInt, printMachine, table, wasInterrupted } from './common.ts';
 import { loadUrl, type LoadResult } from './load.ts';
 

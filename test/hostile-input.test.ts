@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../src/journal/commands.ts';
 import { journalSize } from '../src/journal/queries.ts';
-import { createSite } from '../src/sites/commands/sites.ts';
+import { createSite } from '../src/sites/commands/sites/create-site.ts';
 import { createStandardVersion } from '../src/sites/commands/standard/create-standard-version.ts';
 import { publishStandardVersion } from '../src/sites/commands/standard/publish-standard-version.ts';
 import type { Hono } from 'hono';

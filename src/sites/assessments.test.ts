@@ -6,7 +6,9 @@ import { insertPublishedStandard } from '../../test/factories/standard.ts';
 import type { Actor } from '../core/auth/roles.ts';
 import { AppError } from '../core/errors.ts';
 import { journalSize, listEntries, runCommand } from '../journal/public.ts';
-import { saveAssessmentResponses, startAssessment, submitAssessment } from './commands/assessments.ts';
+import { saveAssessmentResponses } from './commands/assessments/save-assessment-responses.ts';
+import { startAssessment } from './commands/assessments/start-assessment.ts';
+import { submitAssessment } from './commands/assessments/submit-assessment.ts';
 import { registerAssessmentsPages } from './pages/assessments/index.ts';
 import {
   assessmentScores,

@@ -5,19 +5,30 @@ import { expectCommandRefusal } from '../../test/expect.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import { insertPublishedStandard } from '../../test/factories/standard.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
-import { saveAssessmentResponses, attachAssessmentEvidence, startAssessment, submitAssessment } from './commands/assessments.ts';
+import { saveAssessmentResponses } from './commands/assessments/save-assessment-responses.ts';
+import { attachAssessmentEvidence } from './commands/assessments/attach-assessment-evidence.ts';
+import { startAssessment } from './commands/assessments/start-assessment.ts';
+import { submitAssessment } from './commands/assessments/submit-assessment.ts';
 import { closeCorrectiveAction } from './commands/corrective-actions/close-corrective-action.ts';
 import { raiseCorrectiveAction } from './commands/corrective-actions/raise-corrective-action.ts';
 import { updateCorrectiveActionStatus } from './commands/corrective-actions/update-corrective-action-status.ts';
-import { correctProduction, declareProduction, importProduction } from './commands/production.ts';
-import { addOperatorGroup, addPits, createSite, recordQualification, updatePit } from './commands/sites.ts';
+import { correctProduction } from './commands/production/correct-production.ts';
+import { declareProduction } from './commands/production/declare-production.ts';
+import { importProduction } from './commands/production/import-production.ts';
+import { addOperatorGroup } from './commands/sites/add-operator-group.ts';
+import { addPits } from './commands/sites/add-pits.ts';
+import { createSite } from './commands/sites/create-site.ts';
+import { recordQualification } from './commands/sites/record-qualification.ts';
+import { updatePit } from './commands/sites/update-pit.ts';
 import { createStandardVersion } from './commands/standard/create-standard-version.ts';
 import { publishStandardVersion } from './commands/standard/publish-standard-version.ts';
 import { updateDraftCriteria } from './commands/standard/update-draft-criteria.ts';
-import { signVerificationStatement } from './commands/verifications.ts';
-import { importWorkers, readWorkerFile } from './commands/worker-import.ts';
-import { setWorkerPhoto } from './commands/worker-photo.ts';
-import { recordWorkerExit, registerWorker } from './commands/workers.ts';
+import { signVerificationStatement } from './commands/verifications/sign-verification-statement.ts';
+import { importWorkers } from './commands/workers/import-workers.ts';
+import { readWorkerFile } from './worker-import-files.ts';
+import { setWorkerPhoto } from './commands/workers/set-worker-photo.ts';
+import { recordWorkerExit } from './commands/workers/record-worker-exit.ts';
+import { registerWorker } from './commands/workers/register-worker.ts';
 
 /**
  * Each command of the sites module asks the policy itself: called directly (not over HTTP) by a

@@ -5,8 +5,7 @@ import type { Queryable } from '../db/connect.ts';
 import type { CommandContext } from '../journal/public.ts';
 import { siteError } from './messages/sites.ts';
 import { sites } from './schema.ts';
-
-export type Site = typeof sites.$inferSelect;
+import type { Site } from './site-records.ts';
 
 /** How a command is told its site: by id (other commands, imports, the demo), or by the code a URL names. */
 export type SiteRef = { siteId: number } | { site: string };

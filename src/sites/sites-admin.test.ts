@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { journalSize, recentEvents, runCommand } from '../journal/public.ts';
 import { addMonths } from '../core/calendar.ts';
-import { recordQualification } from './commands/sites.ts';
+import { recordQualification } from './commands/sites/record-qualification.ts';
 import { findSiteByCode, listOperatorGroups, listPits, pitCounts } from './queries/sites.ts';
 import { sites } from './schema.ts';
 import { expectApiRefusal } from '../../test/expect.ts';

@@ -102,6 +102,19 @@ async function renderRaisePage(c: Context<AppEnv>, site: { code: string; name: s
   );
 }
 
+/**
+ * The site whose raise form a URL names, for those who may manage its corrective actions: the form
+ * (and a refused one, shown again) lists the site's findings. The policy is asked before the site
+ * is known to exist; raiseCorrectiveAction asks it again when the form is sent.
+ */
+async function siteToRaiseAt(c: Context<AppEnv>) {
+  const site = await findSiteByCode(c.get('deps').db, c.req.param('code') ?? '');
+  authorize(c.get('actor'), 'corrective_action.manage', { siteCooperativeOrgId: site?.cooperativeOrganisationId ?? -1 });
+  if (!site) throw notFound();
+  return site;
+}
+
+/** The corrective action a URL names, for those who may manage its site's actions: its page shows its owner and its closure. */
 async function loadAction(c: Context<AppEnv>) {
   const id = Number(c.req.param('id'));
   const action = Number.isSafeInteger(id) && id > 0 ? await findCorrectiveAction(c.get('deps').db, id) : undefined;
@@ -271,18 +284,14 @@ export function registerCorrectiveActionsPages(pages: Hono<AppEnv>) {
   });
 
   pages.get('/sites/:code/corrective-actions/new', async (c) => {
-    const site = await findSiteByCode(c.get('deps').db, c.req.param('code'));
-    authorize(c.get('actor'), 'corrective_action.manage', { siteCooperativeOrgId: site?.cooperativeOrganisationId ?? -1 });
-    if (!site) throw notFound();
+    const site = await siteToRaiseAt(c);
     return renderRaisePage(c, site, { assessmentId: c.req.query('assessment') ?? '', criterionCode: c.req.query('criterion') ?? '' });
   });
 
   pages.post('/sites/:code/corrective-actions/new', async (c) => {
     const locale = c.get('locale');
     const t = textFor(locale);
-    const site = await findSiteByCode(c.get('deps').db, c.req.param('code'));
-    authorize(c.get('actor'), 'corrective_action.manage', { siteCooperativeOrgId: site?.cooperativeOrganisationId ?? -1 });
-    if (!site) throw notFound();
+    const site = await siteToRaiseAt(c);
     const form = await formOf(c);
     const parsed = RaiseForm.safeParse(form);
     if (!parsed.success) return renderRaisePage(c, site, form, fieldErrors(parsed.error, (field) => t(raiseFieldProblems[field] ?? 'finding_invalid')), 400);

@@ -10,17 +10,12 @@ import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, Select
 import type { AppEnv } from '../../web/context.ts';
 import { formOf, type Form } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
-import {
-  addOperatorGroup,
-  addPits,
-  createSite,
-  degreesToE6,
-  operatorGroupCodePattern,
-  recordQualification,
-  siteCodePattern,
-  updatePit,
-  type QualificationLevel,
-} from '../commands/sites.ts';
+import { addOperatorGroup } from '../commands/sites/add-operator-group.ts';
+import { addPits } from '../commands/sites/add-pits.ts';
+import { createSite } from '../commands/sites/create-site.ts';
+import { degreesToE6, operatorGroupCodePattern, type QualificationLevel, siteCodePattern } from '../site-records.ts';
+import { recordQualification } from '../commands/sites/record-qualification.ts';
+import { updatePit } from '../commands/sites/update-pit.ts';
 import { siteError, sitesText, type SitesTextKey } from '../messages/sites.ts';
 import { findSiteByCode, listCooperatives, listOperatorGroups, listPits, pitCounts } from '../queries/sites.ts';
 import { qualificationLevels } from '../schema.ts';

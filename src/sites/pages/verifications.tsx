@@ -10,7 +10,8 @@ import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, Select
 import type { AppEnv } from '../../web/context.ts';
 import { formOf, refusalOnForm, type Form, type RefusalStatus } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
-import { planVerificationStatement, signVerificationStatement, statementSentences, type SignVerificationProps, type VerificationPlan } from '../commands/verifications.ts';
+import { planVerificationStatement, type SignVerificationProps, statementSentences, type VerificationPlan } from '../verification-statements.ts';
+import { signVerificationStatement } from '../commands/verifications/sign-verification-statement.ts';
 import { verificationError, verificationsText, type VerificationsKey } from '../messages/verifications.ts';
 import {
   assessmentForVerification,

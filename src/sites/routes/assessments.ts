@@ -4,7 +4,10 @@ import { notFound } from '../../core/errors.ts';
 import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
-import { attachAssessmentEvidence, saveAssessmentResponses, startAssessment, submitAssessment } from '../commands/assessments.ts';
+import { attachAssessmentEvidence } from '../commands/assessments/attach-assessment-evidence.ts';
+import { saveAssessmentResponses } from '../commands/assessments/save-assessment-responses.ts';
+import { startAssessment } from '../commands/assessments/start-assessment.ts';
+import { submitAssessment } from '../commands/assessments/submit-assessment.ts';
 import { assessmentScores, compareWithPrevious, findAssessment, findSiteByCode, getAssessment, listAssessments, type AssessmentDetail } from '../queries/assessments.ts';
 import { ratings, standardAreas } from '../schema.ts';
 

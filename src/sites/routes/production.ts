@@ -7,16 +7,12 @@ import type { Database } from '../../db/connect.ts';
 import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
-import {
-  correctProduction,
-  declareProduction,
-  evidenceFromFile,
-  importProduction,
-  parseGradePercent,
-  parseTonnes,
-  planProductionImport,
-  type ImportProblem,
-} from '../commands/production.ts';
+import { correctProduction } from '../commands/production/correct-production.ts';
+import { declareProduction } from '../commands/production/declare-production.ts';
+import { evidenceFromFile } from '../production-declarations.ts';
+import { importProduction } from '../commands/production/import-production.ts';
+import { parseGradePercent, parseTonnes } from '../production-figures.ts';
+import { type ImportProblem, planProductionImport } from '../production-import-files.ts';
 import { productionError } from '../messages/production.ts';
 import { findDeclaration, listDeclarations, monthlyProduction, siteByCode, type DeclarationEntry } from '../queries/production.ts';
 

@@ -4,20 +4,12 @@ import type { Queryable } from '../../db/connect.ts';
 import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
-import {
-  addOperatorGroup,
-  addPits,
-  degreesToE6,
-  operatorGroupCodePattern,
-  pitCodePattern,
-  recordQualification,
-  siteCodePattern,
-  createSite,
-  updatePit,
-  type OperatorGroup,
-  type Pit,
-  type SiteQualification,
-} from '../commands/sites.ts';
+import { addOperatorGroup } from '../commands/sites/add-operator-group.ts';
+import { addPits } from '../commands/sites/add-pits.ts';
+import { degreesToE6, type OperatorGroup, operatorGroupCodePattern, type Pit, pitCodePattern, siteCodePattern, type SiteQualification } from '../site-records.ts';
+import { recordQualification } from '../commands/sites/record-qualification.ts';
+import { createSite } from '../commands/sites/create-site.ts';
+import { updatePit } from '../commands/sites/update-pit.ts';
 import { siteError } from '../messages/sites.ts';
 import { findSiteByCode, type SiteWithDetails } from '../queries/sites.ts';
 import { qualificationLevels, siteStatuses } from '../schema.ts';

@@ -5,8 +5,8 @@ import { notFound } from '../../core/errors.ts';
 import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
-import { organisationPublicKeys } from '../commands/organisation-keys.ts';
-import { signVerificationStatement } from '../commands/verifications.ts';
+import { organisationPublicKeys } from '../organisation-keys.ts';
+import { signVerificationStatement } from '../commands/verifications/sign-verification-statement.ts';
 import { verificationError } from '../messages/verifications.ts';
 import {
   documentSha256,

@@ -5,7 +5,7 @@ import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, ErrorSummary, TextareaField, StatusTag, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
-import { saveAssessmentResponses, type ResponseInput } from '../../commands/assessments.ts';
+import { type ResponseInput, saveAssessmentResponses } from '../../commands/assessments/save-assessment-responses.ts';
 import { type AssessmentDetail, type Rating, type StandardArea } from '../../queries/assessments.ts';
 import { ratings } from '../../schema.ts';
 import { formOf, type Form } from '../../../web/forms.ts';

@@ -6,7 +6,7 @@ import type { Locale } from '../../../core/i18n/index.ts';
 import { formatDate, formatNumber } from '../../../core/i18n/format.ts';
 import { StatusTag, type FieldErrors, type TagTone } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
-import { authorizeAssessmentWrite } from '../../commands/assessments.ts';
+import { authorizeAssessmentWrite } from '../../assessment-records.ts';
 import { assessmentsText } from '../../messages/assessments.ts';
 import { getAssessment, type AssessmentDetail, type Rating, type ScoreTenths } from '../../queries/assessments.ts';
 import { standardAreas } from '../../schema.ts';

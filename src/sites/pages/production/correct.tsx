@@ -8,10 +8,8 @@ import { CsrfField, DataTable, ErrorSummary, Field, FileField, type FieldErrors 
 import type { AppEnv } from '../../../web/context.ts';
 import { formWithFiles, type Form } from '../../../web/forms.ts';
 import { renderPage } from '../../../web/layout.tsx';
-import {
-  correctProduction,
-  evidenceFromFile,
-} from '../../commands/production.ts';
+import { correctProduction } from '../../commands/production/correct-production.ts';
+import { evidenceFromFile } from '../../production-declarations.ts';
 import { productionError, productionText } from '../../messages/production.ts';
 import { findDeclaration, listMinerals, type DeclarationEntry } from '../../queries/production.ts';
 import { FigureFields, type Mineral, type Site, crumbs, fieldOfError, formatGrade, mineralLabel, percentText, productionPath, readFigures, resourceOf, siteOf, statusOfError, text, tonnesText } from './shared.tsx';

@@ -6,10 +6,8 @@ import { CsrfField, ErrorSummary, FileField, type FieldErrors } from '../../../w
 import type { AppEnv } from '../../../web/context.ts';
 import { formWithFiles, type Form } from '../../../web/forms.ts';
 import { renderPage } from '../../../web/layout.tsx';
-import {
-  declareProduction,
-  evidenceFromFile,
-} from '../../commands/production.ts';
+import { declareProduction } from '../../commands/production/declare-production.ts';
+import { evidenceFromFile } from '../../production-declarations.ts';
 import { listMinerals } from '../../queries/production.ts';
 import { FigureFields, type Site, crumbs, fieldOfError, productionPath, readFigures, resourceOf, siteOf, statusOfError, text } from './shared.tsx';
 

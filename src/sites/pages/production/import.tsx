@@ -8,13 +8,8 @@ import { CsrfField, DataTable, ErrorSummary, FileField } from '../../../web/comp
 import type { AppEnv } from '../../../web/context.ts';
 import { formWithFiles } from '../../../web/forms.ts';
 import { renderPage } from '../../../web/layout.tsx';
-import {
-  importColumns,
-  importProduction,
-  planProductionImport,
-  type ImportPlan,
-  type ImportProblem,
-} from '../../commands/production.ts';
+import { importColumns, type ImportPlan, type ImportProblem, planProductionImport } from '../../production-import-files.ts';
+import { importProduction } from '../../commands/production/import-production.ts';
 import { productionText } from '../../messages/production.ts';
 import { type Site, crumbs, formatGrade, productionPath, resourceOf, siteOf, text } from './shared.tsx';
 

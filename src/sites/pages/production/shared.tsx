@@ -6,12 +6,7 @@ import { Field, SelectField, StatusTag, type FieldErrors } from '../../../web/co
 import type { AppEnv } from '../../../web/context.ts';
 import type { Form } from '../../../web/forms.ts';
 import { frame } from '../../../web/messages.ts';
-import {
-  figureProblems,
-  parseGradePercent,
-  parseTonnes,
-  type DeclarationFigures,
-} from '../../commands/production.ts';
+import { type DeclarationFigures, figureProblems, parseGradePercent, parseTonnes } from '../../production-figures.ts';
 import { productionError, productionText, type ProductionMessage } from '../../messages/production.ts';
 import { listMinerals, siteByCode, type DeclarationEntry } from '../../queries/production.ts';
 

@@ -5,7 +5,7 @@ import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../../web/c
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
 import { isoDateOf } from '../../../core/calendar.ts';
-import { recordWorkerExit } from '../../commands/workers.ts';
+import { recordWorkerExit } from '../../commands/workers/record-worker-exit.ts';
 import { workerError } from '../../messages/workers.ts';
 import { type SiteWithDetails } from '../../queries/sites.ts';
 import { findWorkerByCode } from '../../queries/workers.ts';

@@ -5,7 +5,8 @@ import { CsrfField, ErrorSummary, Field, SelectField, type FieldErrors } from '.
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
 import { isoDateOf } from '../../../core/calendar.ts';
-import { checkWorkerFields, registerWorker } from '../../commands/workers.ts';
+import { checkWorkerFields } from '../../worker-records.ts';
+import { registerWorker } from '../../commands/workers/register-worker.ts';
 import { workersText } from '../../messages/workers.ts';
 import { listOperatorGroups, type SiteWithDetails } from '../../queries/sites.ts';
 import { sexes } from '../../schema.ts';

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { authorize } from '../../../core/auth/policies.ts';
 import type { Locale, Params } from '../../../core/i18n/index.ts';
 import type { AppEnv } from '../../../web/context.ts';
-import { type WorkerColumn } from '../../commands/workers.ts';
+import type { WorkerColumn } from '../../worker-records.ts';
 import { siteError } from '../../messages/sites.ts';
 import { workersText, type WorkersTextKey } from '../../messages/workers.ts';
 import { findSiteByCode, type SiteWithDetails } from '../../queries/sites.ts';
