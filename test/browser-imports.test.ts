@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../src/journal/commands.ts';
-import { createSite } from '../src/sites/commands/sites.ts';
+import { createSite } from '../src/sites/commands/sites/create-site.ts';
 import { openBrowserOn, signInOnPage } from './browser.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';
 

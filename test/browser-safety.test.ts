@@ -2,8 +2,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoDateOf } from '../src/core/calendar.ts';
 import { runCommand } from '../src/journal/commands.ts';
-import { addPits, createSite } from '../src/sites/commands/sites.ts';
-import { registerWorker } from '../src/sites/commands/workers.ts';
+import { addPits } from '../src/sites/commands/sites/add-pits.ts';
+import { createSite } from '../src/sites/commands/sites/create-site.ts';
+import { registerWorker } from '../src/sites/commands/workers/register-worker.ts';
 import { openBrowserOn, signInOnPage } from './browser.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';
 

@@ -1,9 +1,10 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../src/journal/commands.ts';
-import { declareProduction } from '../src/sites/commands/production.ts';
-import { createSite } from '../src/sites/commands/sites.ts';
-import { createStandardVersion, publishStandardVersion } from '../src/sites/commands/standard.ts';
+import { declareProduction } from '../src/sites/commands/production/declare-production.ts';
+import { createSite } from '../src/sites/commands/sites/create-site.ts';
+import { createStandardVersion } from '../src/sites/commands/standard/create-standard-version.ts';
+import { publishStandardVersion } from '../src/sites/commands/standard/publish-standard-version.ts';
 import { openBrowserOn, signInOnPage } from './browser.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';
 

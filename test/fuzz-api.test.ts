@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRole } from '../src/core/auth/roles.ts';
 import { runCommand } from '../src/journal/commands.ts';
 import { journalSize } from '../src/journal/queries.ts';
-import { createSite } from '../src/sites/commands/sites.ts';
-import { createStandardVersion, publishStandardVersion } from '../src/sites/commands/standard.ts';
+import { createSite } from '../src/sites/commands/sites/create-site.ts';
+import { createStandardVersion } from '../src/sites/commands/standard/create-standard-version.ts';
+import { publishStandardVersion } from '../src/sites/commands/standard/publish-standard-version.ts';
 import { hostileSegments, hostileValues, pick, seedOf, seededRandom, urlPart } from './fuzz.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../src/journal/commands.ts';
-import { createSite } from '../src/sites/commands/sites.ts';
-import { createStandardVersion, publishStandardVersion } from '../src/sites/commands/standard.ts';
+import { createSite } from '../src/sites/commands/sites/create-site.ts';
+import { createStandardVersion } from '../src/sites/commands/standard/create-standard-version.ts';
+import { publishStandardVersion } from '../src/sites/commands/standard/publish-standard-version.ts';
 import { hostileSegments } from './fuzz.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';
 

@@ -8,7 +8,7 @@ import { fieldForms } from '../src/imports/forms/registry.ts';
 import { importedSubmissions } from '../src/imports/schema.ts';
 import { runCommand } from '../src/journal/commands.ts';
 import { safetyIncidents } from '../src/safety/schema.ts';
-import { createSite } from '../src/sites/commands/sites.ts';
+import { createSite } from '../src/sites/commands/sites/create-site.ts';
 import { system } from './harness.ts';
 
 /** `orebook forms export` and `orebook import` as an operator runs them: real processes on a fresh data directory. */

@@ -11,7 +11,7 @@ import { runCommand, signCheckpoint } from '../src/journal/commands.ts';
 import { modules } from '../src/modules.ts';
 import { openAccount } from '../src/registry/commands/open-account.ts';
 import { addMember } from '../src/savings/commands/add-member.ts';
-import { registerWorker } from '../src/sites/commands/workers.ts';
+import { registerWorker } from '../src/sites/commands/workers/register-worker.ts';
 import { createTestContext, type TestContext } from './harness.ts';
 
 /**

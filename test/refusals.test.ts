@@ -11,9 +11,9 @@ import { runCommand } from '../src/journal/commands.ts';
 import { createGroup } from '../src/savings/commands/create-group.ts';
 import { openCycle } from '../src/savings/commands/open-cycle.ts';
 import { recordMeeting } from '../src/savings/commands/record-meeting.ts';
-import { createSite } from '../src/sites/commands/sites.ts';
-import { setWorkerPhoto } from '../src/sites/commands/worker-photo.ts';
-import { registerWorker } from '../src/sites/commands/workers.ts';
+import { createSite } from '../src/sites/commands/sites/create-site.ts';
+import { setWorkerPhoto } from '../src/sites/commands/workers/set-worker-photo.ts';
+import { registerWorker } from '../src/sites/commands/workers/register-worker.ts';
 import type { DemoContext } from '../src/web/module.ts';
 import { createTestContext, system, type TestContext } from './harness.ts';
 

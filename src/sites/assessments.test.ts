@@ -6,7 +6,9 @@ import { insertPublishedStandard } from '../../test/factories/standard.ts';
 import type { Actor } from '../core/auth/roles.ts';
 import { AppError } from '../core/errors.ts';
 import { journalSize, listEntries, runCommand } from '../journal/public.ts';
-import { saveAssessmentResponses, startAssessment, submitAssessment } from './commands/assessments.ts';
+import { saveAssessmentResponses } from './commands/assessments/save-assessment-responses.ts';
+import { startAssessment } from './commands/assessments/start-assessment.ts';
+import { submitAssessment } from './commands/assessments/submit-assessment.ts';
 import { registerAssessmentsPages } from './pages/assessments/index.ts';
 import {
   assessmentScores,
@@ -21,6 +23,7 @@ import {
 } from './queries/assessments.ts';
 import { registerAssessmentsApi } from './routes/assessments.ts';
 import { assessmentResponses, assessments } from './schema.ts';
+import { expectApiRefusal } from '../../test/expect.ts';
 
 let t: TestContext;
 let sizeBefore: number;
@@ -59,13 +62,11 @@ async function lastEvent() {
   return { text: entry!.bytes.toString('utf8'), event: JSON.parse(entry!.bytes.toString('utf8')) as { type: string; subject: string; payload: Record<string, unknown> } };
 }
 
-async function expectRefused(response: Response, status: number, code: string) {
-  const body = (await response.json()) as { error: { code: string; message: string; details?: unknown } };
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  expect(body.error.code).toBe(code);
-  expect(body.error.message.length).toBeGreaterThan(10);
+/** The API refused, and nothing was written. */
+async function expectRefusedUnchanged(response: Response, status: number, code: string) {
+  const error = await expectApiRefusal(response, status, code);
   expect(await journalSize(t.db)).toBe(sizeBefore);
-  return body.error;
+  return error;
 }
 
 async function start(props: { periodStart?: string; periodEnd?: string; standardVersion?: string; token?: { token: string }; siteCode?: string } = {}) {
@@ -114,7 +115,7 @@ describe('Assessments', () => {
       const before = await countAssessments();
       for (const standardVersion of ['1999.9', '2025.0-draft']) {
         const response = await api(`/sites/KAM/assessments`, jsonRequest('POST', { periodStart: '2024-01-01', periodEnd: '2024-06-30', standardVersion }, bearer(verifier)));
-        await expectRefused(response, 422, 'standard_version_unavailable');
+        await expectRefusedUnchanged(response, 422, 'standard_version_unavailable');
       }
       expect(await countAssessments()).toBe(before);
     });
@@ -122,7 +123,7 @@ describe('Assessments', () => {
     it('refuses a period that ends before it starts with 422, writing nothing', async () => {
       const before = await countAssessments();
       const response = await api(`/sites/KAM/assessments`, jsonRequest('POST', { periodStart: '2024-06-30', periodEnd: '2024-01-01' }, bearer(verifier)));
-      await expectRefused(response, 422, 'assessment_period_invalid');
+      await expectRefusedUnchanged(response, 422, 'assessment_period_invalid');
       expect(await countAssessments()).toBe(before);
     });
 
@@ -131,14 +132,14 @@ describe('Assessments', () => {
     });
 
     it('refuses malformed dates and unknown fields with 400', async () => {
-      await expectRefused(await api(`/sites/KAM/assessments`, jsonRequest('POST', { periodStart: '2024-02-30', periodEnd: '2024-06-30' }, bearer(verifier))), 400, 'validation_failed');
-      await expectRefused(await api(`/sites/KAM/assessments`, jsonRequest('POST', { periodStart: '2024-01-01', periodEnd: '2024-06-30', verifierOrganisationId: 1 }, bearer(verifier))), 400, 'validation_failed');
+      await expectRefusedUnchanged(await api(`/sites/KAM/assessments`, jsonRequest('POST', { periodStart: '2024-02-30', periodEnd: '2024-06-30' }, bearer(verifier))), 400, 'validation_failed');
+      await expectRefusedUnchanged(await api(`/sites/KAM/assessments`, jsonRequest('POST', { periodStart: '2024-01-01', periodEnd: '2024-06-30', verifierOrganisationId: 1 }, bearer(verifier))), 400, 'validation_failed');
     });
 
     it('refuses a verifier assessing a site its own organisation operates, through the API and in the command', async () => {
       const own = (await insertSite(t.db, { cooperativeOrganisationId: verifierOrg.id, code: 'OWNV' })).site;
       const before = await countAssessments();
-      const error = await expectRefused(await api(`/sites/OWNV/assessments`, jsonRequest('POST', { periodStart: '2024-01-01', periodEnd: '2024-06-30' }, bearer(verifier))), 403, 'assessment_not_independent');
+      const error = await expectRefusedUnchanged(await api(`/sites/OWNV/assessments`, jsonRequest('POST', { periodStart: '2024-01-01', periodEnd: '2024-06-30' }, bearer(verifier))), 403, 'assessment_not_independent');
       expect(error.message).toMatch(/independent/);
       const actor: Actor = { kind: 'token', tokenId: 0, orgId: verifierOrg.id, orgCode: verifierOrg.code, orgKind: 'verifier', role: 'verifier' };
       await expect(runCommand(t.db, actor, (ctx) => startAssessment(ctx, { siteId: own.id, periodStart: '2024-01-01', periodEnd: '2024-06-30' }))).rejects.toMatchObject({
@@ -151,12 +152,18 @@ describe('Assessments', () => {
 
     it('refuses an actor that is not a verifier organisation in the command', async () => {
       await expect(runCommand(t.db, system, (ctx) => startAssessment(ctx, { siteId: site.id, periodStart: '2024-01-01', periodEnd: '2024-06-30' }))).rejects.toMatchObject({
+        code: 'forbidden',
+        status: 403,
+      });
+      const buyer = await t.buildOrganisation({ kind: 'buyer' });
+      const misfiled: Actor = { kind: 'token', tokenId: 0, orgId: buyer.id, orgCode: buyer.code, orgKind: 'verifier', role: 'verifier' };
+      await expect(runCommand(t.db, misfiled, (ctx) => startAssessment(ctx, { siteId: site.id, periodStart: '2024-01-01', periodEnd: '2024-06-30' }))).rejects.toMatchObject({
         code: 'assessment_verifier_only',
       });
     });
 
     it('answers an unknown site with 404', async () => {
-      await expectRefused(await api(`/sites/NOPE/assessments`, jsonRequest('POST', { periodStart: '2024-01-01', periodEnd: '2024-06-30' }, bearer(verifier))), 404, 'not_found');
+      await expectRefusedUnchanged(await api(`/sites/NOPE/assessments`, jsonRequest('POST', { periodStart: '2024-01-01', periodEnd: '2024-06-30' }, bearer(verifier))), 404, 'not_found');
     });
   });
 
@@ -191,7 +198,7 @@ describe('Assessments', () => {
 
     it('refuses unknown criteria with 422 unknown_criterion listing them, and saves none of the request', async () => {
       const before = await countResponses(id);
-      const error = await expectRefused(
+      const error = await expectRefusedUnchanged(
         await save(id, [
           { criterionCode: 'CR.1', rating: 'met' },
           { criterionCode: 'XX.9', rating: 'met' },
@@ -206,11 +213,11 @@ describe('Assessments', () => {
 
     it('refuses a criterion of another version of the standard', async () => {
       await insertPublishedStandard(t.db, { version: '2022.1', publishedAt: new Date('2022-01-01'), criteria: [{ code: 'OLD.1', area: 'environment', level: 'progress' }] });
-      await expectRefused(await save(id, [{ criterionCode: 'OLD.1', rating: 'met' }]), 422, 'unknown_criterion');
+      await expectRefusedUnchanged(await save(id, [{ criterionCode: 'OLD.1', rating: 'met' }]), 422, 'unknown_criterion');
     });
 
     it('refuses the same criterion twice in one request, an unknown rating, and an empty list', async () => {
-      await expectRefused(
+      await expectRefusedUnchanged(
         await save(id, [
           { criterionCode: 'CR.1', rating: 'met' },
           { criterionCode: 'CR.1', rating: 'not_met' },
@@ -218,18 +225,18 @@ describe('Assessments', () => {
         422,
         'duplicate_criterion',
       );
-      await expectRefused(await save(id, [{ criterionCode: 'CR.1', rating: 'excellent' }]), 400, 'validation_failed');
-      await expectRefused(await save(id, []), 400, 'validation_failed');
+      await expectRefusedUnchanged(await save(id, [{ criterionCode: 'CR.1', rating: 'excellent' }]), 400, 'validation_failed');
+      await expectRefusedUnchanged(await save(id, []), 400, 'validation_failed');
     });
 
     it('lets only the verifier organisation that started the assessment save', async () => {
       const before = await countResponses(id);
-      await expectRefused(await save(id, [{ criterionCode: 'CR.1', rating: 'met' }], otherVerifier), 403, 'assessment_other_verifier');
+      await expectRefusedUnchanged(await save(id, [{ criterionCode: 'CR.1', rating: 'met' }], otherVerifier), 403, 'assessment_other_verifier');
       expect(await countResponses(id)).toBe(before);
     });
 
     it('answers an unknown assessment with 404', async () => {
-      await expectRefused(await save(999_999, [{ criterionCode: 'CR.1', rating: 'met' }]), 404, 'not_found');
+      await expectRefusedUnchanged(await save(999_999, [{ criterionCode: 'CR.1', rating: 'met' }]), 404, 'not_found');
     });
   });
 
@@ -258,10 +265,10 @@ describe('Assessments', () => {
     });
 
     it('refuses evidence for a criterion not rated yet, an unknown criterion, an empty file, and another verifier', async () => {
-      await expectRefused(await upload('HS.2'), 422, 'evidence_needs_rating');
-      await expectRefused(await upload('ZZ.1'), 422, 'unknown_criterion');
-      await expectRefused(await upload('HS.1', ''), 422, 'evidence_empty');
-      await expectRefused(await upload('HS.1', 'x', otherVerifier), 403, 'assessment_other_verifier');
+      await expectRefusedUnchanged(await upload('HS.2'), 422, 'evidence_needs_rating');
+      await expectRefusedUnchanged(await upload('ZZ.1'), 422, 'unknown_criterion');
+      await expectRefusedUnchanged(await upload('HS.1', ''), 422, 'evidence_empty');
+      await expectRefusedUnchanged(await upload('HS.1', 'x', otherVerifier), 403, 'assessment_other_verifier');
     });
   });
 
@@ -270,7 +277,7 @@ describe('Assessments', () => {
       const { id } = await start();
       await rateAll(id, { 'HS.1': 'met', 'HS.2': 'met' });
       sizeBefore = await journalSize(t.db);
-      const error = await expectRefused(await api(`/assessments/${id}/submit`, { method: 'POST', headers: bearer(verifier) }), 422, 'assessment_incomplete');
+      const error = await expectRefusedUnchanged(await api(`/assessments/${id}/submit`, { method: 'POST', headers: bearer(verifier) }), 422, 'assessment_incomplete');
       expect((error.details as { missing: string[] }).missing).toEqual(allCodes.filter((c) => c !== 'HS.1' && c !== 'HS.2'));
       const [row] = await t.db.select().from(assessments).where(eq(assessments.id, id));
       expect(row!.status).toBe('draft');
@@ -293,11 +300,11 @@ describe('Assessments', () => {
       });
 
       sizeBefore = await journalSize(t.db);
-      await expectRefused(await save(id, [{ criterionCode: 'HS.2', rating: 'met' }]), 409, 'assessment_submitted');
-      await expectRefused(await api(`/assessments/${id}/submit`, { method: 'POST', headers: bearer(verifier) }), 409, 'assessment_submitted');
+      await expectRefusedUnchanged(await save(id, [{ criterionCode: 'HS.2', rating: 'met' }]), 409, 'assessment_submitted');
+      await expectRefusedUnchanged(await api(`/assessments/${id}/submit`, { method: 'POST', headers: bearer(verifier) }), 409, 'assessment_submitted');
       const form = new FormData();
       form.set('file', new File([Buffer.from('late')], 'late.txt'));
-      await expectRefused(await api(`/assessments/${id}/responses/HS.1/evidence`, { method: 'POST', body: form, headers: bearer(verifier) }), 409, 'assessment_submitted');
+      await expectRefusedUnchanged(await api(`/assessments/${id}/responses/HS.1/evidence`, { method: 'POST', body: form, headers: bearer(verifier) }), 409, 'assessment_submitted');
     });
   });
 
@@ -434,7 +441,8 @@ describe('Assessments', () => {
   describe('commands used directly', () => {
     it('refuse to save into an assessment of another verifier organisation', async () => {
       const { id } = await start();
-      const actor: Actor = { kind: 'system', orgId: null, orgCode: null, role: 'admin' };
+      const other = await t.buildOrganisation({ kind: 'verifier' });
+      const actor: Actor = { kind: 'token', tokenId: 0, orgId: other.id, orgCode: other.code, orgKind: 'verifier', role: 'verifier' };
       const attempt = runCommand(t.db, actor, (ctx) => saveAssessmentResponses(ctx, { assessmentId: id, responses: [{ criterionCode: 'HS.1', rating: 'met' }] }));
       await expect(attempt).rejects.toBeInstanceOf(AppError);
       await expect(runCommand(t.db, actor, (ctx) => submitAssessment(ctx, { assessmentId: id }))).rejects.toMatchObject({ code: 'assessment_other_verifier' });
@@ -520,7 +528,7 @@ describe('Who may use the assessment API', () => {
     const ownVerifier = await t.buildToken({ role: 'verifier', organisationId: ownVerifierOrg.id });
     await insertSite(t.db, { cooperativeOrganisationId: ownVerifierOrg.id, code: 'SELF' });
     sizeBefore = await journalSize(t.db);
-    await expectRefused(await api('/sites/SELF/assessments', jsonRequest('POST', { periodStart: '2024-01-01', periodEnd: '2024-03-31' }, bearer(ownVerifier))), 403, 'assessment_not_independent');
+    await expectRefusedUnchanged(await api('/sites/SELF/assessments', jsonRequest('POST', { periodStart: '2024-01-01', periodEnd: '2024-03-31' }, bearer(ownVerifier))), 403, 'assessment_not_independent');
     expect((await api('/sites/SELF/assessments', { headers: bearer(ownVerifier) })).status).toBe(200);
   });
 });

@@ -4,14 +4,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import { insertPublishedStandard } from '../../test/factories/standard.ts';
+import { isoDateOf } from '../core/calendar.ts';
 import { findFile } from '../files/public.ts';
 import { journalSize, listEntries, runCommand } from '../journal/public.ts';
-import { parseCostEstimate, raiseCorrectiveAction } from './commands/corrective-actions.ts';
+import { parseCostEstimate } from './corrective-action-records.ts';
+import { raiseCorrectiveAction } from './commands/corrective-actions/raise-corrective-action.ts';
 import { registerCorrectiveActionsPages } from './pages/corrective-actions.tsx';
-import { correctiveActionCounts, isoDay, listCorrectiveActions, overdueCorrectiveActions } from './queries/corrective-actions.ts';
+import { correctiveActionCounts, listCorrectiveActions, overdueCorrectiveActions } from './queries/corrective-actions.ts';
 import { registerAssessmentsApi } from './routes/assessments.ts';
 import { registerCorrectiveActionsApi } from './routes/corrective-actions.ts';
 import { correctiveActions } from './schema.ts';
+import { expectApiRefusal } from '../../test/expect.ts';
 
 let t: TestContext;
 let sizeBefore: number;
@@ -21,8 +24,8 @@ let submitted: number;
 let draft: number;
 
 const day = 86_400_000;
-const today = isoDay(new Date());
-const daysFromToday = (n: number) => isoDay(new Date(Date.now() + n * day));
+const today = isoDateOf(new Date());
+const daysFromToday = (n: number) => isoDateOf(new Date(Date.now() + n * day));
 
 beforeAll(async () => {
   t = await createTestContext({
@@ -69,13 +72,11 @@ async function lastEvent() {
   return { text: entry!.bytes.toString('utf8'), event: JSON.parse(entry!.bytes.toString('utf8')) as { type: string; subject: string; payload: Record<string, unknown> } };
 }
 
-async function expectRefused(response: Response, status: number, code: string) {
-  const body = (await response.json()) as { error: { code: string; message: string } };
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  expect(body.error.code).toBe(code);
-  expect(body.error.message.length).toBeGreaterThan(10);
+/** The API refused, and nothing was written. */
+async function expectRefusedUnchanged(response: Response, status: number, code: string) {
+  const error = await expectApiRefusal(response, status, code);
   expect(await journalSize(t.db)).toBe(sizeBefore);
-  return body.error;
+  return error;
 }
 
 const action = (extra: Record<string, unknown> = {}) => ({ title: 'Cover pit 12 with metal sheets', owner: 'Safety officer Kabila', dueOn: daysFromToday(30), costEstimate: '1250.50', currency: 'USD', ...extra });
@@ -112,21 +113,21 @@ describe('Corrective actions', () => {
       await insertSite(t.db, { cooperativeOrganisationId: elsewhere.id, code: 'FAR' });
       sizeBefore = await journalSize(t.db);
       const before = await countActions();
-      await expectRefused(await raise(action({ assessmentId: submitted, criterionCode: 'HS.3' })), 422, 'not_a_finding');
-      await expectRefused(await raise(action({ assessmentId: submitted, criterionCode: 'NO.1' })), 422, 'unknown_criterion');
-      await expectRefused(await raise(action({ assessmentId: draft, criterionCode: 'HS.1' })), 422, 'assessment_not_submitted');
-      await expectRefused(await raise(action({ criterionCode: 'HS.1' })), 422, 'finding_incomplete');
-      await expectRefused(await raise(action({ assessmentId: submitted, criterionCode: 'HS.1' }), 'FAR'), 422, 'assessment_not_of_site');
+      await expectRefusedUnchanged(await raise(action({ assessmentId: submitted, criterionCode: 'HS.3' })), 422, 'not_a_finding');
+      await expectRefusedUnchanged(await raise(action({ assessmentId: submitted, criterionCode: 'NO.1' })), 422, 'unknown_criterion');
+      await expectRefusedUnchanged(await raise(action({ assessmentId: draft, criterionCode: 'HS.1' })), 422, 'assessment_not_submitted');
+      await expectRefusedUnchanged(await raise(action({ criterionCode: 'HS.1' })), 422, 'finding_incomplete');
+      await expectRefusedUnchanged(await raise(action({ assessmentId: submitted, criterionCode: 'HS.1' }), 'FAR'), 422, 'assessment_not_of_site');
       expect(await countActions()).toBe(before);
     });
 
     it('refuses a cost that is not an amount of the currency, and unknown currencies', async () => {
       for (const costEstimate of ['12.345', 'abc', '-5', '1e3', '12.']) {
-        await expectRefused(await raise(action({ costEstimate })), 422, 'cost_estimate_invalid');
+        await expectRefusedUnchanged(await raise(action({ costEstimate })), 422, 'cost_estimate_invalid');
       }
-      await expectRefused(await raise(action({ currency: 'EUR' })), 400, 'validation_failed');
-      await expectRefused(await raise(action({ dueOn: '2025-13-01' })), 400, 'validation_failed');
-      await expectRefused(await raise(action({ title: '' })), 400, 'validation_failed');
+      await expectRefusedUnchanged(await raise(action({ currency: 'EUR' })), 400, 'validation_failed');
+      await expectRefusedUnchanged(await raise(action({ dueOn: '2025-13-01' })), 400, 'validation_failed');
+      await expectRefusedUnchanged(await raise(action({ title: '' })), 400, 'validation_failed');
     });
 
     it('reads amounts as people type them', () => {
@@ -146,8 +147,8 @@ describe('Corrective actions', () => {
       expect(await response.json()).toMatchObject({ status: 'in_progress' });
       expect((await lastEvent()).event).toMatchObject({ type: 'sites.corrective_action_updated', payload: { correctiveActionId: id, from: 'open', to: 'in_progress' } });
       sizeBefore = await journalSize(t.db);
-      await expectRefused(await api(`/corrective-actions/${id}/status`, jsonRequest('POST', { status: 'in_progress' }, bearer(verifier))), 409, 'corrective_action_status_invalid');
-      await expectRefused(await api(`/corrective-actions/${id}/status`, jsonRequest('POST', { status: 'closed' }, bearer(verifier))), 400, 'validation_failed');
+      await expectRefusedUnchanged(await api(`/corrective-actions/${id}/status`, jsonRequest('POST', { status: 'in_progress' }, bearer(verifier))), 409, 'corrective_action_status_invalid');
+      await expectRefusedUnchanged(await api(`/corrective-actions/${id}/status`, jsonRequest('POST', { status: 'closed' }, bearer(verifier))), 400, 'validation_failed');
     });
 
     it('closes an action with a note and a date, once', async () => {
@@ -159,8 +160,8 @@ describe('Corrective actions', () => {
       expect(event).toMatchObject({ type: 'sites.corrective_action_closed', payload: { correctiveActionId: id, closedOn: today, onTime: true, evidenceSha256: null } });
       expect(text).not.toContain('Sheets fitted');
       sizeBefore = await journalSize(t.db);
-      await expectRefused(await api(`/corrective-actions/${id}/close`, jsonRequest('POST', { closureNote: 'again', closedOn: today }, bearer(verifier))), 409, 'corrective_action_closed');
-      await expectRefused(await api(`/corrective-actions/${id}/status`, jsonRequest('POST', { status: 'in_progress' }, bearer(verifier))), 409, 'corrective_action_closed');
+      await expectRefusedUnchanged(await api(`/corrective-actions/${id}/close`, jsonRequest('POST', { closureNote: 'again', closedOn: today }, bearer(verifier))), 409, 'corrective_action_closed');
+      await expectRefusedUnchanged(await api(`/corrective-actions/${id}/status`, jsonRequest('POST', { status: 'in_progress' }, bearer(verifier))), 409, 'corrective_action_closed');
     });
 
     it('closes with an evidence file sent as multipart', async () => {
@@ -182,11 +183,11 @@ describe('Corrective actions', () => {
       const { id } = await raised();
       sizeBefore = await journalSize(t.db);
       const close = (body: unknown) => api(`/corrective-actions/${id}/close`, jsonRequest('POST', body, bearer(verifier)));
-      await expectRefused(await close({ closureNote: 'Done', closedOn: daysFromToday(2) }), 422, 'closed_on_in_future');
-      await expectRefused(await close({ closureNote: 'Done', closedOn: daysFromToday(-2) }), 422, 'closed_on_before_raised');
-      await expectRefused(await close({ closedOn: today }), 400, 'validation_failed');
-      await expectRefused(await api(`/corrective-actions/${id}/close`, { method: 'POST', headers: bearer(verifier) }), 400, 'validation_failed');
-      await expectRefused(await api(`/corrective-actions/999999/close`, jsonRequest('POST', { closureNote: 'x', closedOn: today }, bearer(verifier))), 404, 'not_found');
+      await expectRefusedUnchanged(await close({ closureNote: 'Done', closedOn: daysFromToday(2) }), 422, 'closed_on_in_future');
+      await expectRefusedUnchanged(await close({ closureNote: 'Done', closedOn: daysFromToday(-2) }), 422, 'closed_on_before_raised');
+      await expectRefusedUnchanged(await close({ closedOn: today }), 400, 'validation_failed');
+      await expectRefusedUnchanged(await api(`/corrective-actions/${id}/close`, { method: 'POST', headers: bearer(verifier) }), 400, 'validation_failed');
+      await expectRefusedUnchanged(await api(`/corrective-actions/999999/close`, jsonRequest('POST', { closureNote: 'x', closedOn: today }, bearer(verifier))), 404, 'not_found');
     });
   });
 
@@ -226,7 +227,7 @@ describe('Corrective actions', () => {
         [expect.any(Number), true],
         [expect.any(Number), false],
       ]);
-      await expectRefused(await api(`/sites/OVD/corrective-actions?status=done`, { headers: bearer(verifier) }), 400, 'validation_failed');
+      await expectRefusedUnchanged(await api(`/sites/OVD/corrective-actions?status=done`, { headers: bearer(verifier) }), 400, 'validation_failed');
     });
 
     it('counts open, closed, closed on time and overdue actions for indicators', async () => {

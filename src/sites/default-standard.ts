@@ -1,4 +1,4 @@
-import type { CriterionInput } from './commands/standard.ts';
+import type { CriterionInput } from './standard-versions.ts';
 
 /**
  * The standard Orebook ships with, version 1.0: what an artisanal copper-cobalt site must meet

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import { runCommand } from '../journal/public.ts';
-import { startAssessment } from './commands/assessments.ts';
-import { raiseCorrectiveAction } from './commands/corrective-actions.ts';
-import { declareProduction } from './commands/production.ts';
-import { createSite } from './commands/sites.ts';
-import { createStandardVersion, publishStandardVersion } from './commands/standard.ts';
-import { registerWorker } from './commands/workers.ts';
+import { startAssessment } from './commands/assessments/start-assessment.ts';
+import { raiseCorrectiveAction } from './commands/corrective-actions/raise-corrective-action.ts';
+import { declareProduction } from './commands/production/declare-production.ts';
+import { createSite } from './commands/sites/create-site.ts';
+import { createStandardVersion } from './commands/standard/create-standard-version.ts';
+import { publishStandardVersion } from './commands/standard/publish-standard-version.ts';
+import { registerWorker } from './commands/workers/register-worker.ts';
 
 let t: TestContext;
 let sessions: Record<'admin' | 'verifier' | 'cooperative' | 'buyer', Awaited<ReturnType<TestContext['signIn']>>>;

@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
+import { isoDateOf } from '../core/calendar.ts';
 import type { Indicator, IndicatorPeriod, IndicatorValue } from '../core/indicators.ts';
 import type { Queryable } from '../db/connect.ts';
 import { assessmentScores } from './queries/assessments.ts';
@@ -7,9 +8,8 @@ import { monthlyProduction } from './queries/production.ts';
 import { headcount } from './queries/workers.ts';
 import { assessments, sites, standardAreas } from './schema.ts';
 
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 /** Stock figures (headcounts) are taken on the last day of the period. */
-const lastDay = (period: IndicatorPeriod) => isoDay(new Date(period.to.getTime() - 86_400_000));
+const lastDay = (period: IndicatorPeriod) => isoDateOf(new Date(period.to.getTime() - 86_400_000));
 
 /** Computes values site by site (all sites, or the one named by the `site` filter). */
 async function perSite(db: Queryable, filters: Record<string, string>, compute: (site: { id: number; code: string }) => Promise<IndicatorValue[]>): Promise<IndicatorValue[]> {
@@ -75,7 +75,7 @@ export const productionByMonth: Indicator = {
   visibility: 'public',
   async compute(db, { period, filters }) {
     return perSite(db, filters, async (site) =>
-      (await monthlyProduction(db, { siteId: site.id, from: isoDay(period.from), to: lastDay(period) }))
+      (await monthlyProduction(db, { siteId: site.id, from: isoDateOf(period.from), to: lastDay(period) }))
         .filter((row) => !filters.mineral || row.mineral === filters.mineral)
         .map((row) => ({ value: row.containedKg, dimensions: { site: site.code, month: row.month, mineral: row.mineral } })),
     );

@@ -6,7 +6,8 @@ import { insertSite } from '../../test/factories/sites.ts';
 import type { Actor } from '../core/auth/roles.ts';
 import type { Queryable, Transaction } from '../db/connect.ts';
 import { appendEvent, runCommand } from '../journal/public.ts';
-import { drawFromVerification, signVerificationStatement } from './commands/verifications.ts';
+import { drawFromVerification } from './commands/verifications/draw-from-verification.ts';
+import { signVerificationStatement } from './commands/verifications/sign-verification-statement.ts';
 import { sitesInvariants } from './invariants.ts';
 import { assessmentResponses, assessments, productionDeclarations, sites, standardCriteria, standardVersions } from './schema.ts';
 

@@ -10,11 +10,14 @@ import { userRoles, type UserRole } from '../core/auth/roles.ts';
 import { rowsOf } from '../db/connect.ts';
 import { files } from '../files/public.ts';
 import { journalSize, recentEvents, runCommand } from '../journal/public.ts';
-import { containedKgOf, correctProduction, declareProduction, parseGradePercent, parseTonnes, type DeclarationFigures } from './commands/production.ts';
+import { containedKgOf, type DeclarationFigures, parseGradePercent, parseTonnes } from './production-figures.ts';
+import { correctProduction } from './commands/production/correct-production.ts';
+import { declareProduction } from './commands/production/declare-production.ts';
 import { registerProductionPages } from './pages/production/index.ts';
 import { declaredContainedKg, effectiveDeclarations, monthlyProduction, yearlyProduction } from './queries/production.ts';
 import { registerProductionApi } from './routes/production.ts';
 import { productionDeclarations } from './schema.ts';
+import { expectApiRefusal } from '../../test/expect.ts';
 
 let t: TestContext;
 let coop: { id: number };
@@ -51,14 +54,12 @@ const as = (role: UserRole, extra: Record<string, string> = {}) => ({ authorizat
 const good = { mineral: 'cobalt', producedOn: '2024-03-31', lotReference: 'L-001', wetOreTonnes: '12.345', dryOreTonnes: '10.5', gradePercent: '8.25', buyer };
 const declare = (body: unknown, role: UserRole = 'cooperative', code = 'KAM') => t.app.request(`/api/v1/sites/${code}/production`, jsonRequest('POST', body, as(role)));
 
-async function expectRefused(response: Response, status: number, code: string) {
-  const body = (await response.json()) as { error: { code: string; message: string; details?: unknown } };
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  expect(body.error.code).toBe(code);
-  expect(body.error.message.length).toBeGreaterThan(10);
+/** The API refused, and nothing was written. */
+async function expectRefusedUnchanged(response: Response, status: number, code: string) {
+  const error = await expectApiRefusal(response, status, code);
   expect(await journalSize(t.db)).toBe(sizeBefore);
   expect(await declarationCount()).toBe(rowsBefore);
-  return body;
+  return error;
 }
 
 const figures = (overrides: Partial<DeclarationFigures> = {}): DeclarationFigures => ({
@@ -160,21 +161,21 @@ describe('Production declarations', () => {
     ];
     for (const [name, change, status, code] of cases) {
       it(`refuses ${name} with ${status} ${code}`, async () => {
-        await expectRefused(await declare({ ...good, ...change }), status, code);
+        await expectRefusedUnchanged(await declare({ ...good, ...change }), status, code);
       });
     }
 
     it('refuses a body that is neither JSON nor multipart', async () => {
-      await expectRefused(await t.app.request('/api/v1/sites/KAM/production', { method: 'POST', headers: as('cooperative') }), 400, 'body_missing');
+      await expectRefusedUnchanged(await t.app.request('/api/v1/sites/KAM/production', { method: 'POST', headers: as('cooperative') }), 400, 'body_missing');
     });
 
     it('refuses a period that ends before it starts', async () => {
-      await expectRefused(await t.app.request('/api/v1/sites/KAM/production?from=2024-03-01&to=2024-02-01'), 422, 'period_invalid');
+      await expectRefusedUnchanged(await t.app.request('/api/v1/sites/KAM/production?from=2024-03-01&to=2024-02-01'), 422, 'period_invalid');
       await expect(declaredContainedKg(t.db, { siteId: site.id, mineral: 'cobalt', from: '2024-03-01', to: '2024-02-01' })).rejects.toMatchObject({ code: 'period_invalid' });
     });
 
     it('answers an unknown site with 404', async () => {
-      await expectRefused(await declare(good, 'admin', 'NOPE'), 404, 'site_not_found');
+      await expectRefusedUnchanged(await declare(good, 'admin', 'NOPE'), 404, 'site_not_found');
     });
 
     it('keeps the database from taking a contained figure that was not computed', async () => {
@@ -213,7 +214,7 @@ describe('Production declarations', () => {
         headers: as('cooperative'),
         body: multipart(good, { name: 'assay.pdf', content: Buffer.from('<script>alert(1)</script>'), type: 'application/pdf' }),
       });
-      await expectRefused(response, 422, 'evidence_type_not_allowed');
+      await expectRefusedUnchanged(response, 422, 'evidence_type_not_allowed');
       const [after] = await t.db.select({ n: count() }).from(files);
       expect(Number(after!.n)).toBe(Number(before!.n));
     });
@@ -238,8 +239,8 @@ describe('Production declarations', () => {
         `/api/v1/sites/KAM/production/${original.id}/corrections`,
         jsonRequest('POST', { reason: 'again', wetOreTonnes: '1', dryOreTonnes: '1', gradePercent: '1' }, as('cooperative')),
       );
-      const refused = await expectRefused(again, 409, 'already_corrected');
-      expect(refused.error.details).toEqual({ correctedBy: body.id });
+      const refused = await expectRefusedUnchanged(again, 409, 'already_corrected');
+      expect(refused.details).toEqual({ correctedBy: body.id });
 
       const voided = await correctDirect(site.id, body.id, { wetOreKg: 0, dryOreKg: 0, gradeBasisPoints: 1_000 });
       expect(voided.containedKg).toBe(0);
@@ -266,10 +267,10 @@ describe('Production declarations', () => {
       sizeBefore = await journalSize(t.db);
       rowsBefore = await declarationCount();
       const body = { reason: 'wrong mineral', wetOreTonnes: '1', dryOreTonnes: '1', gradePercent: '1' };
-      await expectRefused(await t.app.request(`/api/v1/sites/KAM/production/${original.id}/corrections`, jsonRequest('POST', { ...body, mineral: 'copper' }, as('admin'))), 422, 'correction_mismatch');
-      await expectRefused(await t.app.request(`/api/v1/sites/KAM/production/${elsewhere.id}/corrections`, jsonRequest('POST', body, as('admin'))), 404, 'declaration_not_found');
-      await expectRefused(await t.app.request(`/api/v1/sites/KAM/production/${original.id}/corrections`, jsonRequest('POST', { ...body, reason: ' ' }, as('admin'))), 422, 'correction_reason_missing');
-      await expectRefused(
+      await expectRefusedUnchanged(await t.app.request(`/api/v1/sites/KAM/production/${original.id}/corrections`, jsonRequest('POST', { ...body, mineral: 'copper' }, as('admin'))), 422, 'correction_mismatch');
+      await expectRefusedUnchanged(await t.app.request(`/api/v1/sites/KAM/production/${elsewhere.id}/corrections`, jsonRequest('POST', body, as('admin'))), 404, 'declaration_not_found');
+      await expectRefusedUnchanged(await t.app.request(`/api/v1/sites/KAM/production/${original.id}/corrections`, jsonRequest('POST', { ...body, reason: ' ' }, as('admin'))), 422, 'correction_reason_missing');
+      await expectRefusedUnchanged(
         await t.app.request(`/api/v1/sites/KAM/production/${original.id}/corrections`, jsonRequest('POST', { ...body, dryOreTonnes: '2' }, as('admin'))),
         422,
         'dry_above_wet',
@@ -373,13 +374,13 @@ describe('Production declarations', () => {
     });
 
     it('imports nothing at all from a file with a bad row', async () => {
-      const body = await expectRefused(await upload(csv('2024-04-01,cobalt,A1,10,9,7.5,EGC depot', '2024-04-02,cobalt,A2,10,11,7.5,EGC depot'), false), 422, 'import_invalid');
-      expect(body.error.details).toEqual([{ row: 3, column: 'dry_ore_t', code: 'dry_above_wet', message: expect.any(String) }]);
+      const body = await expectRefusedUnchanged(await upload(csv('2024-04-01,cobalt,A1,10,9,7.5,EGC depot', '2024-04-02,cobalt,A2,10,11,7.5,EGC depot'), false), 422, 'import_invalid');
+      expect(body.details).toEqual([{ row: 3, column: 'dry_ore_t', code: 'dry_above_wet', message: expect.any(String) }]);
     });
 
     it('refuses a file without the required columns or that is not a spreadsheet', async () => {
-      await expectRefused(await upload(Buffer.from('date,mineral\n2024-01-01,cobalt'), true), 422, 'import_columns_missing');
-      await expectRefused(await upload(Buffer.from(header), true), 422, 'import_empty');
+      await expectRefusedUnchanged(await upload(Buffer.from('date,mineral\n2024-01-01,cobalt'), true), 422, 'import_columns_missing');
+      await expectRefusedUnchanged(await upload(Buffer.from(header), true), 422, 'import_empty');
     });
 
     it('imports a good file in one event, and a second import of it adds nothing', async () => {
@@ -413,8 +414,8 @@ describe('Production declarations', () => {
 
     it('refuses a row that was declared before with other figures: that is a correction', async () => {
       const changed = csv('2024-04-01,cobalt,A1,10.5,9.25,7.6,EGC depot');
-      const body = await expectRefused(await upload(changed, false), 422, 'import_invalid');
-      expect(body.error.details).toEqual([{ row: 2, column: '', code: 'conflicts_with_declared', message: expect.stringContaining('declaration') }]);
+      const body = await expectRefusedUnchanged(await upload(changed, false), 422, 'import_invalid');
+      expect(body.details).toEqual([{ row: 2, column: '', code: 'conflicts_with_declared', message: expect.stringContaining('declaration') }]);
     });
 
     it('reads the French convention: semicolons, decimal commas, Windows-1252', async () => {
@@ -477,7 +478,7 @@ describe('Production declarations', () => {
 
     it('refuses a cooperative declaring for a site it does not operate', async () => {
       const response = await t.app.request('/api/v1/sites/KAM/production', jsonRequest('POST', good, { authorization: `Bearer ${otherCoopToken}` }));
-      await expectRefused(response, 403, 'forbidden');
+      await expectRefusedUnchanged(response, 403, 'forbidden');
     });
 
     it('shows buyer, evidence and reasons only to the roles that may read production details', async () => {

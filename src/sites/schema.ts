@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, index, integer, pgTable, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisations, users } from '../accounts/public.ts';
-import { bytea } from '../db/columns.ts';
+import { bytea, inList } from '../db/columns.ts';
 import { files } from '../files/public.ts';
-
-const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
 export const siteStatuses = ['active', 'suspended', 'closed'] as const;
 /** The DRC's national site qualification (green: may produce and sell; yellow: may, under a plan; red: may not; blue: not yet assessed). */

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { journalSize, recentEvents, runCommand } from '../journal/public.ts';
 import { addMonths } from '../core/calendar.ts';
-import { recordQualification } from './commands/sites.ts';
+import { recordQualification } from './commands/sites/record-qualification.ts';
 import { findSiteByCode, listOperatorGroups, listPits, pitCounts } from './queries/sites.ts';
 import { sites } from './schema.ts';
+import { expectApiRefusal } from '../../test/expect.ts';
 
 let t: TestContext;
 let admin: string;
@@ -38,13 +39,11 @@ const kamilombe = {
   cooperative: 'cmds',
 };
 
-async function expectRefused(response: Response, status: number, code: string) {
-  const body = (await response.json()) as { error: { code: string; message: string } };
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  expect(body.error.code).toBe(code);
-  expect(body.error.message.length).toBeGreaterThan(10);
+/** The API refused, and nothing was written. */
+async function expectRefusedUnchanged(response: Response, status: number, code: string) {
+  const error = await expectApiRefusal(response, status, code);
   expect(await journalSize(t.db)).toBe(sizeBefore);
-  return body;
+  return error;
 }
 
 async function newSite(code: string) {
@@ -70,14 +69,14 @@ describe('Sites', () => {
     });
 
     it('refuses a code already taken with 409', async () => {
-      await expectRefused(await post('/sites', kamilombe), 409, 'site_code_taken');
+      await expectRefusedUnchanged(await post('/sites', kamilombe), 409, 'site_code_taken');
     });
 
     it('refuses a cooperative that does not exist, or an organisation that is not a cooperative, with 422', async () => {
-      await expectRefused(await post('/sites', { ...kamilombe, code: 'NOCO', cooperative: 'nobody' }), 422, 'cooperative_not_found');
+      await expectRefusedUnchanged(await post('/sites', { ...kamilombe, code: 'NOCO', cooperative: 'nobody' }), 422, 'cooperative_not_found');
       const buyer = await t.buildOrganisation({ kind: 'buyer' });
       sizeBefore = await journalSize(t.db);
-      await expectRefused(await post('/sites', { ...kamilombe, code: 'BUYR', cooperative: buyer.code }), 422, 'organisation_not_cooperative');
+      await expectRefusedUnchanged(await post('/sites', { ...kamilombe, code: 'BUYR', cooperative: buyer.code }), 422, 'organisation_not_cooperative');
     });
 
     it('refuses bad input with 400 and writes nothing', async () => {
@@ -90,7 +89,7 @@ describe('Sites', () => {
         { ...kamilombe, code: 'EXT', isPublic: true },
         { ...kamilombe, code: 'STR', latitude: '-10.7' },
       ]) {
-        await expectRefused(await post('/sites', body), 400, 'validation_failed');
+        await expectRefusedUnchanged(await post('/sites', body), 400, 'validation_failed');
       }
     });
   });
@@ -122,10 +121,10 @@ describe('Sites', () => {
 
     it('refuses an unknown site (404), a date that does not exist (400) or lies in the future (422), and an unknown level (400)', async () => {
       const body = { level: 'green', qualifiedOn: '2024-01-01', decidedBy: 'CAMI' };
-      await expectRefused(await post('/sites/NONE/qualifications', body), 404, 'site_not_found');
-      await expectRefused(await post('/sites/QUAL/qualifications', { ...body, qualifiedOn: '2023-02-30' }), 400, 'validation_failed');
-      await expectRefused(await post('/sites/QUAL/qualifications', { ...body, qualifiedOn: '2999-01-01' }), 422, 'date_in_future');
-      await expectRefused(await post('/sites/QUAL/qualifications', { ...body, level: 'orange' }), 400, 'validation_failed');
+      await expectRefusedUnchanged(await post('/sites/NONE/qualifications', body), 404, 'site_not_found');
+      await expectRefusedUnchanged(await post('/sites/QUAL/qualifications', { ...body, qualifiedOn: '2023-02-30' }), 400, 'validation_failed');
+      await expectRefusedUnchanged(await post('/sites/QUAL/qualifications', { ...body, qualifiedOn: '2999-01-01' }), 422, 'date_in_future');
+      await expectRefusedUnchanged(await post('/sites/QUAL/qualifications', { ...body, level: 'orange' }), 400, 'validation_failed');
     });
   });
 
@@ -145,17 +144,17 @@ describe('Sites', () => {
     });
 
     it('refuses a code already used at the site, or repeated in the list, with 409, adding none of the list', async () => {
-      await expectRefused(await post('/sites/PIT/pits', { pits: [{ code: 'P-004', covered: false }, { code: 'P-001', covered: false }] }), 409, 'pit_already_exists');
-      await expectRefused(await post('/sites/PIT/pits', { pits: [{ code: 'P-005', covered: false }, { code: 'P-005', covered: true }] }), 409, 'pit_already_exists');
+      await expectRefusedUnchanged(await post('/sites/PIT/pits', { pits: [{ code: 'P-004', covered: false }, { code: 'P-001', covered: false }] }), 409, 'pit_already_exists');
+      await expectRefusedUnchanged(await post('/sites/PIT/pits', { pits: [{ code: 'P-005', covered: false }, { code: 'P-005', covered: true }] }), 409, 'pit_already_exists');
       const site = (await findSiteByCode(t.db, 'PIT'))!;
       expect((await pitCounts(t.db, site.id)).total).toBe(3);
     });
 
     it('refuses an empty list, a bad code, an unknown pit and an empty change', async () => {
-      await expectRefused(await post('/sites/PIT/pits', { pits: [] }), 400, 'validation_failed');
-      await expectRefused(await post('/sites/PIT/pits', { pits: [{ code: 'p 1', covered: false }] }), 400, 'validation_failed');
-      await expectRefused(await patch('/sites/PIT/pits/P-999', { covered: true }), 404, 'pit_not_found');
-      await expectRefused(await patch('/sites/PIT/pits/P-001', {}), 400, 'validation_failed');
+      await expectRefusedUnchanged(await post('/sites/PIT/pits', { pits: [] }), 400, 'validation_failed');
+      await expectRefusedUnchanged(await post('/sites/PIT/pits', { pits: [{ code: 'p 1', covered: false }] }), 400, 'validation_failed');
+      await expectRefusedUnchanged(await patch('/sites/PIT/pits/P-999', { covered: true }), 404, 'pit_not_found');
+      await expectRefusedUnchanged(await patch('/sites/PIT/pits/P-001', {}), 400, 'validation_failed');
     });
   });
 
@@ -164,8 +163,8 @@ describe('Sites', () => {
       const response = await post('/sites/KAM/operator-groups', { code: 'mechanics', labelEn: 'Mechanics', labelFr: 'Mécaniciens' });
       expect(response.status).toBe(201);
       sizeBefore = await journalSize(t.db);
-      await expectRefused(await post('/sites/KAM/operator-groups', { code: 'mechanics', labelEn: 'Mechanics', labelFr: 'Mécaniciens' }), 409, 'operator_group_exists');
-      await expectRefused(await post('/sites/KAM/operator-groups', { code: 'Mechanics!', labelEn: 'M', labelFr: 'M' }), 400, 'validation_failed');
+      await expectRefusedUnchanged(await post('/sites/KAM/operator-groups', { code: 'mechanics', labelEn: 'Mechanics', labelFr: 'Mécaniciens' }), 409, 'operator_group_exists');
+      await expectRefusedUnchanged(await post('/sites/KAM/operator-groups', { code: 'Mechanics!', labelEn: 'M', labelFr: 'M' }), 400, 'validation_failed');
     });
   });
 
@@ -184,8 +183,8 @@ describe('Sites', () => {
         const verifier = await t.buildToken({ role: 'verifier' });
         const buyer = await t.buildToken({ role: 'buyer' });
         sizeBefore = await journalSize(t.db);
-        for (const token of [field, ownCooperative, verifier, buyer]) await expectRefused(await route.run(bearer(token.token)), 403, 'forbidden');
-        await expectRefused(await route.run({}), 401, 'unauthenticated');
+        for (const token of [field, ownCooperative, verifier, buyer]) await expectRefusedUnchanged(await route.run(bearer(token.token)), 403, 'forbidden');
+        await expectRefusedUnchanged(await route.run({}), 401, 'unauthenticated');
       });
     }
   });

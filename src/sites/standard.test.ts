@@ -5,12 +5,14 @@ import { createTestContext, jsonRequest, system, type TestContext } from '../../
 import { userRoles, type UserRole } from '../core/auth/roles.ts';
 import { canonicalBytes } from '../core/canonical-json.ts';
 import { journalSize, runCommand } from '../journal/public.ts';
-import { criteriaProblems, createStandardVersion, type CriterionInput } from './commands/standard.ts';
+import { criteriaProblems, type CriterionInput } from './standard-versions.ts';
+import { createStandardVersion } from './commands/standard/create-standard-version.ts';
 import { defaultStandard } from './default-standard.ts';
 import { registerStandardPages } from './pages/standard.tsx';
 import { criteriaOf, findStandardVersion, latestPublishedVersion } from './queries/standard.ts';
 import { registerStandardApi } from './routes/standard.ts';
 import { standardAreas } from './schema.ts';
+import { expectApiRefusal } from '../../test/expect.ts';
 
 let t: TestContext;
 const tokens = new Map<UserRole, string>();
@@ -28,13 +30,11 @@ beforeEach(async () => {
 const as = (role: UserRole) => ({ authorization: `Bearer ${tokens.get(role)}` });
 const api = (path: string, init: RequestInit = {}) => t.app.request(`/api/v1${path}`, init);
 
-async function expectRefused(response: Response, status: number, code: string) {
-  const body = (await response.json()) as { error: { code: string; message: string; details?: unknown } };
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  expect(body.error.code).toBe(code);
-  expect(body.error.message.length).toBeGreaterThan(10);
+/** The API refused, and nothing was written. */
+async function expectRefusedUnchanged(response: Response, status: number, code: string) {
+  const error = await expectApiRefusal(response, status, code);
   expect(await journalSize(t.db)).toBe(sizeBefore);
-  return body;
+  return error;
 }
 
 async function lastEvent() {
@@ -97,11 +97,11 @@ describe('The standard', () => {
 
   describe('versions', () => {
     it('has nothing to show before a version is published', async () => {
-      await expectRefused(await api('/standard'), 404, 'standard_not_published');
+      await expectRefusedUnchanged(await api('/standard'), 404, 'standard_not_published');
       const page = await t.app.request('/standard');
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('No version of the standard has been published yet');
-      await expectRefused(await api('/standard/versions', jsonRequest('POST', { version: '1.0', from: 'latest_published' }, as('admin'))), 409, 'standard_none_published');
+      await expectRefusedUnchanged(await api('/standard/versions', jsonRequest('POST', { version: '1.0', from: 'latest_published' }, as('admin'))), 409, 'standard_none_published');
     });
 
     it('creates a draft from the default standard, which only the secretariat sees', async () => {
@@ -126,25 +126,25 @@ describe('The standard', () => {
     describe('refuses bad criteria with nothing written', () => {
       const put = (criteria: unknown) => api('/standard/versions/1.0/criteria', jsonRequest('PUT', { criteria }, as('admin')));
       it('duplicate codes', async () => {
-        const body = await expectRefused(await put([criterion('HS-01'), criterion('HS-01')]), 422, 'standard_criteria_invalid');
-        expect(body.error.details).toEqual([{ index: 1, code: 'HS-01', field: 'code', problem: 'code_duplicate' }]);
+        const body = await expectRefusedUnchanged(await put([criterion('HS-01'), criterion('HS-01')]), 422, 'standard_criteria_invalid');
+        expect(body.details).toEqual([{ index: 1, code: 'HS-01', field: 'code', problem: 'code_duplicate' }]);
       });
       it('a missing French text or guidance', async () => {
-        const body = await expectRefused(await put([criterion('HS-01', { textFr: '' }), criterion('HS-02', { guidanceFr: '   ' })]), 422, 'standard_criteria_invalid');
-        expect(body.error.details).toEqual([
+        const body = await expectRefusedUnchanged(await put([criterion('HS-01', { textFr: '' }), criterion('HS-02', { guidanceFr: '   ' })]), 422, 'standard_criteria_invalid');
+        expect(body.details).toEqual([
           { index: 0, code: 'HS-01', field: 'textFr', problem: 'text_missing' },
           { index: 1, code: 'HS-02', field: 'guidanceFr', problem: 'text_missing' },
         ]);
       });
       it('a badly formed code', async () => {
-        await expectRefused(await put([criterion('hs1')]), 422, 'standard_criteria_invalid');
+        await expectRefusedUnchanged(await put([criterion('hs1')]), 422, 'standard_criteria_invalid');
       });
       it('an unknown area or level', async () => {
-        await expectRefused(await put([criterion('HS-01', { area: 'finance' as never })]), 400, 'validation_failed');
-        await expectRefused(await put([criterion('HS-01', { level: 'optional' as never })]), 400, 'validation_failed');
+        await expectRefusedUnchanged(await put([criterion('HS-01', { area: 'finance' as never })]), 400, 'validation_failed');
+        await expectRefusedUnchanged(await put([criterion('HS-01', { level: 'optional' as never })]), 400, 'validation_failed');
       });
       it('no criteria at all', async () => {
-        await expectRefused(await put([]), 422, 'standard_criteria_empty');
+        await expectRefusedUnchanged(await put([]), 422, 'standard_criteria_empty');
       });
       it('the same rules in the command, for callers other than the API', async () => {
         await expect(
@@ -153,10 +153,10 @@ describe('The standard', () => {
         expect(await findStandardVersion(t.db, '9.9')).toBeUndefined();
       });
       it('a version number that is not two numbers', async () => {
-        await expectRefused(await api('/standard/versions', jsonRequest('POST', { version: 'v2', from: 'default' }, as('admin'))), 422, 'standard_version_format');
+        await expectRefusedUnchanged(await api('/standard/versions', jsonRequest('POST', { version: 'v2', from: 'default' }, as('admin'))), 422, 'standard_version_format');
       });
       it('a version number already taken', async () => {
-        await expectRefused(await api('/standard/versions', jsonRequest('POST', { version: '1.0', from: 'default' }, as('admin'))), 409, 'standard_version_taken');
+        await expectRefusedUnchanged(await api('/standard/versions', jsonRequest('POST', { version: '1.0', from: 'default' }, as('admin'))), 409, 'standard_version_taken');
       });
     });
 
@@ -176,8 +176,8 @@ describe('The standard', () => {
       expect(await lastEvent()).toMatchObject({ type: 'sites.standard_version_published', subject: 'standard:1.0', payload: { version: '1.0', criteria: 30, criteriaSha256: digest(body.criteria) } });
 
       sizeBefore = await journalSize(t.db);
-      await expectRefused(await api('/standard/versions/1.0/publish', { method: 'POST', headers: as('admin') }), 409, 'standard_version_published');
-      await expectRefused(await api('/standard/versions/1.0/criteria', jsonRequest('PUT', { criteria: [criterion('HS-01')] }, as('admin'))), 409, 'standard_version_published');
+      await expectRefusedUnchanged(await api('/standard/versions/1.0/publish', { method: 'POST', headers: as('admin') }), 409, 'standard_version_published');
+      await expectRefusedUnchanged(await api('/standard/versions/1.0/criteria', jsonRequest('PUT', { criteria: [criterion('HS-01')] }, as('admin'))), 409, 'standard_version_published');
       const after = (await (await api('/standard/versions/1.0')).json()) as { criteria: CriterionInput[]; publishedAt: string };
       expect(after).toEqual({ ...body, criteria: body.criteria });
 

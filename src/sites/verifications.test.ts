@@ -12,12 +12,17 @@ import type { Actor } from '../core/auth/roles.ts';
 import { AppError } from '../core/errors.ts';
 import { rowsOf } from '../db/connect.ts';
 import { appendEvent, type CommandContext, journalSize, listEntries, runCommand } from '../journal/public.ts';
-import { organisationPublicKeys } from './commands/organisation-keys.ts';
-import { drawFromVerification, restoreToVerification, signVerificationStatement, type SignVerificationProps } from './commands/verifications.ts';
-import { parseTonnes, registerVerificationsPages } from './pages/verifications.tsx';
+import { organisationPublicKeys } from './organisation-keys.ts';
+import { drawFromVerification } from './commands/verifications/draw-from-verification.ts';
+import { restoreToVerification } from './commands/verifications/restore-to-verification.ts';
+import { signVerificationStatement } from './commands/verifications/sign-verification-statement.ts';
+import type { SignVerificationProps } from './verification-statements.ts';
+import { registerVerificationsPages } from './pages/verifications.tsx';
 import { getVerification, listVerifications, remainingIssuableKg, verifyStatementSignature } from './queries/verifications.ts';
 import { registerVerificationsApi } from './routes/verifications.ts';
 import { assessmentResponses, assessments, productionDeclarations, ratings, sites, standardCriteria, standardVersions, verificationDraws } from './schema.ts';
+import { parseTypedTonnes } from '../core/quantities.ts';
+import { expectCommandRefusal } from '../../test/expect.ts';
 
 type Rating = (typeof ratings)[number];
 
@@ -131,21 +136,12 @@ async function counts() {
   return { ...row!, journal: await journalSize(t.db) };
 }
 
-/** Expects the promise to fail with this error and to have written nothing at all. */
-async function expectRefused(run: () => Promise<unknown>, code: string, status: number) {
+/** Expects the command to be refused with this error and to have written nothing at all. */
+async function expectRefusedUnchanged(run: () => Promise<unknown>, code: string, status: number) {
   const before = await counts();
-  const error = await run().then(
-    () => {
-      throw new Error(`expected ${code}, but it succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  expect((error as AppError).status).toBe(status);
-  expect((error as AppError).text.fr.length).toBeGreaterThan(10);
+  const error = await expectCommandRefusal(run, code, status);
   expect(await counts()).toEqual(before);
-  return error as AppError;
+  return error;
 }
 
 async function lastEvent() {
@@ -215,14 +211,14 @@ describe('Signing a verification statement', () => {
   describe('baseline', () => {
     it('refuses while a baseline criterion is partly met, naming it', async () => {
       const s = await buildScenario({ ratings: { 'HS-1': 'partly_met' } });
-      const error = await expectRefused(() => sign(s, firstHalf(s)), 'baseline_not_met', 422);
+      const error = await expectRefusedUnchanged(() => sign(s, firstHalf(s)), 'baseline_not_met', 422);
       expect(error.details).toEqual({ failing: ['HS-1'] });
       expect(error.text.en).toContain('HS-1');
     });
 
     it('refuses while a baseline criterion is not met or not rated at all', async () => {
       const s = await buildScenario({ ratings: { 'HS-1': 'not_met', 'CR-1': null } });
-      const error = await expectRefused(() => sign(s, firstHalf(s)), 'baseline_not_met', 422);
+      const error = await expectRefusedUnchanged(() => sign(s, firstHalf(s)), 'baseline_not_met', 422);
       expect(error.details).toEqual({ failing: ['HS-1', 'CR-1'] });
     });
 
@@ -239,19 +235,19 @@ describe('Signing a verification statement', () => {
     });
 
     it('refuses more than the contained metal declared in the period, saying how much was declared', async () => {
-      const error = await expectRefused(() => sign(s, firstHalf(s, { responsibleKg: 2501 })), 'exceeds_declared_production', 422);
+      const error = await expectRefusedUnchanged(() => sign(s, firstHalf(s, { responsibleKg: 2501 })), 'exceeds_declared_production', 422);
       expect(error.details).toEqual({ declaredKg: 2500 });
       expect(error.text.en).toContain('2.500 t');
       expect(error.text.fr).toContain('2,500 t');
     });
 
     it('counts a corrected declaration once, at its corrected quantity', async () => {
-      const error = await expectRefused(() => sign(s, firstHalf(s, { periodStart: '2024-03-01', responsibleKg: 1501 })), 'exceeds_declared_production', 422);
+      const error = await expectRefusedUnchanged(() => sign(s, firstHalf(s, { periodStart: '2024-03-01', responsibleKg: 1501 })), 'exceeds_declared_production', 422);
       expect(error.details).toEqual({ declaredKg: 1500 });
     });
 
     it('counts neither other minerals nor days outside the period', async () => {
-      const error = await expectRefused(() => sign(s, firstHalf(s, { periodStart: '2024-02-01', periodEnd: '2024-02-29', responsibleKg: 1 })), 'exceeds_declared_production', 422);
+      const error = await expectRefusedUnchanged(() => sign(s, firstHalf(s, { periodStart: '2024-02-01', periodEnd: '2024-02-29', responsibleKg: 1 })), 'exceeds_declared_production', 422);
       expect(error.details).toEqual({ declaredKg: 0 });
     });
 
@@ -261,7 +257,7 @@ describe('Signing a verification statement', () => {
 
     it('refuses a quantity that is not a whole number of kilograms above zero', async () => {
       const other = await buildScenario();
-      for (const responsibleKg of [0, -5, 2.5]) await expectRefused(() => sign(other, firstHalf(other, { responsibleKg })), 'verification_quantity_invalid', 422);
+      for (const responsibleKg of [0, -5, 2.5]) await expectRefusedUnchanged(() => sign(other, firstHalf(other, { responsibleKg })), 'verification_quantity_invalid', 422);
     });
   });
 
@@ -274,9 +270,9 @@ describe('Signing a verification statement', () => {
     });
 
     it('refuses a period that shares a day with an earlier statement of the same site and mineral', async () => {
-      const error = await expectRefused(() => sign(s, firstHalf(s, { periodStart: '2024-03-09', responsibleKg: 1 })), 'verification_period_overlaps', 409);
+      const error = await expectRefusedUnchanged(() => sign(s, firstHalf(s, { periodStart: '2024-03-09', responsibleKg: 1 })), 'verification_period_overlaps', 409);
       expect(error.details).toEqual({ statementId: first.id });
-      await expectRefused(() => sign(s, firstHalf(s, { periodStart: '2024-02-01', periodEnd: '2024-02-02', responsibleKg: 1 })), 'verification_period_overlaps', 409);
+      await expectRefusedUnchanged(() => sign(s, firstHalf(s, { periodStart: '2024-02-01', periodEnd: '2024-02-02', responsibleKg: 1 })), 'verification_period_overlaps', 409);
     });
 
     it('accepts the next period, and the same period for another mineral', async () => {
@@ -288,42 +284,42 @@ describe('Signing a verification statement', () => {
   describe('assessment, site, period and signer', () => {
     it('refuses a draft assessment', async () => {
       const s = await buildScenario({ status: 'draft' });
-      await expectRefused(() => sign(s, firstHalf(s)), 'assessment_not_submitted', 422);
+      await expectRefusedUnchanged(() => sign(s, firstHalf(s)), 'assessment_not_submitted', 422);
     });
 
     it('refuses a period outside the assessment’s, or ending before it starts', async () => {
       const s = await buildScenario();
-      const error = await expectRefused(() => sign(s, firstHalf(s, { periodEnd: '2024-07-31' })), 'verification_period_outside_assessment', 422);
+      const error = await expectRefusedUnchanged(() => sign(s, firstHalf(s, { periodEnd: '2024-07-31' })), 'verification_period_outside_assessment', 422);
       expect(error.details).toEqual({ assessmentStart: '2024-01-01', assessmentEnd: '2024-06-30' });
-      await expectRefused(() => sign(s, firstHalf(s, { periodStart: '2023-12-31' })), 'verification_period_outside_assessment', 422);
-      await expectRefused(() => sign(s, firstHalf(s, { periodStart: '2024-05-01', periodEnd: '2024-04-30' })), 'verification_period_invalid', 422);
-      await expectRefused(() => sign(s, firstHalf(s, { periodEnd: '2024-02-30' })), 'verification_period_invalid', 422);
+      await expectRefusedUnchanged(() => sign(s, firstHalf(s, { periodStart: '2023-12-31' })), 'verification_period_outside_assessment', 422);
+      await expectRefusedUnchanged(() => sign(s, firstHalf(s, { periodStart: '2024-05-01', periodEnd: '2024-04-30' })), 'verification_period_invalid', 422);
+      await expectRefusedUnchanged(() => sign(s, firstHalf(s, { periodEnd: '2024-02-30' })), 'verification_period_invalid', 422);
     });
 
     it('refuses an unknown mineral and an unknown assessment', async () => {
       const s = await buildScenario();
-      await expectRefused(() => sign(s, firstHalf(s, { mineral: 'unobtainium' })), 'unknown_mineral', 422);
-      await expectRefused(() => sign(s, firstHalf(s, { assessmentId: 999_999 })), 'assessment_not_found', 404);
+      await expectRefusedUnchanged(() => sign(s, firstHalf(s, { mineral: 'unobtainium' })), 'unknown_mineral', 422);
+      await expectRefusedUnchanged(() => sign(s, firstHalf(s, { assessmentId: 999_999 })), 'assessment_not_found', 404);
     });
 
     it('refuses a site that is not active', async () => {
       const s = await buildScenario();
       await t.db.update(sites).set({ status: 'suspended' }).where(eq(sites.id, s.site.id));
-      const error = await expectRefused(() => sign(s, firstHalf(s)), 'site_not_active', 422);
+      const error = await expectRefusedUnchanged(() => sign(s, firstHalf(s)), 'site_not_active', 422);
       expect(error.text.fr).toContain('suspendu');
     });
 
     it('refuses a verifier of another organisation than the one that assessed', async () => {
       const s = await buildScenario();
       const other = await buildScenario();
-      await expectRefused(() => sign(s, firstHalf(s), other.actor), 'not_assessing_verifier', 403);
+      await expectRefusedUnchanged(() => sign(s, firstHalf(s), other.actor), 'not_assessing_verifier', 403);
     });
 
     it('refuses every role but verifier', async () => {
       const s = await buildScenario();
       const admin: Actor = { kind: 'system', orgId: null, orgCode: null, role: 'admin' };
-      await expectRefused(() => sign(s, firstHalf(s), admin), 'forbidden', 403);
-      await expectRefused(() => sign(s, firstHalf(s), { kind: 'anonymous', role: 'public' }), 'unauthenticated', 401);
+      await expectRefusedUnchanged(() => sign(s, firstHalf(s), admin), 'forbidden', 403);
+      await expectRefusedUnchanged(() => sign(s, firstHalf(s), { kind: 'anonymous', role: 'public' }), 'unauthenticated', 401);
     });
   });
 });
@@ -413,26 +409,26 @@ describe('Drawing from a statement (the registry’s interface)', () => {
     expect(await restore(300)).toMatchObject({ remainingKg: 1700, draw: { quantityKg: -300 } });
     expect(await remainingIssuableKg(t.db, statementId)).toBe(1700);
 
-    const tooMuchBack = await expectRefused(() => restore(701), 'exceeds_drawn_quantity', 422);
+    const tooMuchBack = await expectRefusedUnchanged(() => restore(701), 'exceeds_drawn_quantity', 422);
     expect(tooMuchBack.details).toEqual({ drawnKg: 700 });
-    const tooMuch = await expectRefused(() => draw(1701), 'exceeds_issuable_quantity', 422);
+    const tooMuch = await expectRefusedUnchanged(() => draw(1701), 'exceeds_issuable_quantity', 422);
     expect(tooMuch.details).toEqual({ remainingKg: 1700 });
     expect(tooMuch.text.en).toContain('1.700 t');
 
     expect(await draw(1700)).toMatchObject({ remainingKg: 0 });
-    await expectRefused(() => draw(1), 'exceeds_issuable_quantity', 422);
+    await expectRefusedUnchanged(() => draw(1), 'exceeds_issuable_quantity', 422);
     expect(await restore(2400)).toMatchObject({ remainingKg: 2400 });
-    await expectRefused(() => restore(1), 'exceeds_drawn_quantity', 422);
+    await expectRefusedUnchanged(() => restore(1), 'exceeds_drawn_quantity', 422);
     expect(await remainingIssuableKg(t.db, statementId)).toBe(2400);
   });
 
   it('refuses quantities that are not whole kilograms above zero, a missing reference and an unknown statement', async () => {
     for (const quantity of [0, -1, 0.5, Number.MAX_SAFE_INTEGER + 2]) {
-      await expectRefused(() => draw(quantity), 'draw_quantity_invalid', 422);
-      await expectRefused(() => restore(quantity), 'draw_quantity_invalid', 422);
+      await expectRefusedUnchanged(() => draw(quantity), 'draw_quantity_invalid', 422);
+      await expectRefusedUnchanged(() => restore(quantity), 'draw_quantity_invalid', 422);
     }
-    await expectRefused(() => draw(1, statementId, '  '), 'draw_reference_missing', 422);
-    await expectRefused(() => draw(1, 999_999), 'verification_not_found', 404);
+    await expectRefusedUnchanged(() => draw(1, statementId, '  '), 'draw_reference_missing', 422);
+    await expectRefusedUnchanged(() => draw(1, 999_999), 'verification_not_found', 404);
     expect(await remainingIssuableKg(t.db, 999_999)).toBeNull();
   });
 
@@ -565,7 +561,7 @@ describe('The public statement and its signature', () => {
     });
 
     it('nothing can be drawn from it', async () => {
-      await expectRefused(
+      await expectRefusedUnchanged(
         () =>
           runCommand(t.db, { kind: 'system', orgId: null, orgCode: null, role: 'admin' }, async (ctx) => {
             await drawFromVerification(ctx, { statementId: tamperedId, quantityKg: 1, reference: 'batch' });
@@ -841,11 +837,11 @@ describe('Pages', () => {
   });
 
   it('reads tonnes as people type them', () => {
-    expect(parseTonnes('2.5')).toBe(2500);
-    expect(parseTonnes('2,5')).toBe(2500);
-    expect(parseTonnes('1 250.125')).toBe(1_250_125);
-    expect(parseTonnes('0.001')).toBe(1);
-    for (const wrong of ['', '0', '0.000', '2.5555', '-1', '1,234.5', 'abc']) expect(parseTonnes(wrong)).toBeNull();
+    expect(parseTypedTonnes('2.5')).toBe(2500);
+    expect(parseTypedTonnes('2,5')).toBe(2500);
+    expect(parseTypedTonnes('1 250.125')).toBe(1_250_125);
+    expect(parseTypedTonnes('0.001')).toBe(1);
+    for (const wrong of ['', '0', '0.000', '2.5555', '-1', '1,234.5', 'abc']) expect(parseTypedTonnes(wrong)).toBeNull();
   });
 });
 

@@ -3,8 +3,8 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import { journalSize, runCommand } from '../journal/public.ts';
-import { createSite } from './commands/sites.ts';
-import { importLimits } from './commands/worker-import.ts';
+import { createSite } from './commands/sites/create-site.ts';
+import { importLimits } from './worker-import-files.ts';
 import { childReferrals, workers } from './schema.ts';
 
 let t: TestContext;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import { journalSize, runCommand } from '../journal/public.ts';
-import { createSite } from './commands/sites.ts';
-import { registerWorker } from './commands/workers.ts';
+import { createSite } from './commands/sites/create-site.ts';
+import { registerWorker } from './commands/workers/register-worker.ts';
 
 let t: TestContext;
 let workerCode: string;

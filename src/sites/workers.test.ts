@@ -6,10 +6,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { commitPersonalData } from '../core/commitment.ts';
 import { journalSize, runCommand } from '../journal/public.ts';
-import { createSite } from './commands/sites.ts';
-import { comparableName, workerIdentityHash } from './commands/workers.ts';
+import { createSite } from './commands/sites/create-site.ts';
+import { comparableName, workerIdentityHash } from './worker-records.ts';
 import { headcount, headcountTotals, listChildReferrals, listWorkers } from './queries/workers.ts';
 import { childReferrals, workers } from './schema.ts';
+import { expectApiRefusal } from '../../test/expect.ts';
 
 let t: TestContext;
 let admin: string;
@@ -42,13 +43,11 @@ const get = (path: string, headers: Record<string, string> = bearer(admin)) => t
 const amani = { fullName: 'Amani Kabongo Mwélwa', sex: 'female', birthYear: 1990, operatorGroup: 'washers', idNumber: 'CD-ELEC-4471-0923', registeredOn: '2024-01-10' };
 const thisYear = new Date().getUTCFullYear();
 
-async function expectRefused(response: Response, status: number, code: string) {
-  const body = (await response.json()) as { error: { code: string; message: string; details?: unknown } };
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  expect(body.error.code).toBe(code);
-  expect(body.error.message.length).toBeGreaterThan(10);
+/** The API refused, and nothing was written. */
+async function expectRefusedUnchanged(response: Response, status: number, code: string) {
+  const error = await expectApiRefusal(response, status, code);
   expect(await journalSize(t.db)).toBe(sizeBefore);
-  return body;
+  return error;
 }
 
 async function lastEvent() {
@@ -90,7 +89,7 @@ describe('Worker register', () => {
 
     it('takes the same name in another case, spacing or accents for the same person: 409, nothing written', async () => {
       expect(comparableName('  Amani KABONGO   Mwelwa ')).toBe('amani kabongo mwelwa');
-      await expectRefused(await post('/sites/KAM/workers', { ...amani, fullName: '  Amani KABONGO   Mwelwa ', idNumber: null }), 409, 'worker_already_registered');
+      await expectRefusedUnchanged(await post('/sites/KAM/workers', { ...amani, fullName: '  Amani KABONGO   Mwelwa ', idNumber: null }), 409, 'worker_already_registered');
     });
 
     it('registers a person who turns 18 in the year of registration', async () => {
@@ -100,10 +99,10 @@ describe('Worker register', () => {
 
     it('refuses bad input with a clear 4xx and writes nothing', async () => {
       const workersBefore = await workerCount();
-      await expectRefused(await post('/sites/KAM/workers', { ...amani, fullName: 'X Y', operatorGroup: 'astronauts' }), 422, 'operator_group_unknown');
-      await expectRefused(await post('/sites/KAM/workers', { ...amani, fullName: 'X Y', birthYear: 2030, registeredOn: '2024-01-01' }), 422, 'birth_year_after_registration');
-      await expectRefused(await post('/sites/KAM/workers', { ...amani, fullName: 'X Y', birthYear: 1901, registeredOn: '2024-01-01' }), 422, 'birth_year_impossible');
-      await expectRefused(await post('/sites/KAM/workers', { ...amani, fullName: 'X Y', registeredOn: `${thisYear + 1}-01-01` }), 422, 'date_in_future');
+      await expectRefusedUnchanged(await post('/sites/KAM/workers', { ...amani, fullName: 'X Y', operatorGroup: 'astronauts' }), 422, 'operator_group_unknown');
+      await expectRefusedUnchanged(await post('/sites/KAM/workers', { ...amani, fullName: 'X Y', birthYear: 2030, registeredOn: '2024-01-01' }), 422, 'birth_year_after_registration');
+      await expectRefusedUnchanged(await post('/sites/KAM/workers', { ...amani, fullName: 'X Y', birthYear: 1901, registeredOn: '2024-01-01' }), 422, 'birth_year_impossible');
+      await expectRefusedUnchanged(await post('/sites/KAM/workers', { ...amani, fullName: 'X Y', registeredOn: `${thisYear + 1}-01-01` }), 422, 'date_in_future');
       for (const body of [
         { ...amani, fullName: 'X Y', birthYear: -5 },
         { ...amani, fullName: 'X Y', birthYear: 1990.5 },
@@ -114,9 +113,9 @@ describe('Worker register', () => {
         { ...amani, fullName: 'X Y', photoUrl: 'http://x' },
         { ...amani, fullName: 'X Y', idNumber: 'x'.repeat(51) },
       ]) {
-        await expectRefused(await post('/sites/KAM/workers', body), 400, 'validation_failed');
+        await expectRefusedUnchanged(await post('/sites/KAM/workers', body), 400, 'validation_failed');
       }
-      await expectRefused(await post('/sites/NOPE/workers', amani), 404, 'site_not_found');
+      await expectRefusedUnchanged(await post('/sites/NOPE/workers', amani), 404, 'site_not_found');
       expect(await workerCount()).toBe(workersBefore);
     });
   });
@@ -157,8 +156,8 @@ describe('Worker register', () => {
 
     it('is referred once: coming again gives the same case code and writes nothing', async () => {
       const referralsBefore = await referralCount();
-      const body = await expectRefused(await post('/sites/KAM/workers', { ...minor, fullName: 'grace  MUJINGA' }), 422, 'worker_under_18');
-      expect(body.error.details).toEqual({ referralCode });
+      const body = await expectRefusedUnchanged(await post('/sites/KAM/workers', { ...minor, fullName: 'grace  MUJINGA' }), 422, 'worker_under_18');
+      expect(body.details).toEqual({ referralCode });
       expect(await referralCount()).toBe(referralsBefore);
     });
 
@@ -179,11 +178,11 @@ describe('Worker register', () => {
 
     it('refuses an exit before registration, in the future, or for an unknown worker', async () => {
       sizeBefore = await journalSize(t.db);
-      await expectRefused(await post(`/sites/KAM/workers/${code}/exit`, { exitedOn: '2024-01-31' }), 422, 'exit_before_registration');
-      await expectRefused(await post(`/sites/KAM/workers/${code}/exit`, { exitedOn: `${thisYear + 1}-01-01` }), 422, 'date_in_future');
-      await expectRefused(await post(`/sites/KAM/workers/w-nobody/exit`, { exitedOn: '2024-03-01' }), 404, 'worker_not_found');
-      await expectRefused(await post(`/sites/OTH/workers/${code}/exit`, { exitedOn: '2024-03-01' }), 404, 'worker_not_found');
-      await expectRefused(await post(`/sites/KAM/workers/${code}/exit`, { exitedOn: '2024-02-30' }), 400, 'validation_failed');
+      await expectRefusedUnchanged(await post(`/sites/KAM/workers/${code}/exit`, { exitedOn: '2024-01-31' }), 422, 'exit_before_registration');
+      await expectRefusedUnchanged(await post(`/sites/KAM/workers/${code}/exit`, { exitedOn: `${thisYear + 1}-01-01` }), 422, 'date_in_future');
+      await expectRefusedUnchanged(await post(`/sites/KAM/workers/w-nobody/exit`, { exitedOn: '2024-03-01' }), 404, 'worker_not_found');
+      await expectRefusedUnchanged(await post(`/sites/OTH/workers/${code}/exit`, { exitedOn: '2024-03-01' }), 404, 'worker_not_found');
+      await expectRefusedUnchanged(await post(`/sites/KAM/workers/${code}/exit`, { exitedOn: '2024-02-30' }), 400, 'validation_failed');
     });
 
     it('records the exit once', async () => {
@@ -192,7 +191,7 @@ describe('Worker register', () => {
       expect(await response.json()).toMatchObject({ code, exitedOn: '2024-03-01' });
       expect(await lastEvent()).toMatchObject({ type: 'sites.worker_exited', payload: { site: 'KAM', worker: code, exitedOn: '2024-03-01' } });
       sizeBefore = await journalSize(t.db);
-      await expectRefused(await post(`/sites/KAM/workers/${code}/exit`, { exitedOn: '2024-04-01' }), 409, 'worker_already_exited');
+      await expectRefusedUnchanged(await post(`/sites/KAM/workers/${code}/exit`, { exitedOn: '2024-04-01' }), 409, 'worker_already_exited');
     });
   });
 

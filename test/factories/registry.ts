@@ -4,7 +4,7 @@ import type { Database } from '../../src/db/connect.ts';
 import { runCommand } from '../../src/journal/commands.ts';
 import { approveAccount } from '../../src/registry/commands/approve-account.ts';
 import { openAccount } from '../../src/registry/commands/open-account.ts';
-import { signVerificationStatement } from '../../src/sites/commands/verifications.ts';
+import { signVerificationStatement } from '../../src/sites/commands/verifications/sign-verification-statement.ts';
 import { assessmentResponses, assessments, productionDeclarations } from '../../src/sites/schema.ts';
 import type { TestContext } from '../harness.ts';
 import { system } from '../harness.ts';

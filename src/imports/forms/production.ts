@@ -1,6 +1,4 @@
-import { authorize } from '../../core/auth/policies.ts';
-import { AppError } from '../../core/errors.ts';
-import { declareProduction, listMinerals, type Parsed, parseGradePercent, parseTonnes, productionText, siteByCode } from '../../sites/public.ts';
+import { declareProduction, listMinerals, type Parsed, parseGradePercent, parseTonnes, productionError, productionText, siteByCode } from '../../sites/public.ts';
 import { answer, type ChoiceList, type FormDefinition } from './definition.ts';
 import { siteField } from './site.ts';
 
@@ -12,7 +10,7 @@ const mineralList: ChoiceList = {
 /** A quantity read with the sites module's own parser, refused with its own message. */
 function quantityOf(parsed: Parsed, field: string, value: string): number {
   if (parsed.ok) return parsed.value;
-  throw new AppError(parsed.problem, 422, productionText.localized(parsed.problem, { value }), [{ field, code: parsed.problem }]);
+  throw productionError(parsed.problem, 422, { value }, [{ field, code: parsed.problem }]);
 }
 
 const label = (key: Parameters<typeof productionText.localized>[0]) => productionText.localized(key);
@@ -35,8 +33,7 @@ export const productionDeclarationForm: FormDefinition = {
   async record(ctx, answers) {
     const code = answer.required(answers, 'site');
     const site = await siteByCode(ctx.tx, code);
-    if (!site) throw new AppError('site_not_found', 404, productionText.localized('site_not_found'), [{ field: 'site', value: code }]);
-    authorize(ctx.actor, 'production.declare', { siteCooperativeOrgId: site.cooperativeOrganisationId });
+    if (!site) throw productionError('site_not_found', 404, {}, [{ field: 'site', value: code }]);
     const wet = answer.required(answers, 'wet_ore_t');
     const dry = answer.required(answers, 'dry_ore_t');
     const grade = answer.required(answers, 'grade_percent');

@@ -1,4 +1,5 @@
-import { defineMessages } from '../../core/i18n/index.ts';
+import { AppError, type ErrorStatus } from '../../core/errors.ts';
+import { defineMessages, type Params } from '../../core/i18n/index.ts';
 
 /** Errors of assessments and corrective actions: stable codes, messages a person can act on. */
 export const assessmentErrors = defineMessages({
@@ -55,6 +56,11 @@ export const assessmentErrors = defineMessages({
 });
 
 export type AssessmentErrorCode = (typeof assessmentErrors.keys)[number];
+
+/** An error of assessments or corrective actions, its message in every language. */
+export function assessmentError(code: AssessmentErrorCode, status: ErrorStatus, params?: Params, details?: unknown): AppError {
+  return new AppError(code, status, assessmentErrors.localized(code, params), details);
+}
 
 /** The words of the assessment and corrective-action pages. */
 export const assessmentsText = defineMessages({
@@ -167,8 +173,6 @@ export const assessmentsText = defineMessages({
     action_status_in_progress: 'In progress',
     action_status_closed: 'Closed',
     overdue: 'Overdue',
-    overdue_title: 'Overdue corrective actions ({count})',
-    due_on_date: 'due {date}',
     actions_of: 'Corrective actions at {site}',
     actions_caption: 'Corrective actions at {site}, overdue first',
     actions_caption_status: 'Corrective actions at {site} that are {status}, overdue first',
@@ -319,8 +323,6 @@ export const assessmentsText = defineMessages({
     action_status_in_progress: 'En cours',
     action_status_closed: 'Clôturée',
     overdue: 'En retard',
-    overdue_title: 'Actions correctives en retard ({count})',
-    due_on_date: 'échéance le {date}',
     actions_of: 'Actions correctives à {site}',
     actions_caption: 'Actions correctives à {site}, en retard d’abord',
     actions_caption_status: 'Actions correctives à {site} au statut {status}, en retard d’abord',

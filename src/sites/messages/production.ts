@@ -1,4 +1,5 @@
-import { defineMessages } from '../../core/i18n/index.ts';
+import { AppError, type ErrorStatus } from '../../core/errors.ts';
+import { defineMessages, type Params } from '../../core/i18n/index.ts';
 
 /** Errors, import problems and page text of production declarations. */
 export const productionText = defineMessages({
@@ -243,3 +244,8 @@ export const productionText = defineMessages({
 });
 
 export type ProductionMessage = (typeof productionText.keys)[number];
+
+/** An error of production declarations, its message in every language. */
+export function productionError(code: ProductionMessage, status: ErrorStatus, params?: Params, details?: unknown): AppError {
+  return new AppError(code, status, productionText.localized(code, params), details);
+}

@@ -1,4 +1,5 @@
-import { defineMessages } from '../../core/i18n/index.ts';
+import { AppError, type ErrorStatus } from '../../core/errors.ts';
+import { defineMessages, type Params } from '../../core/i18n/index.ts';
 
 /** Errors and page text of the versioned standard. */
 export const standardText = defineMessages({
@@ -131,3 +132,10 @@ export const standardText = defineMessages({
     version_missing: 'Saisissez un numéro de version',
   },
 });
+
+export type StandardTextKey = (typeof standardText.keys)[number];
+
+/** An error of the standard, its message in every language. */
+export function standardError(code: StandardTextKey, status: ErrorStatus, params?: Params, details?: unknown): AppError {
+  return new AppError(code, status, standardText.localized(code, params), details);
+}

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { authorize } from '../../core/auth/policies.ts';
+import { isoDateOf } from '../../core/calendar.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import { formatDate, formatMoney } from '../../core/i18n/format.ts';
@@ -10,13 +11,16 @@ import { runCommand } from '../../journal/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, TextareaField, StatusTag, type FieldErrors, type TagTone } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
-import { closeCorrectiveAction, costCurrencies, raiseCorrectiveAction, updateCorrectiveActionStatus, type CostCurrency } from '../commands/corrective-actions.ts';
+import { closeCorrectiveAction } from '../commands/corrective-actions/close-corrective-action.ts';
+import { costCurrencies, type CostCurrency } from '../corrective-action-records.ts';
+import { raiseCorrectiveAction } from '../commands/corrective-actions/raise-corrective-action.ts';
+import { updateCorrectiveActionStatus } from '../commands/corrective-actions/update-corrective-action-status.ts';
 import { findSiteByCode, getAssessment } from '../queries/assessments.ts';
-import { findCorrectiveAction, isoDay, isOverdue, listCorrectiveActions, type CorrectiveActionRow, type CorrectiveActionStatus } from '../queries/corrective-actions.ts';
+import { findCorrectiveAction, isOverdue, listCorrectiveActions, type CorrectiveActionRow, type CorrectiveActionStatus } from '../queries/corrective-actions.ts';
 import { correctiveActionStatuses } from '../schema.ts';
-import { fieldErrors, fileOf, formOf, textFor } from './assessments/shared.tsx';
+import { formOf, type Form } from '../../web/forms.ts';
+import { fieldErrors, fileOf, textFor } from './assessments/shared.tsx';
 
-type Form = Record<string, string>;
 
 const statusTone: Record<CorrectiveActionStatus, TagTone> = { open: 'yellow', in_progress: 'blue', closed: 'green' };
 const currencies = Object.keys(costCurrencies) as [CostCurrency, ...CostCurrency[]];
@@ -33,30 +37,6 @@ function ActionStatus({ locale, action, today }: { locale: Locale; action: Corre
         </>
       )}
     </>
-  );
-}
-
-/**
- * The overdue corrective actions of a site, for the site's page: each with its due date and a red
- * "Overdue" tag, or nothing when none is overdue.
- */
-export function OverdueCorrectiveActions({ locale, siteCode, actions }: { locale: Locale; siteCode: string; actions: CorrectiveActionRow[] }) {
-  const t = textFor(locale);
-  if (actions.length === 0) return null;
-  return (
-    <section>
-      <h2>{t('overdue_title', { count: actions.length })}</h2>
-      <ul>
-        {actions.map((action) => (
-          <li>
-            <a href={`/corrective-actions/${action.id}`}>{action.title}</a> · {t('due_on_date', { date: formatDate(locale, action.dueOn) })} <StatusTag tone="red">{t('overdue')}</StatusTag>
-          </li>
-        ))}
-      </ul>
-      <p>
-        <a href={`/sites/${siteCode}/corrective-actions`}>{t('see_corrective_actions')}</a>
-      </p>
-    </section>
   );
 }
 
@@ -122,6 +102,19 @@ async function renderRaisePage(c: Context<AppEnv>, site: { code: string; name: s
   );
 }
 
+/**
+ * The site whose raise form a URL names, for those who may manage its corrective actions: the form
+ * (and a refused one, shown again) lists the site's findings. The policy is asked before the site
+ * is known to exist; raiseCorrectiveAction asks it again when the form is sent.
+ */
+async function siteToRaiseAt(c: Context<AppEnv>) {
+  const site = await findSiteByCode(c.get('deps').db, c.req.param('code') ?? '');
+  authorize(c.get('actor'), 'corrective_action.manage', { siteCooperativeOrgId: site?.cooperativeOrganisationId ?? -1 });
+  if (!site) throw notFound();
+  return site;
+}
+
+/** The corrective action a URL names, for those who may manage its site's actions: its page shows its owner and its closure. */
 async function loadAction(c: Context<AppEnv>) {
   const id = Number(c.req.param('id'));
   const action = Number.isSafeInteger(id) && id > 0 ? await findCorrectiveAction(c.get('deps').db, id) : undefined;
@@ -133,7 +126,7 @@ async function loadAction(c: Context<AppEnv>) {
 async function renderActionPage(c: Context<AppEnv>, action: CorrectiveActionRow, error?: string, status: 200 | 409 = 200) {
   const locale = c.get('locale');
   const t = textFor(locale);
-  const today = isoDay(new Date());
+  const today = isoDateOf(new Date());
   const details: [string, Child][] = [
     [t('status'), <ActionStatus locale={locale} action={action} today={today} />],
     [t('owner'), action.owner],
@@ -204,7 +197,7 @@ function renderClosePage(c: Context<AppEnv>, action: CorrectiveActionRow, values
           <form method="post" action={`/corrective-actions/${action.id}/close`} enctype="multipart/form-data" novalidate>
             <CsrfField token={c.get('csrfToken')} />
             <TextareaField name="closureNote" label={t('closure_note')} hint={t('closure_note_hint')} value={values.closureNote} error={errors.closureNote} />
-            <Field name="closedOn" type="date" label={t('closed_on')} hint={t('date_hint')} value={values.closedOn ?? isoDay(new Date())} error={errors.closedOn} />
+            <Field name="closedOn" type="date" label={t('closed_on')} hint={t('date_hint')} value={values.closedOn ?? isoDateOf(new Date())} error={errors.closedOn} />
             <div class={errors.evidence ? 'field field-error' : 'field'}>
               <label for="evidence">{t('closure_evidence_optional')}</label>
               <p class="hint" id="evidence-hint">
@@ -240,7 +233,7 @@ export function registerCorrectiveActionsPages(pages: Hono<AppEnv>) {
     if (!site) throw notFound();
     const wanted = c.req.query('status');
     const status = correctiveActionStatuses.find((s) => s === wanted);
-    const today = isoDay(new Date());
+    const today = isoDateOf(new Date());
     const rows = await listCorrectiveActions(db, { siteId: site.id, status });
     const ordered = [...rows.filter((a) => isOverdue(a, today)), ...rows.filter((a) => !isOverdue(a, today))];
     const title = t('actions_of', { site: site.name });
@@ -291,18 +284,14 @@ export function registerCorrectiveActionsPages(pages: Hono<AppEnv>) {
   });
 
   pages.get('/sites/:code/corrective-actions/new', async (c) => {
-    const site = await findSiteByCode(c.get('deps').db, c.req.param('code'));
-    authorize(c.get('actor'), 'corrective_action.manage', { siteCooperativeOrgId: site?.cooperativeOrganisationId ?? -1 });
-    if (!site) throw notFound();
+    const site = await siteToRaiseAt(c);
     return renderRaisePage(c, site, { assessmentId: c.req.query('assessment') ?? '', criterionCode: c.req.query('criterion') ?? '' });
   });
 
   pages.post('/sites/:code/corrective-actions/new', async (c) => {
     const locale = c.get('locale');
     const t = textFor(locale);
-    const site = await findSiteByCode(c.get('deps').db, c.req.param('code'));
-    authorize(c.get('actor'), 'corrective_action.manage', { siteCooperativeOrgId: site?.cooperativeOrganisationId ?? -1 });
-    if (!site) throw notFound();
+    const site = await siteToRaiseAt(c);
     const form = await formOf(c);
     const parsed = RaiseForm.safeParse(form);
     if (!parsed.success) return renderRaisePage(c, site, form, fieldErrors(parsed.error, (field) => t(raiseFieldProblems[field] ?? 'finding_invalid')), 400);

@@ -8,29 +8,20 @@ import { formatDate, formatNumber } from '../../core/i18n/format.ts';
 import { type CommandContext, runCommand } from '../../journal/public.ts';
 import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, TextareaField, StatusTag, SummaryCard, type FieldErrors, type TagTone } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
+import { formOf, type Form } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
-import {
-  addOperatorGroup,
-  addPits,
-  createSite,
-  degreesToE6,
-  operatorGroupCodePattern,
-  recordQualification,
-  siteCodePattern,
-  updatePit,
-  type QualificationLevel,
-} from '../commands/sites.ts';
+import { addOperatorGroup } from '../commands/sites/add-operator-group.ts';
+import { addPits } from '../commands/sites/add-pits.ts';
+import { createSite } from '../commands/sites/create-site.ts';
+import { degreesToE6, operatorGroupCodePattern, type QualificationLevel, siteCodePattern } from '../site-records.ts';
+import { recordQualification } from '../commands/sites/record-qualification.ts';
+import { updatePit } from '../commands/sites/update-pit.ts';
 import { siteError, sitesText, type SitesTextKey } from '../messages/sites.ts';
 import { findSiteByCode, listCooperatives, listOperatorGroups, listPits, pitCounts } from '../queries/sites.ts';
 import { qualificationLevels } from '../schema.ts';
 
-type Form = Record<string, string>;
 type ErrorStatus = 400 | 404 | 409 | 422;
 
-async function formOf(c: Context<AppEnv>): Promise<Form> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
 
 /** A field's error in plain words: the message each schema issue names, in the reader's language. */
 function fieldErrors(locale: Locale, error: z.ZodError): FieldErrors {
@@ -104,7 +95,9 @@ const notices = ['site_created', 'qualification_recorded', 'pits_added', 'pit_up
 
 /** Site administration pages (secretariat): a new site, and a site's qualification, pits and operator groups. */
 export function registerSitesAdminPages(pages: Hono<AppEnv>) {
+  /** The new-site form, for those who may create sites: a refused creation comes back here, and so does its 403. */
   async function newSitePage(c: Context<AppEnv>, values: Form = {}, errors: FieldErrors = {}, status: 200 | ErrorStatus = 200) {
+    authorize(c.get('actor'), 'site.manage');
     const locale = c.get('locale');
     const t = (key: SitesTextKey) => sitesText.t(locale, key);
     const cooperatives = await listCooperatives(c.get('deps').db);
@@ -150,14 +143,10 @@ export function registerSitesAdminPages(pages: Hono<AppEnv>) {
     );
   }
 
-  pages.get('/sites/new', async (c) => {
-    authorize(c.get('actor'), 'site.manage');
-    return newSitePage(c);
-  });
+  pages.get('/sites/new', async (c) => newSitePage(c));
 
   pages.post('/sites/new', async (c) => {
     const actor = c.get('actor');
-    authorize(actor, 'site.manage');
     const locale = c.get('locale');
     const form = await formOf(c);
     const parsed = SiteForm.safeParse(form);
@@ -172,7 +161,9 @@ export function registerSitesAdminPages(pages: Hono<AppEnv>) {
     }
   });
 
+  /** A site's manage page, for those who may manage sites: a refused form comes back here, and so does its 403. */
   async function managePage(c: Context<AppEnv>, extra: { values?: Form; errors?: FieldErrors; status?: 200 | ErrorStatus } = {}) {
+    authorize(c.get('actor'), 'site.manage');
     const locale = c.get('locale');
     const t = (key: SitesTextKey, params?: Record<string, string | number>) => sitesText.t(locale, key, params);
     const db = c.get('deps').db;
@@ -312,51 +303,44 @@ export function registerSitesAdminPages(pages: Hono<AppEnv>) {
     );
   }
 
-  type ManageCommand<S extends z.ZodType> = (ctx: CommandContext, siteId: number, data: z.output<S>, pitCode: string) => Promise<Record<string, string | number>>;
+  type ManageCommand<S extends z.ZodType> = (ctx: CommandContext, site: string, data: z.output<S>, pitCode: string) => Promise<Record<string, string | number>>;
 
   /** Runs one of the manage page's forms: parse, run the command, come back to the page (with the errors, the form refilled). */
   function manageForm<S extends z.ZodType>(path: string, schema: S, notice: (typeof notices)[number], run: ManageCommand<S>) {
     pages.post(`/sites/:code/manage${path}`, async (c) => {
-      const actor = c.get('actor');
-      authorize(actor, 'site.manage');
       const locale = c.get('locale');
       const code = c.req.param('code');
-      const site = await findSiteByCode(c.get('deps').db, code);
-      if (!site) throw siteError('site_not_found', 404, { code });
       const form = await formOf(c);
       const parsed = schema.safeParse(form);
       if (!parsed.success) return managePage(c, { values: form, errors: fieldErrors(locale, parsed.error), status: 400 });
       let params: Record<string, string | number>;
       try {
-        params = await runCommand(c.get('deps').db, actor, (ctx) => run(ctx, site.id, parsed.data, c.req.param('pitCode') ?? ''));
+        params = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => run(ctx, code, parsed.data, c.req.param('pitCode') ?? ''));
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         return managePage(c, { values: form, errors: { [errorField[error.code] ?? 'form']: error.text[locale] }, status: statusOf(error) });
       }
       const query = new URLSearchParams({ done: notice, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
-      return c.redirect(`/sites/${site.code}/manage?${query}`, 303);
+      return c.redirect(`/sites/${code}/manage?${query}`, 303);
     });
   }
 
-  pages.get('/sites/:code/manage', async (c) => {
-    authorize(c.get('actor'), 'site.manage');
-    return managePage(c);
-  });
+  pages.get('/sites/:code/manage', async (c) => managePage(c));
 
-  manageForm('/qualification', QualificationForm, 'qualification_recorded', async (ctx, siteId, data) => {
-    await recordQualification(ctx, { siteId, ...data });
+  manageForm('/qualification', QualificationForm, 'qualification_recorded', async (ctx, site, data) => {
+    await recordQualification(ctx, { site, ...data });
     return {};
   });
-  manageForm('/pits', PitsForm, 'pits_added', async (ctx, siteId, data) => {
-    const added = await addPits(ctx, { siteId, pits: data.pitCodes.map((code) => ({ code, covered: data.pitsCovered === 'yes' })) });
+  manageForm('/pits', PitsForm, 'pits_added', async (ctx, site, data) => {
+    const added = await addPits(ctx, { site, pits: data.pitCodes.map((code) => ({ code, covered: data.pitsCovered === 'yes' })) });
     return { count: added.length };
   });
-  manageForm('/operator-groups', GroupForm, 'operator_group_added', async (ctx, siteId, data) => {
-    const group = await addOperatorGroup(ctx, { siteId, code: data.groupCode, labelEn: data.labelEn, labelFr: data.labelFr });
+  manageForm('/operator-groups', GroupForm, 'operator_group_added', async (ctx, site, data) => {
+    const group = await addOperatorGroup(ctx, { site, code: data.groupCode, labelEn: data.labelEn, labelFr: data.labelFr });
     return { label_en: group.labelEn, label_fr: group.labelFr };
   });
-  manageForm('/pits/:pitCode', PitToggleForm, 'pit_updated', async (ctx, siteId, data, pitCode) => {
-    const pit = await updatePit(ctx, { siteId, pitCode, ...(data.covered ? { covered: data.covered === 'yes' } : {}), ...(data.active ? { active: data.active === 'yes' } : {}) });
+  manageForm('/pits/:pitCode', PitToggleForm, 'pit_updated', async (ctx, site, data, pitCode) => {
+    const pit = await updatePit(ctx, { site, pitCode, ...(data.covered ? { covered: data.covered === 'yes' } : {}), ...(data.active ? { active: data.active === 'yes' } : {}) });
     return { pit: pit.code };
   });
 }

@@ -8,8 +8,9 @@ import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, Select
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { frame } from '../../web/messages.ts';
-import { createStandardVersion, publishStandardVersion } from '../commands/standard.ts';
-import { standardText } from '../messages/standard.ts';
+import { createStandardVersion } from '../commands/standard/create-standard-version.ts';
+import { publishStandardVersion } from '../commands/standard/publish-standard-version.ts';
+import { standardError, standardText } from '../messages/standard.ts';
 import { criteriaOf, findStandardVersion, latestPublishedVersion, listVersions, type StandardCriterion } from '../queries/standard.ts';
 import { standardAreas } from '../schema.ts';
 
@@ -52,7 +53,9 @@ function CriteriaByArea({ locale, criteria }: { locale: Locale; criteria: Standa
   );
 }
 
+/** The draft versions and the form to create one, for those who may publish the standard: a refused creation comes back here, and so does its 403. */
 async function versionsPage(c: Context<AppEnv>, extra: { values?: Record<string, string>; errors?: FieldErrors; notice?: string; status?: 200 | 400 | 409 | 422 } = {}) {
+  authorize(c.get('actor'), 'standard.publish');
   const locale = c.get('locale');
   const t = text(locale);
   const versions = await listVersions(c.get('deps').db);
@@ -125,7 +128,7 @@ async function versionsPage(c: Context<AppEnv>, extra: { values?: Record<string,
 async function versionOrNotFound(c: Context<AppEnv>) {
   const version = c.req.param('version') ?? '';
   const row = await findStandardVersion(c.get('deps').db, version);
-  if (!row) throw new AppError('standard_version_not_found', 404, standardText.localized('standard_version_not_found', { version }));
+  if (!row) throw standardError('standard_version_not_found', 404, { version });
   return row;
 }
 
@@ -172,7 +175,6 @@ export function registerStandardPages(pages: Hono<AppEnv>) {
   });
 
   pages.get('/standard/versions', async (c) => {
-    authorize(c.get('actor'), 'standard.publish');
     const locale = c.get('locale');
     const created = c.req.query('created');
     const published = c.req.query('published');
@@ -182,7 +184,6 @@ export function registerStandardPages(pages: Hono<AppEnv>) {
 
   pages.post('/standard/versions', async (c) => {
     const actor = c.get('actor');
-    authorize(actor, 'standard.publish');
     const locale = c.get('locale');
     const body = await c.req.parseBody();
     const values = { version: String(body.version ?? '').trim(), source: String(body.source ?? '') };
@@ -273,10 +274,7 @@ export function registerStandardPages(pages: Hono<AppEnv>) {
   });
 
   pages.post('/standard/versions/:version/publish', async (c) => {
-    const actor = c.get('actor');
-    authorize(actor, 'standard.publish');
-    const version = await versionOrNotFound(c);
-    await runCommand(c.get('deps').db, actor, (ctx) => publishStandardVersion(ctx, { version: version.version }));
-    return c.redirect(`/standard/versions?published=${encodeURIComponent(version.version)}`, 303);
+    const published = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => publishStandardVersion(ctx, { version: c.req.param('version') }));
+    return c.redirect(`/standard/versions?published=${encodeURIComponent(published.version)}`, 303);
   });
 }

@@ -1,14 +1,17 @@
 import { isIsoDate } from '../../core/calendar.ts';
 import type { Context, Hono } from 'hono';
 import { authorize } from '../../core/auth/policies.ts';
-import { AppError, notFound } from '../../core/errors.ts';
+import { notFound } from '../../core/errors.ts';
 import { formatDate, formatDateTime, formatTonnes } from '../../core/i18n/format.ts';
 import type { Locale } from '../../core/i18n/index.ts';
+import { parseTypedTonnes, tonnesInput } from '../../core/quantities.ts';
 import { runCommand } from '../../journal/public.ts';
 import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, SummaryCard, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
+import { formOf, refusalOnForm, type Form, type RefusalStatus } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
-import { planVerificationStatement, signVerificationStatement, statementSentences, type SignVerificationProps, type VerificationPlan } from '../commands/verifications.ts';
+import { planVerificationStatement, type SignVerificationProps, statementSentences, type VerificationPlan } from '../verification-statements.ts';
+import { signVerificationStatement } from '../commands/verifications/sign-verification-statement.ts';
 import { verificationError, verificationsText, type VerificationsKey } from '../messages/verifications.ts';
 import {
   assessmentForVerification,
@@ -17,32 +20,16 @@ import {
   documentSha256,
   findSiteByCode,
   getVerification,
-  listMinerals,
   listVerifications,
   parseVerificationDocument,
   verifyStatementSignature,
   type VerificationStatement,
 } from '../queries/verifications.ts';
+import { listMinerals } from '../queries/production.ts';
 
-type Form = Record<string, string>;
 type Translate = (key: VerificationsKey, params?: Record<string, string | number>) => string;
 
 const translator = (locale: Locale): Translate => (key, params) => verificationsText.t(locale, key, params);
-
-async function formOf(c: Context<AppEnv>): Promise<Form> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
-
-/** Tonnes as typed by a person (`2.5`, `2,5`, `1 250.125`) to whole kilograms; null when not a quantity above zero with at most three decimals. */
-export function parseTonnes(text: string): number | null {
-  const match = /^(\d{1,9})(?:[.,](\d{1,3}))?$/.exec(text.replace(/[\s\u00a0\u202f]/g, ''));
-  if (!match) return null;
-  const kilograms = Number(match[1]) * 1000 + Number((match[2] ?? '').padEnd(3, '0'));
-  return kilograms > 0 ? kilograms : null;
-}
-
-const tonnesInput = (kilograms: number) => `${Math.floor(kilograms / 1000)}.${String(kilograms % 1000).padStart(3, '0')}`;
 
 function ViewPage({ c, v, mineralLabel }: { c: Context<AppEnv>; v: VerificationStatement; mineralLabel: string }) {
   const locale = c.get('locale');
@@ -274,7 +261,7 @@ function readStatementForm(locale: Locale, form: Form, s: SigningContext): { pro
   if (!s.minerals.some((m) => m.code === form.mineral)) errors.mineral = t('mineral_invalid');
   if (!isIsoDate(form.periodStart ?? '')) errors.periodStart = t('date_invalid');
   if (!isIsoDate(form.periodEnd ?? '')) errors.periodEnd = t('date_invalid');
-  const responsibleKg = parseTonnes(form.quantity ?? '');
+  const responsibleKg = parseTypedTonnes(form.quantity ?? '');
   if (responsibleKg === null) errors.quantity = t('quantity_invalid');
   if (Object.keys(errors).length > 0) return { errors };
   return { props: { assessmentId: s.assessment.id, mineral: form.mineral!, periodStart: form.periodStart!, periodEnd: form.periodEnd!, responsibleKg: responsibleKg! } };
@@ -289,11 +276,6 @@ const fieldOfError: Record<string, string> = {
   verification_quantity_invalid: 'quantity',
   exceeds_declared_production: 'quantity',
 };
-
-function refusalOnForm(error: unknown, locale: Locale): { errors: FieldErrors; status: 409 | 422 } {
-  if (!(error instanceof AppError) || (error.status !== 409 && error.status !== 422)) throw error;
-  return { errors: { [fieldOfError[error.code] ?? 'form']: error.text[locale] }, status: error.status };
-}
 
 /** The public view of a statement, and the verifier's form, confirmation and signing. */
 export function registerVerificationsPages(pages: Hono<AppEnv>) {
@@ -316,7 +298,7 @@ export function registerVerificationsPages(pages: Hono<AppEnv>) {
     });
   });
 
-  const formPage = (c: Context<AppEnv>, s: SigningContext, values: Form, errors: FieldErrors, status: 200 | 400 | 409 | 422 = 200) =>
+  const formPage = (c: Context<AppEnv>, s: SigningContext, values: Form, errors: FieldErrors, status: 200 | 400 | RefusalStatus = 200) =>
     renderPage(
       c,
       {
@@ -350,7 +332,7 @@ export function registerVerificationsPages(pages: Hono<AppEnv>) {
     try {
       plan = await planVerificationStatement(c.get('deps').db, c.get('actor'), read.props);
     } catch (error) {
-      const refusal = refusalOnForm(error, locale);
+      const refusal = refusalOnForm(error, locale, (e) => fieldOfError[e.code] ?? 'form');
       return formPage(c, s, form, refusal.errors, refusal.status);
     }
     return renderPage(c, { title: verificationsText.t(locale, 'confirm_title'), children: <ConfirmPage c={c} plan={plan} quantity={tonnesInput(plan.responsibleKg)} /> });
@@ -366,7 +348,7 @@ export function registerVerificationsPages(pages: Hono<AppEnv>) {
       const statement = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => signVerificationStatement(ctx, read.props));
       return c.redirect(`/verifications/${statement.id}?signed=1`, 303);
     } catch (error) {
-      const refusal = refusalOnForm(error, locale);
+      const refusal = refusalOnForm(error, locale, (e) => fieldOfError[e.code] ?? 'form');
       return formPage(c, s, form, refusal.errors, refusal.status);
     }
   });

@@ -1,12 +1,10 @@
 import { and, asc, count, eq, gte, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { isoDateOf } from '../../core/calendar.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { files } from '../../files/public.ts';
 import { correctiveActions, correctiveActionStatuses, sites, standardCriteria } from '../schema.ts';
 
 export type CorrectiveActionStatus = (typeof correctiveActionStatuses)[number];
-
-/** A calendar day as `YYYY-MM-DD` (UTC), from a date or a day string. */
-export const isoDay = (day: Date | string) => (typeof day === 'string' ? day : day.toISOString().slice(0, 10));
 
 const correctiveActionColumns = {
   action: correctiveActions,
@@ -53,13 +51,13 @@ export async function listCorrectiveActions(db: Queryable, filter: { siteId: num
 }
 
 /** Whether an action is overdue on a day: not closed and due before that day. */
-export const isOverdue = (action: { status: CorrectiveActionStatus; dueOn: string }, today: Date | string) => action.status !== 'closed' && action.dueOn < isoDay(today);
+export const isOverdue = (action: { status: CorrectiveActionStatus; dueOn: string }, today: Date | string) => action.status !== 'closed' && action.dueOn < isoDateOf(today);
 
 /** Actions of a site not closed and due before `today`, earliest due first. */
 export async function overdueCorrectiveActions(db: Queryable, siteId: number, today: Date | string) {
   const rows = await selectCorrectiveActions(
     db,
-    and(eq(correctiveActions.siteId, siteId), ne(correctiveActions.status, 'closed'), lt(correctiveActions.dueOn, isoDay(today))),
+    and(eq(correctiveActions.siteId, siteId), ne(correctiveActions.status, 'closed'), lt(correctiveActions.dueOn, isoDateOf(today))),
   ).orderBy(asc(correctiveActions.dueOn), asc(correctiveActions.id));
   return rows.map(present);
 }
@@ -73,9 +71,9 @@ export async function overdueCorrectiveActions(db: Queryable, siteId: number, to
  */
 export async function correctiveActionCounts(db: Queryable, options: { siteId?: number; from?: Date | string; to?: Date | string; today?: Date | string } = {}) {
   const site = options.siteId === undefined ? undefined : eq(correctiveActions.siteId, options.siteId);
-  const from = options.from === undefined ? undefined : isoDay(options.from);
-  const to = options.to === undefined ? undefined : isoDay(options.to);
-  const end = to ?? isoDay(options.today ?? new Date());
+  const from = options.from === undefined ? undefined : isoDateOf(options.from);
+  const to = options.to === undefined ? undefined : isoDateOf(options.to);
+  const end = to ?? isoDateOf(options.today ?? new Date());
   const closedInPeriod = and(site, eq(correctiveActions.status, 'closed'), from ? gte(correctiveActions.closedOn, from) : undefined, to ? lt(correctiveActions.closedOn, to) : undefined);
   const openAtEnd = to
     ? and(site, lt(sql`(${correctiveActions.createdAt} at time zone 'UTC')::date`, to), or(isNull(correctiveActions.closedOn), gte(correctiveActions.closedOn, to)))

@@ -1,10 +1,9 @@
-import { and, asc, count, eq, gte, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { organisations } from '../../accounts/public.ts';
-import { AppError } from '../../core/errors.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { files } from '../../files/public.ts';
-import { productionText } from '../messages/production.ts';
+import { productionError } from '../messages/production.ts';
 import { minerals, productionDeclarations, sites } from '../schema.ts';
 
 const d = productionDeclarations;
@@ -19,8 +18,13 @@ export async function siteByCode(db: Queryable, code: string) {
   return site;
 }
 
-export async function listMinerals(db: Queryable) {
-  return db.select().from(minerals).orderBy(asc(minerals.code));
+/** The minerals the programme covers, by code; only those named when `codes` is given. */
+export async function listMinerals(db: Queryable, codes?: string[]) {
+  return db
+    .select()
+    .from(minerals)
+    .where(codes ? inArray(minerals.code, codes) : undefined)
+    .orderBy(asc(minerals.code));
 }
 
 export async function mineralCodes(db: Queryable): Promise<Set<string>> {
@@ -31,7 +35,7 @@ export type ProductionFilter = { siteId: number; mineral?: string; from?: string
 
 /** Refuses a period that ends before it starts (422 `period_invalid`). */
 export function refuseInvertedPeriod(from: string | undefined, to: string | undefined) {
-  if (from && to && to < from) throw new AppError('period_invalid', 422, productionText.localized('period_invalid', { from, to }));
+  if (from && to && to < from) throw productionError('period_invalid', 422, { from, to });
 }
 
 function filterOf(filter: ProductionFilter): SQL | undefined {

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { asc, count, desc, eq, sql } from 'drizzle-orm';
 import { organisations } from '../../accounts/public.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { operatorGroups, pits, siteQualifications, sites } from '../schema.ts';
@@ -51,24 +51,8 @@ export async function findSiteByCode(db: Queryable, code: string) {
 
 export type SiteWithDetails = NonNullable<Awaited<ReturnType<typeof findSiteByCode>>>;
 
-export async function listQualifications(db: Queryable, siteId: number) {
-  return db
-    .select()
-    .from(siteQualifications)
-    .where(eq(siteQualifications.siteId, siteId))
-    .orderBy(desc(siteQualifications.qualifiedOn), desc(siteQualifications.id));
-}
-
 export async function listPits(db: Queryable, siteId: number) {
   return db.select().from(pits).where(eq(pits.siteId, siteId)).orderBy(asc(pits.code));
-}
-
-export async function findPit(db: Queryable, siteId: number, code: string) {
-  const [pit] = await db
-    .select()
-    .from(pits)
-    .where(and(eq(pits.siteId, siteId), eq(pits.code, code)));
-  return pit;
 }
 
 /** The pit census of a site: all pits, the covered ones, the active ones, and the active ones that are covered. */

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { organisations } from '../../accounts/public.ts';
 import { canonicalBytes } from '../../core/canonical-json.ts';
@@ -7,7 +7,6 @@ import type { Queryable } from '../../db/connect.ts';
 import {
   assessmentResponses,
   assessments,
-  minerals,
   organisationKeys,
   productionDeclarations,
   sites,
@@ -237,10 +236,3 @@ export async function findSiteByCode(db: Queryable, code: string) {
   return row;
 }
 
-export async function listMinerals(db: Queryable, codes?: string[]) {
-  return db
-    .select()
-    .from(minerals)
-    .where(codes ? inArray(minerals.code, codes) : undefined)
-    .orderBy(asc(minerals.code));
-}

@@ -4,7 +4,10 @@ import { notFound } from '../../core/errors.ts';
 import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
-import { attachAssessmentEvidence, authorizeAssessmentWrite, saveAssessmentResponses, startAssessment, submitAssessment } from '../commands/assessments.ts';
+import { attachAssessmentEvidence } from '../commands/assessments/attach-assessment-evidence.ts';
+import { saveAssessmentResponses } from '../commands/assessments/save-assessment-responses.ts';
+import { startAssessment } from '../commands/assessments/start-assessment.ts';
+import { submitAssessment } from '../commands/assessments/submit-assessment.ts';
 import { assessmentScores, compareWithPrevious, findAssessment, findSiteByCode, getAssessment, listAssessments, type AssessmentDetail } from '../queries/assessments.ts';
 import { ratings, standardAreas } from '../schema.ts';
 
@@ -135,15 +138,11 @@ export function registerAssessmentsApi(api: OpenAPIHono<AppEnv>) {
       responses: { 201: json(AssessmentSummary, 'Started'), ...errors(400, 401, 403, 404, 422) },
     }),
     async (c) => {
-      const actor = c.get('actor');
-      const site = await findSiteByCode(c.get('deps').db, c.req.valid('param').code);
-      authorizeAssessmentWrite(actor, { cooperativeOrganisationId: site?.cooperativeOrganisationId ?? -1 });
-      if (!site) throw notFound();
-      const body = c.req.valid('json');
       const db = c.get('deps').db;
-      const started = await runCommand(db, actor, (ctx) => startAssessment(ctx, { siteId: site.id, ...body }));
-      const [summary] = (await listAssessments(db, { siteId: site.id })).filter((a) => a.id === started.id);
-      return c.json(presentSummary(summary!, site.code), 201);
+      const { code } = c.req.valid('param');
+      const started = await runCommand(db, c.get('actor'), (ctx) => startAssessment(ctx, { site: code, ...c.req.valid('json') }));
+      const [summary] = (await listAssessments(db, { siteId: started.siteId })).filter((a) => a.id === started.id);
+      return c.json(presentSummary(summary!, code), 201);
     },
   );
 
@@ -196,13 +195,10 @@ export function registerAssessmentsApi(api: OpenAPIHono<AppEnv>) {
       responses: { 200: json(z.object({ saved: z.array(z.string()), rated: z.number().int(), total: z.number().int() })), ...errors(400, 401, 403, 404, 409, 422) },
     }),
     async (c) => {
-      const actor = c.get('actor');
       const db = c.get('deps').db;
       const { id } = c.req.valid('param');
-      const assessment = await findAssessment(db, id);
-      authorizeAssessmentWrite(actor, { cooperativeOrganisationId: assessment?.site.cooperativeOrganisationId ?? -1 });
-      if (!assessment) throw notFound();
-      const result = await runCommand(db, actor, (ctx) => saveAssessmentResponses(ctx, { assessmentId: id, responses: c.req.valid('json').responses }));
+      const result = await runCommand(db, c.get('actor'), (ctx) => saveAssessmentResponses(ctx, { assessmentId: id, responses: c.req.valid('json').responses }));
+      const assessment = (await findAssessment(db, id))!;
       const [summary] = (await listAssessments(db, { siteId: assessment.siteId })).filter((a) => a.id === id);
       return c.json({ saved: result.saved, rated: summary!.rated, total: summary!.total }, 200);
     },
@@ -222,15 +218,10 @@ export function registerAssessmentsApi(api: OpenAPIHono<AppEnv>) {
       responses: { 201: json(Evidence, 'Attached'), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
     }),
     async (c) => {
-      const actor = c.get('actor');
-      const db = c.get('deps').db;
       const { id, criterionCode } = c.req.valid('param');
-      const assessment = await findAssessment(db, id);
-      authorizeAssessmentWrite(actor, { cooperativeOrganisationId: assessment?.site.cooperativeOrganisationId ?? -1 });
-      if (!assessment) throw notFound();
       const { file } = c.req.valid('form');
       const content = Buffer.from(await file.arrayBuffer());
-      const attached = await runCommand(db, actor, (ctx) =>
+      const attached = await runCommand(c.get('deps').db, c.get('actor'), (ctx) =>
         attachAssessmentEvidence(ctx, { assessmentId: id, criterionCode, filename: file.name || 'evidence', contentType: file.type, content }),
       );
       const stored = attached.file;
@@ -249,13 +240,10 @@ export function registerAssessmentsApi(api: OpenAPIHono<AppEnv>) {
       responses: { 200: json(z.object({ assessment: AssessmentSummary, scores: Scores })), ...errors(401, 403, 404, 409, 422) },
     }),
     async (c) => {
-      const actor = c.get('actor');
       const db = c.get('deps').db;
       const { id } = c.req.valid('param');
-      const assessment = await findAssessment(db, id);
-      authorizeAssessmentWrite(actor, { cooperativeOrganisationId: assessment?.site.cooperativeOrganisationId ?? -1 });
-      if (!assessment) throw notFound();
-      const { scores } = await runCommand(db, actor, (ctx) => submitAssessment(ctx, { assessmentId: id }));
+      const { scores } = await runCommand(db, c.get('actor'), (ctx) => submitAssessment(ctx, { assessmentId: id }));
+      const assessment = (await findAssessment(db, id))!;
       const [summary] = (await listAssessments(db, { siteId: assessment.siteId })).filter((a) => a.id === id);
       return c.json({ assessment: presentSummary(summary!, assessment.site.code), scores }, 200);
     },

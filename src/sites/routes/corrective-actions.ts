@@ -5,7 +5,10 @@ import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { validationHook } from '../../web/errors.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
-import { closeCorrectiveAction, costCurrencies, raiseCorrectiveAction, updateCorrectiveActionStatus, type CostCurrency } from '../commands/corrective-actions.ts';
+import { closeCorrectiveAction } from '../commands/corrective-actions/close-corrective-action.ts';
+import { costCurrencies, type CostCurrency } from '../corrective-action-records.ts';
+import { raiseCorrectiveAction } from '../commands/corrective-actions/raise-corrective-action.ts';
+import { updateCorrectiveActionStatus } from '../commands/corrective-actions/update-corrective-action-status.ts';
 import { findSiteByCode } from '../queries/assessments.ts';
 import { findCorrectiveAction, isOverdue, listCorrectiveActions, type CorrectiveActionRow } from '../queries/corrective-actions.ts';
 import { correctiveActionStatuses } from '../schema.ts';
@@ -98,12 +101,8 @@ export function registerCorrectiveActionsApi(api: OpenAPIHono<AppEnv>) {
       responses: { 201: json(CorrectiveAction, 'Raised'), ...errors(400, 401, 403, 404, 422) },
     }),
     async (c) => {
-      const actor = c.get('actor');
       const db = c.get('deps').db;
-      const site = await findSiteByCode(db, c.req.valid('param').code);
-      authorize(actor, 'corrective_action.manage', { siteCooperativeOrgId: site?.cooperativeOrganisationId ?? -1 });
-      if (!site) throw notFound();
-      const raised = await runCommand(db, actor, (ctx) => raiseCorrectiveAction(ctx, { siteId: site.id, ...c.req.valid('json') }));
+      const raised = await runCommand(db, c.get('actor'), (ctx) => raiseCorrectiveAction(ctx, { site: c.req.valid('param').code, ...c.req.valid('json') }));
       return c.json(presentCorrectiveAction((await findCorrectiveAction(db, raised.id))!), 201);
     },
   );
@@ -139,13 +138,9 @@ export function registerCorrectiveActionsApi(api: OpenAPIHono<AppEnv>) {
       responses: { 200: json(CorrectiveAction), ...errors(400, 401, 403, 404, 409) },
     }),
     async (c) => {
-      const actor = c.get('actor');
       const db = c.get('deps').db;
       const { id } = c.req.valid('param');
-      const action = await findCorrectiveAction(db, id);
-      authorize(actor, 'corrective_action.manage', { siteCooperativeOrgId: action?.siteCooperativeOrgId ?? -1 });
-      if (!action) throw notFound();
-      await runCommand(db, actor, (ctx) => updateCorrectiveActionStatus(ctx, { correctiveActionId: id, status: c.req.valid('json').status }));
+      await runCommand(db, c.get('actor'), (ctx) => updateCorrectiveActionStatus(ctx, { correctiveActionId: id, status: c.req.valid('json').status }));
       return c.json(presentCorrectiveAction((await findCorrectiveAction(db, id))!), 200);
     },
   );
@@ -164,12 +159,8 @@ export function registerCorrectiveActionsApi(api: OpenAPIHono<AppEnv>) {
       responses: { 200: json(CorrectiveAction), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
     }),
     async (c) => {
-      const actor = c.get('actor');
       const db = c.get('deps').db;
       const { id } = c.req.valid('param');
-      const action = await findCorrectiveAction(db, id);
-      authorize(actor, 'corrective_action.manage', { siteCooperativeOrgId: action?.siteCooperativeOrgId ?? -1 });
-      if (!action) throw notFound();
       // The body is optional for the router so that either media type may carry it; one of them must.
       const isForm = /^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(c.req.header('content-type') ?? '');
       const parsed: { success: boolean; data?: { closureNote: string; closedOn: string; evidence?: File } } = isForm ? CloseForm.safeParse(c.req.valid('form')) : CloseJson.safeParse(c.req.valid('json'));
@@ -177,7 +168,7 @@ export function registerCorrectiveActionsApi(api: OpenAPIHono<AppEnv>) {
       const body = parsed.data!;
       const file = body.evidence && (body.evidence.size > 0 || body.evidence.name) ? body.evidence : undefined;
       const evidence = file ? { filename: file.name || 'evidence', contentType: file.type, content: Buffer.from(await file.arrayBuffer()) } : undefined;
-      await runCommand(db, actor, (ctx) => closeCorrectiveAction(ctx, { correctiveActionId: id, closureNote: body.closureNote, closedOn: body.closedOn, evidence }));
+      await runCommand(db, c.get('actor'), (ctx) => closeCorrectiveAction(ctx, { correctiveActionId: id, closureNote: body.closureNote, closedOn: body.closedOn, evidence }));
       return c.json(presentCorrectiveAction((await findCorrectiveAction(db, id))!), 200);
     },
   );

@@ -2,23 +2,18 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { authorize, can } from '../../core/auth/policies.ts';
 import type { Actor } from '../../core/auth/roles.ts';
-import { AppError } from '../../core/errors.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import type { Database } from '../../db/connect.ts';
 import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
-import {
-  correctProduction,
-  declareProduction,
-  evidenceFromFile,
-  importProduction,
-  parseGradePercent,
-  parseTonnes,
-  planProductionImport,
-  type ImportProblem,
-} from '../commands/production.ts';
-import { productionText } from '../messages/production.ts';
+import { correctProduction } from '../commands/production/correct-production.ts';
+import { declareProduction } from '../commands/production/declare-production.ts';
+import { evidenceFromFile } from '../production-declarations.ts';
+import { importProduction } from '../commands/production/import-production.ts';
+import { parseGradePercent, parseTonnes } from '../production-figures.ts';
+import { type ImportProblem, planProductionImport } from '../production-import-files.ts';
+import { productionError } from '../messages/production.ts';
 import { findDeclaration, listDeclarations, monthlyProduction, siteByCode, type DeclarationEntry } from '../queries/production.ts';
 
 const errors = errorResponses;
@@ -137,7 +132,7 @@ export const presentProblems = (problems: ImportProblem[], locale: Locale) => pr
 
 async function siteOrNotFound(db: Database, code: string) {
   const site = await siteByCode(db, code);
-  if (!site) throw new AppError('site_not_found', 404, productionText.localized('site_not_found'));
+  if (!site) throw productionError('site_not_found', 404);
   return site;
 }
 
@@ -159,7 +154,7 @@ export function quantitiesFromInput(input: { wetOreTonnes: unknown; dryOreTonnes
   ];
   if (!wet.ok || !dry.ok || !grade.ok) {
     const first = problems[0]!;
-    throw new AppError(first.code, 422, productionText.localized(first.code), problems);
+    throw productionError(first.code, 422, {}, problems);
   }
   return { wetOreKg: wet.value, dryOreKg: dry.value, gradeBasisPoints: grade.value };
 }
@@ -167,7 +162,7 @@ export function quantitiesFromInput(input: { wetOreTonnes: unknown; dryOreTonnes
 const isMultipart = (c: Context<AppEnv>) => (c.req.header('content-type') ?? '').startsWith('multipart/form-data');
 const isJson = (c: Context<AppEnv>) => /^application\/(.+\+)?json/.test(c.req.header('content-type') ?? '');
 const refuseMissingBody = () => {
-  throw new AppError('body_missing', 400, productionText.localized('body_missing'));
+  throw productionError('body_missing', 400);
 };
 
 /**
@@ -195,7 +190,6 @@ export function registerProductionApi(api: OpenAPIHono<AppEnv>) {
       const actor = c.get('actor');
       const db = c.get('deps').db;
       const site = await siteOrNotFound(db, c.req.valid('param').code);
-      authorize(actor, 'production.declare', siteResource(site));
       const multipart = isMultipart(c);
       if (!multipart && !isJson(c)) refuseMissingBody();
       const body = multipart ? c.req.valid('form') : c.req.valid('json');
@@ -227,7 +221,6 @@ export function registerProductionApi(api: OpenAPIHono<AppEnv>) {
       const db = c.get('deps').db;
       const { code, id } = c.req.valid('param');
       const site = await siteOrNotFound(db, code);
-      authorize(actor, 'production.declare', siteResource(site));
       const multipart = isMultipart(c);
       if (!multipart && !isJson(c)) refuseMissingBody();
       const body = multipart ? c.req.valid('form') : c.req.valid('json');
@@ -322,6 +315,8 @@ export function registerProductionApi(api: OpenAPIHono<AppEnv>) {
       const db = c.get('deps').db;
       const locale = c.get('locale');
       const site = await siteOrNotFound(db, c.req.valid('param').code);
+      // The plan (and a dry run, which is all it is) shows what importing would write: it needs the
+      // right to declare, asked here because no command runs; importProduction asks it again.
       authorize(actor, 'production.declare', siteResource(site));
       const file = c.req.valid('form').file;
       const content = Buffer.from(await file.arrayBuffer());
@@ -331,7 +326,7 @@ export function registerProductionApi(api: OpenAPIHono<AppEnv>) {
         return c.json({ dryRun: true as const, fileSha256, format, rows, toImport: plan.toImport.length, alreadyDeclared: plan.alreadyDeclared.length, problems: presentProblems(plan.problems, locale) }, 200);
       }
       if (plan.problems.length > 0) {
-        throw new AppError('import_invalid', 422, productionText.localized('import_invalid', { count: plan.problems.length }), presentProblems(plan.problems, locale));
+        throw productionError('import_invalid', 422, { count: plan.problems.length }, presentProblems(plan.problems, locale));
       }
       if (plan.toImport.length === 0) {
         return c.json({ dryRun: false as const, fileSha256: plan.fileSha256, imported: 0, alreadyDeclared: plan.alreadyDeclared.length, declarationIds: [] }, 201);

@@ -1,24 +1,15 @@
 import { isIsoDate } from '../../core/calendar.ts';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { authorize } from '../../core/auth/policies.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
-import {
-  addOperatorGroup,
-  addPits,
-  degreesToE6,
-  operatorGroupCodePattern,
-  pitCodePattern,
-  recordQualification,
-  siteCodePattern,
-  createSite,
-  updatePit,
-  type OperatorGroup,
-  type Pit,
-  type SiteQualification,
-} from '../commands/sites.ts';
+import { addOperatorGroup } from '../commands/sites/add-operator-group.ts';
+import { addPits } from '../commands/sites/add-pits.ts';
+import { degreesToE6, type OperatorGroup, operatorGroupCodePattern, type Pit, pitCodePattern, siteCodePattern, type SiteQualification } from '../site-records.ts';
+import { recordQualification } from '../commands/sites/record-qualification.ts';
+import { createSite } from '../commands/sites/create-site.ts';
+import { updatePit } from '../commands/sites/update-pit.ts';
 import { siteError } from '../messages/sites.ts';
 import { findSiteByCode, type SiteWithDetails } from '../queries/sites.ts';
 import { qualificationLevels, siteStatuses } from '../schema.ts';
@@ -127,7 +118,6 @@ export function registerSitesAdminApi(api: OpenAPIHono<AppEnv>) {
     }),
     async (c) => {
       const actor = c.get('actor');
-      authorize(actor, 'site.manage');
       const { latitude, longitude, ...body } = c.req.valid('json');
       const db = c.get('deps').db;
       await runCommand(db, actor, (ctx) => createSite(ctx, { ...body, latitudeE6: degreesToE6(latitude), longitudeE6: degreesToE6(longitude) }));
@@ -146,12 +136,7 @@ export function registerSitesAdminApi(api: OpenAPIHono<AppEnv>) {
       responses: { 201: json(Qualification, 'Created'), ...errors(400, 401, 403, 404, 422) },
     }),
     async (c) => {
-      const actor = c.get('actor');
-      authorize(actor, 'site.manage');
-      const db = c.get('deps').db;
-      const site = await requireSite(db, c.req.valid('param').code);
-      const body = c.req.valid('json');
-      const qualification = await runCommand(db, actor, (ctx) => recordQualification(ctx, { siteId: site.id, ...body }));
+      const qualification = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => recordQualification(ctx, { site: c.req.valid('param').code, ...c.req.valid('json') }));
       return c.json(presentQualification(qualification)!, 201);
     },
   );
@@ -167,11 +152,7 @@ export function registerSitesAdminApi(api: OpenAPIHono<AppEnv>) {
       responses: { 201: json(z.object({ pits: z.array(PitSchema) }), 'Created'), ...errors(400, 401, 403, 404, 409, 422) },
     }),
     async (c) => {
-      const actor = c.get('actor');
-      authorize(actor, 'site.manage');
-      const db = c.get('deps').db;
-      const site = await requireSite(db, c.req.valid('param').code);
-      const added = await runCommand(db, actor, (ctx) => addPits(ctx, { siteId: site.id, pits: c.req.valid('json').pits }));
+      const added = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => addPits(ctx, { site: c.req.valid('param').code, pits: c.req.valid('json').pits }));
       return c.json({ pits: added.map(presentPit) }, 201);
     },
   );
@@ -187,13 +168,8 @@ export function registerSitesAdminApi(api: OpenAPIHono<AppEnv>) {
       responses: { 200: json(PitSchema), ...errors(400, 401, 403, 404) },
     }),
     async (c) => {
-      const actor = c.get('actor');
-      authorize(actor, 'site.manage');
-      const db = c.get('deps').db;
       const { code, pitCode } = c.req.valid('param');
-      const site = await requireSite(db, code);
-      const body = c.req.valid('json');
-      const pit = await runCommand(db, actor, (ctx) => updatePit(ctx, { siteId: site.id, pitCode, ...body }));
+      const pit = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => updatePit(ctx, { site: code, pitCode, ...c.req.valid('json') }));
       return c.json(presentPit(pit), 200);
     },
   );
@@ -209,11 +185,7 @@ export function registerSitesAdminApi(api: OpenAPIHono<AppEnv>) {
       responses: { 201: json(OperatorGroupSchema, 'Created'), ...errors(400, 401, 403, 404, 409) },
     }),
     async (c) => {
-      const actor = c.get('actor');
-      authorize(actor, 'site.manage');
-      const db = c.get('deps').db;
-      const site = await requireSite(db, c.req.valid('param').code);
-      const group = await runCommand(db, actor, (ctx) => addOperatorGroup(ctx, { siteId: site.id, ...c.req.valid('json') }));
+      const group = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => addOperatorGroup(ctx, { site: c.req.valid('param').code, ...c.req.valid('json') }));
       return c.json(presentGroup(group), 201);
     },
   );

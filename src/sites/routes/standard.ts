@@ -1,12 +1,13 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { authorize, can } from '../../core/auth/policies.ts';
 import type { Actor } from '../../core/auth/roles.ts';
-import { AppError } from '../../core/errors.ts';
 import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
-import { createStandardVersion, publishStandardVersion, updateDraftCriteria, type StandardSource } from '../commands/standard.ts';
-import { standardText } from '../messages/standard.ts';
+import { createStandardVersion, type StandardSource } from '../commands/standard/create-standard-version.ts';
+import { publishStandardVersion } from '../commands/standard/publish-standard-version.ts';
+import { updateDraftCriteria } from '../commands/standard/update-draft-criteria.ts';
+import { standardError } from '../messages/standard.ts';
 import { criteriaOf, findStandardVersion, latestPublishedVersion, listVersions, type StandardCriterion } from '../queries/standard.ts';
 import { criterionLevels, standardAreas } from '../schema.ts';
 
@@ -78,7 +79,7 @@ export function registerStandardApi(api: OpenAPIHono<AppEnv>) {
       authorize(c.get('actor'), 'standard.read');
       const db = c.get('deps').db;
       const latest = await latestPublishedVersion(db);
-      if (!latest) throw new AppError('standard_not_published', 404, standardText.localized('standard_not_published'));
+      if (!latest) throw standardError('standard_not_published', 404);
       return c.json(presentVersion(latest, await criteriaOf(db, latest.id)), 200);
     },
   );
@@ -117,7 +118,7 @@ export function registerStandardApi(api: OpenAPIHono<AppEnv>) {
       const db = c.get('deps').db;
       const { version } = c.req.valid('param');
       const row = await findStandardVersion(db, version);
-      if (!row) throw new AppError('standard_version_not_found', 404, standardText.localized('standard_version_not_found', { version }));
+      if (!row) throw standardError('standard_version_not_found', 404, { version });
       authorizeVersionRead(c.get('actor'), row);
       return c.json(presentVersion(row, await criteriaOf(db, row.id)), 200);
     },
@@ -135,7 +136,6 @@ export function registerStandardApi(api: OpenAPIHono<AppEnv>) {
     }),
     async (c) => {
       const actor = c.get('actor');
-      authorize(actor, 'standard.publish');
       const body = c.req.valid('json');
       const source: StandardSource = body.from === 'criteria' ? { kind: 'criteria', criteria: body.criteria } : { kind: body.from };
       const db = c.get('deps').db;
@@ -156,7 +156,6 @@ export function registerStandardApi(api: OpenAPIHono<AppEnv>) {
     }),
     async (c) => {
       const actor = c.get('actor');
-      authorize(actor, 'standard.publish');
       const db = c.get('deps').db;
       const { version } = c.req.valid('param');
       const updated = await runCommand(db, actor, (ctx) => updateDraftCriteria(ctx, { version, criteria: c.req.valid('json').criteria }));
@@ -176,7 +175,6 @@ export function registerStandardApi(api: OpenAPIHono<AppEnv>) {
     }),
     async (c) => {
       const actor = c.get('actor');
-      authorize(actor, 'standard.publish');
       const db = c.get('deps').db;
       const published = await runCommand(db, actor, (ctx) => publishStandardVersion(ctx, { version: c.req.valid('param').version }));
       return c.json(presentVersion(published, await criteriaOf(db, published.id)), 200);

@@ -5,11 +5,10 @@ import { notFound } from '../../core/errors.ts';
 import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
-import { organisationPublicKeys } from '../commands/organisation-keys.ts';
-import { signVerificationStatement } from '../commands/verifications.ts';
+import { organisationPublicKeys } from '../organisation-keys.ts';
+import { signVerificationStatement } from '../commands/verifications/sign-verification-statement.ts';
 import { verificationError } from '../messages/verifications.ts';
 import {
-  assessmentForVerification,
   documentSha256,
   findSiteByCode,
   getVerification,
@@ -120,15 +119,8 @@ export function registerVerificationsApi(api: OpenAPIHono<AppEnv>) {
       responses: { 201: jsonResponse(Verification, 'Signed'), ...errorResponses(400, 401, 403, 404, 409, 422) },
     }),
     async (c) => {
-      const actor = c.get('actor');
       const db = c.get('deps').db;
-      const site = await findSiteByCode(db, c.req.valid('param').code);
-      authorize(actor, 'verification.sign', { siteCooperativeOrgId: site?.cooperativeOrganisationId ?? -1 });
-      if (!site) throw notFound();
-      const body = c.req.valid('json');
-      const assessment = await assessmentForVerification(db, body.assessmentId);
-      if (assessment?.site.id !== site.id) throw verificationError('assessment_not_found', 404, () => ({ id: body.assessmentId }));
-      const statement = await runCommand(db, actor, (ctx) => signVerificationStatement(ctx, body));
+      const statement = await runCommand(db, c.get('actor'), (ctx) => signVerificationStatement(ctx, { site: c.req.valid('param').code, ...c.req.valid('json') }));
       return c.json(presentVerification((await getVerification(db, statement.id))!), 201);
     },
   );

@@ -7,9 +7,12 @@ import { runCommand } from '../../journal/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
 import { isoDateOf } from '../../core/calendar.ts';
-import { checkWorkerImport, importChangesSomething, importWorkers, readWorkerFile, type ImportReport } from '../commands/worker-import.ts';
-import { setWorkerPhoto } from '../commands/worker-photo.ts';
-import { recordWorkerExit, registerWorker, type Worker } from '../commands/workers.ts';
+import { checkWorkerImport, importChangesSomething, type ImportReport, readWorkerFile } from '../worker-import-files.ts';
+import { importWorkers } from '../commands/workers/import-workers.ts';
+import { setWorkerPhoto } from '../commands/workers/set-worker-photo.ts';
+import { recordWorkerExit } from '../commands/workers/record-worker-exit.ts';
+import { registerWorker } from '../commands/workers/register-worker.ts';
+import type { Worker } from '../worker-records.ts';
 import { workerError, workersText } from '../messages/workers.ts';
 import { siteError } from '../messages/sites.ts';
 import { findSiteByCode, listOperatorGroups } from '../queries/sites.ts';
@@ -92,8 +95,9 @@ const presentWorker = (worker: Worker, groupCode: string) => ({
 });
 
 /**
- * The site a URL names, once the actor may act on it. The policy is asked before the site is known
- * to exist, so a cooperative cannot probe other sites' codes.
+ * The site a URL names, once the actor may read its register (or, for an import's dry run, see what
+ * registering would do). The policy is asked before the site is known to exist, so a cooperative
+ * cannot probe other sites' codes.
  */
 async function siteFor(db: Database, actor: Actor, code: string, action: 'worker.read' | 'worker.register') {
   const site = await findSiteByCode(db, code);
@@ -151,16 +155,13 @@ export function registerWorkersApi(api: OpenAPIHono<AppEnv>) {
       responses: { 201: json(WorkerSchema, 'Registered'), ...errors(400, 401, 403, 404, 409, 422) },
     }),
     async (c) => {
-      const actor = c.get('actor');
       const db = c.get('deps').db;
-      const site = await siteFor(db, actor, c.req.valid('param').code, 'worker.register');
-      const body = c.req.valid('json');
-      const outcome = await runCommand(db, actor, (ctx) => registerWorker(ctx, { siteId: site.id, ...body }));
+      const outcome = await runCommand(db, c.get('actor'), (ctx) => registerWorker(ctx, { site: c.req.valid('param').code, ...c.req.valid('json') }));
       if (outcome.outcome === 'referred') {
         const { code, ageYears } = outcome.referral;
         throw workerError('worker_under_18', 422, { age: ageYears, referralCode: code }, { referralCode: code });
       }
-      const groups = await listOperatorGroups(db, site.id);
+      const groups = await listOperatorGroups(db, outcome.worker.siteId);
       return c.json(presentWorker(outcome.worker, groups.find((g) => g.id === outcome.worker.operatorGroupId)!.code), 201);
     },
   );
@@ -179,12 +180,10 @@ export function registerWorkersApi(api: OpenAPIHono<AppEnv>) {
       responses: { 200: json(WorkerSchema), ...errors(400, 401, 403, 404, 409, 422) },
     }),
     async (c) => {
-      const actor = c.get('actor');
       const db = c.get('deps').db;
       const { code, workerCode } = c.req.valid('param');
-      const site = await siteFor(db, actor, code, 'worker.register');
-      const worker = await runCommand(db, actor, (ctx) => recordWorkerExit(ctx, { siteId: site.id, workerCode, exitedOn: c.req.valid('json').exitedOn }));
-      const groups = await listOperatorGroups(db, site.id);
+      const worker = await runCommand(db, c.get('actor'), (ctx) => recordWorkerExit(ctx, { site: code, workerCode, exitedOn: c.req.valid('json').exitedOn }));
+      const groups = await listOperatorGroups(db, worker.siteId);
       return c.json(presentWorker(worker, groups.find((g) => g.id === worker.operatorGroupId)!.code), 200);
     },
   );
@@ -236,13 +235,10 @@ export function registerWorkersApi(api: OpenAPIHono<AppEnv>) {
       responses: { 201: json(z.object({ worker: z.string() }), 'Photo saved'), ...errors(400, 401, 403, 404, 413, 415, 422) },
     }),
     async (c) => {
-      const actor = c.get('actor');
-      const { db } = c.get('deps');
       const { code, workerCode } = c.req.valid('param');
-      const site = await siteFor(db, actor, code, 'worker.register');
       const upload = c.req.valid('form').photo;
       const content = Buffer.from(await upload.arrayBuffer());
-      await runCommand(db, actor, (ctx) => setWorkerPhoto(ctx, { siteId: site.id, workerCode, filename: upload.name, content }));
+      await runCommand(c.get('deps').db, c.get('actor'), (ctx) => setWorkerPhoto(ctx, { site: code, workerCode, filename: upload.name, content }));
       return c.json({ worker: workerCode }, 201);
     },
   );

@@ -5,10 +5,11 @@ import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, ErrorSummary, TextareaField, StatusTag, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
-import { saveAssessmentResponses, type ResponseInput } from '../../commands/assessments.ts';
+import { type ResponseInput, saveAssessmentResponses } from '../../commands/assessments/save-assessment-responses.ts';
 import { type AssessmentDetail, type Rating, type StandardArea } from '../../queries/assessments.ts';
 import { ratings } from '../../schema.ts';
-import { areasOf, crumbs, formOf, loadAssessment, mayEdit, periodOf, ratingTone, textFor, type Form } from './shared.tsx';
+import { formOf, type Form } from '../../../web/forms.ts';
+import { areasOf, crumbs, loadAssessment, mayEdit, periodOf, ratingTone, textFor } from './shared.tsx';
 
 function RatingRadios({ locale, code, value }: { locale: Locale; code: string; value: string | undefined }) {
   const t = textFor(locale);

@@ -6,7 +6,7 @@ import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, ErrorSummary } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
-import { attachAssessmentEvidence } from '../../commands/assessments.ts';
+import { attachAssessmentEvidence } from '../../commands/assessments/attach-assessment-evidence.ts';
 import { type AssessmentDetail } from '../../queries/assessments.ts';
 import { crumbs, fileOf, loadAssessment, mayEdit, textFor } from './shared.tsx';
 

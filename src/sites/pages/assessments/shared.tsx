@@ -6,21 +6,14 @@ import type { Locale } from '../../../core/i18n/index.ts';
 import { formatDate, formatNumber } from '../../../core/i18n/format.ts';
 import { StatusTag, type FieldErrors, type TagTone } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
-import { authorizeAssessmentWrite } from '../../commands/assessments.ts';
+import { authorizeAssessmentWrite } from '../../assessment-records.ts';
 import { assessmentsText } from '../../messages/assessments.ts';
 import { getAssessment, type AssessmentDetail, type Rating, type ScoreTenths } from '../../queries/assessments.ts';
 import { standardAreas } from '../../schema.ts';
 
 
-export type Form = Record<string, string>;
 export type Key = Parameters<typeof assessmentsText.t>[1];
 export const textFor = (locale: Locale) => (key: Key, params?: Record<string, string | number>) => assessmentsText.t(locale, key, params);
-
-/** The string fields of a posted form (files are read separately). */
-export async function formOf(c: Context<AppEnv>): Promise<Form> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
 
 /** A posted file, or undefined when the field was left empty (browsers then send an empty part with no name). */
 export async function fileOf(c: Context<AppEnv>, name: string): Promise<File | undefined> {

@@ -6,11 +6,25 @@ import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
-import { authorizeAssessmentWrite, startAssessment } from '../../commands/assessments.ts';
+import { authorizeAssessmentWrite } from '../../assessment-records.ts';
+import { startAssessment } from '../../commands/assessments/start-assessment.ts';
 import { findSiteByCode, listAssessments, listPublishedStandardVersions } from '../../queries/assessments.ts';
-import { fieldErrors, formatScore, formOf, periodOf, ScoringNote, statusTag, textFor, type Form } from './shared.tsx';
+import { formOf, type Form } from '../../../web/forms.ts';
+import { fieldErrors, formatScore, periodOf, ScoringNote, statusTag, textFor } from './shared.tsx';
 
 const StartForm = z.object({ periodStart: z.iso.date(), periodEnd: z.iso.date(), standardVersion: z.string().min(1) });
+
+/**
+ * The site whose start form a URL names, for an independent verifier: the form (and a refused one,
+ * shown again) is theirs only. The policy is asked before the site is known to exist;
+ * startAssessment asks it again when the form is sent.
+ */
+async function siteToAssess(c: Context<AppEnv>) {
+  const site = await findSiteByCode(c.get('deps').db, c.req.param('code') ?? '');
+  authorizeAssessmentWrite(c.get('actor'), { cooperativeOrganisationId: site?.cooperativeOrganisationId ?? -1 });
+  if (!site) throw notFound();
+  return site;
+}
 
 async function renderStartPage(c: Context<AppEnv>, site: { code: string; name: string }, values: Form = {}, errors: FieldErrors = {}, status: 200 | 400 | 422 = 200) {
   const locale = c.get('locale');
@@ -95,18 +109,13 @@ export function registerAssessmentListPages(pages: Hono<AppEnv>) {
   });
 
   pages.get('/sites/:code/assessments/new', async (c) => {
-    const site = await findSiteByCode(c.get('deps').db, c.req.param('code'));
-    authorizeAssessmentWrite(c.get('actor'), { cooperativeOrganisationId: site?.cooperativeOrganisationId ?? -1 });
-    if (!site) throw notFound();
-    return renderStartPage(c, site);
+    return renderStartPage(c, await siteToAssess(c));
   });
 
   pages.post('/sites/:code/assessments/new', async (c) => {
     const actor = c.get('actor');
     const t = textFor(c.get('locale'));
-    const site = await findSiteByCode(c.get('deps').db, c.req.param('code'));
-    authorizeAssessmentWrite(actor, { cooperativeOrganisationId: site?.cooperativeOrganisationId ?? -1 });
-    if (!site) throw notFound();
+    const site = await siteToAssess(c);
     const form = await formOf(c);
     const parsed = StartForm.safeParse(form);
     if (!parsed.success) return renderStartPage(c, site, form, fieldErrors(parsed.error, (field) => t(field === 'standardVersion' ? 'standard_version_missing' : 'date_invalid')), 400);

@@ -4,7 +4,7 @@ import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, ErrorSummary, StatusTag, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
-import { submitAssessment } from '../../commands/assessments.ts';
+import { submitAssessment } from '../../commands/assessments/submit-assessment.ts';
 import { assessmentScores, type AssessmentDetail } from '../../queries/assessments.ts';
 import { standardAreas } from '../../schema.ts';
 import { ProgressTable } from './overview.tsx';

@@ -6,14 +6,13 @@ import type { Locale } from '../../../core/i18n/index.ts';
 import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, ErrorSummary, Field, FileField, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
+import { formWithFiles, type Form } from '../../../web/forms.ts';
 import { renderPage } from '../../../web/layout.tsx';
-import {
-  correctProduction,
-  evidenceFromFile,
-} from '../../commands/production.ts';
-import { productionText } from '../../messages/production.ts';
+import { correctProduction } from '../../commands/production/correct-production.ts';
+import { evidenceFromFile } from '../../production-declarations.ts';
+import { productionError, productionText } from '../../messages/production.ts';
 import { findDeclaration, listMinerals, type DeclarationEntry } from '../../queries/production.ts';
-import { FigureFields, type Form, type Mineral, type Site, crumbs, fieldOfError, formOf, formatGrade, mineralLabel, percentText, productionPath, readFigures, resourceOf, siteOf, statusOfError, text, tonnesText } from './shared.tsx';
+import { FigureFields, type Mineral, type Site, crumbs, fieldOfError, formatGrade, mineralLabel, percentText, productionPath, readFigures, resourceOf, siteOf, statusOfError, text, tonnesText } from './shared.tsx';
 
 function DeclarationSummary({ locale, entry, minerals }: { locale: Locale; entry: DeclarationEntry; minerals: Mineral[] }) {
   const t = text(locale);
@@ -79,11 +78,15 @@ async function correctPage(c: Context<AppEnv>, site: Site, entry: DeclarationEnt
   );
 }
 
-/** The declaration a URL names, at this site. */
+/**
+ * The declaration a URL names, at this site, for those who may declare its production: the
+ * correction form shows it (its buyer too), so it is read only by them.
+ */
 async function entryOf(c: Context<AppEnv>, site: Site) {
+  authorize(c.get('actor'), 'production.declare', resourceOf(site));
   const id = Number(c.req.param('id'));
   const entry = Number.isSafeInteger(id) && id > 0 ? await findDeclaration(c.get('deps').db, { siteId: site.id, id }) : undefined;
-  if (!entry) throw new AppError('declaration_not_found', 404, productionText.localized('declaration_not_found', { id: c.req.param('id') ?? '' }));
+  if (!entry) throw productionError('declaration_not_found', 404, { id: c.req.param('id') ?? '' });
   return entry;
 }
 
@@ -91,7 +94,6 @@ async function entryOf(c: Context<AppEnv>, site: Site) {
 export function registerCorrectionPages(pages: Hono<AppEnv>) {
   pages.get('/sites/:code/production/:id/correct', async (c) => {
     const site = await siteOf(c);
-    authorize(c.get('actor'), 'production.declare', resourceOf(site));
     const entry = await entryOf(c, site);
     const values = {
       producedOn: entry.producedOn,
@@ -108,15 +110,14 @@ export function registerCorrectionPages(pages: Hono<AppEnv>) {
     const actor = c.get('actor');
     const locale = c.get('locale');
     const site = await siteOf(c);
-    authorize(actor, 'production.declare', resourceOf(site));
     const entry = await entryOf(c, site);
-    const { form, files } = await formOf(c);
+    const { form, files } = await formWithFiles(c);
     const minerals = await listMinerals(c.get('deps').db);
     const { figures, errors } = readFigures({ ...form, mineral: entry.mineral }, locale, minerals);
     if (!form.reason?.trim()) errors.reason = productionText.t(locale, 'correction_reason_missing');
     if (Object.keys(errors).length > 0) return correctPage(c, site, entry, form, errors, 400);
     try {
-      const evidence = await evidenceFromFile(files.evidence);
+      const evidence = await evidenceFromFile(files.evidence?.[0]);
       const corrected = await runCommand(c.get('deps').db, actor, (ctx) =>
         correctProduction(ctx, { siteId: site.id, correctsId: entry.id, reason: form.reason!, ...figures, lotReference: figures.lotReference ?? null, evidence }),
       );

@@ -6,16 +6,12 @@ import type { Locale } from '../../../core/i18n/index.ts';
 import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, DataTable, ErrorSummary, FileField } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
+import { formWithFiles } from '../../../web/forms.ts';
 import { renderPage } from '../../../web/layout.tsx';
-import {
-  importColumns,
-  importProduction,
-  planProductionImport,
-  type ImportPlan,
-  type ImportProblem,
-} from '../../commands/production.ts';
+import { importColumns, type ImportPlan, type ImportProblem, planProductionImport } from '../../production-import-files.ts';
+import { importProduction } from '../../commands/production/import-production.ts';
 import { productionText } from '../../messages/production.ts';
-import { type Site, crumbs, formOf, formatGrade, productionPath, resourceOf, siteOf, text } from './shared.tsx';
+import { type Site, crumbs, formatGrade, productionPath, resourceOf, siteOf, text } from './shared.tsx';
 
 function ProblemTable({ locale, problems }: { locale: Locale; problems: ImportProblem[] }) {
   const t = text(locale);
@@ -32,7 +28,9 @@ function ProblemTable({ locale, problems }: { locale: Locale; problems: ImportPr
   );
 }
 
+/** The import form and its report, for those who may declare the site's production: a refused import comes back here, and so does its 403. */
 async function importPage(c: Context<AppEnv>, site: Site, step: { kind: 'upload'; error?: string; status?: 200 | 400 | 422 } | { kind: 'report'; plan: ImportPlan; filename: string; content: Buffer } | { kind: 'result'; imported: number; skipped: number }) {
+  authorize(c.get('actor'), 'production.declare', resourceOf(site));
   const locale = c.get('locale');
   const t = text(locale);
   const upload = (error?: string) => (
@@ -137,7 +135,6 @@ async function importPage(c: Context<AppEnv>, site: Site, step: { kind: 'upload'
 export function registerProductionImportPages(pages: Hono<AppEnv>) {
   pages.get('/sites/:code/production/import', async (c) => {
     const site = await siteOf(c);
-    authorize(c.get('actor'), 'production.declare', resourceOf(site));
     return importPage(c, site, { kind: 'upload' });
   });
 
@@ -146,11 +143,12 @@ export function registerProductionImportPages(pages: Hono<AppEnv>) {
     const locale = c.get('locale');
     const db = c.get('deps').db;
     const site = await siteOf(c);
+    // Checking the file is a dry run of the import: it needs the right to declare, asked before the file is read.
     authorize(actor, 'production.declare', resourceOf(site));
-    const { form, files } = await formOf(c);
+    const { form, files } = await formWithFiles(c);
     // The confirmation sends the checked file back; it is checked again before anything is written.
     const confirming = form.step === 'confirm' && typeof form.content === 'string';
-    const file = files.file;
+    const file = files.file?.[0];
     if (!confirming && (!file || file.size === 0)) return importPage(c, site, { kind: 'upload', error: productionText.t(locale, 'file_missing'), status: 400 });
     const content = confirming ? Buffer.from(form.content!, 'base64') : Buffer.from(await file!.arrayBuffer());
     const filename = (confirming ? form.filename : file!.name) ?? '';

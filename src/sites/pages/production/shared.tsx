@@ -4,17 +4,12 @@ import { formatNumber } from '../../../core/i18n/format.ts';
 import type { Locale, Params } from '../../../core/i18n/index.ts';
 import { Field, SelectField, StatusTag, type FieldErrors } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
+import type { Form } from '../../../web/forms.ts';
 import { frame } from '../../../web/messages.ts';
-import {
-  figureProblems,
-  parseGradePercent,
-  parseTonnes,
-  type DeclarationFigures,
-} from '../../commands/production.ts';
-import { productionText, type ProductionMessage } from '../../messages/production.ts';
+import { type DeclarationFigures, figureProblems, parseGradePercent, parseTonnes } from '../../production-figures.ts';
+import { productionError, productionText, type ProductionMessage } from '../../messages/production.ts';
 import { listMinerals, siteByCode, type DeclarationEntry } from '../../queries/production.ts';
 
-export type Form = Record<string, string>;
 export type Site = NonNullable<Awaited<ReturnType<typeof siteByCode>>>;
 export type Mineral = Awaited<ReturnType<typeof listMinerals>>[number];
 
@@ -22,7 +17,7 @@ export const text = (locale: Locale) => (key: ProductionMessage, params?: Params
 
 export async function siteOf(c: Context<AppEnv>): Promise<Site> {
   const site = await siteByCode(c.get('deps').db, c.req.param('code') ?? '');
-  if (!site) throw new AppError('site_not_found', 404, productionText.localized('site_not_found'));
+  if (!site) throw productionError('site_not_found', 404);
   return site;
 }
 
@@ -33,17 +28,6 @@ export const crumbs = (c: Context<AppEnv>, site: Site, withProduction = true) =>
   { href: `/sites/${site.code}`, label: site.name },
   ...(withProduction ? [{ href: productionPath(site), label: productionText.t(c.get('locale'), 'production_title', { site: site.name }) }] : []),
 ];
-
-export async function formOf(c: Context<AppEnv>): Promise<{ form: Form; files: Record<string, File> }> {
-  const body = await c.req.parseBody();
-  const form: Form = {};
-  const files: Record<string, File> = {};
-  for (const [name, value] of Object.entries(body)) {
-    if (typeof value === 'string') form[name] = value;
-    else if (value instanceof File) files[name] = value;
-  }
-  return { form, files };
-}
 
 /** Kilograms and basis points back into the decimal text the forms take: 12345 → "12.345". */
 export const tonnesText = (kg: number) => `${Math.floor(kg / 1000)}.${String(kg % 1000).padStart(3, '0')}`;

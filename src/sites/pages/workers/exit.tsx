@@ -5,11 +5,12 @@ import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../../web/c
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
 import { isoDateOf } from '../../../core/calendar.ts';
-import { recordWorkerExit } from '../../commands/workers.ts';
+import { recordWorkerExit } from '../../commands/workers/record-worker-exit.ts';
 import { workerError } from '../../messages/workers.ts';
 import { type SiteWithDetails } from '../../queries/sites.ts';
 import { findWorkerByCode } from '../../queries/workers.ts';
-import { type Form, crumbs, formOf, siteFor, textOf } from './shared.tsx';
+import { formOf, type Form } from '../../../web/forms.ts';
+import { crumbs, siteFor, textOf } from './shared.tsx';
 
 async function exitPage(c: Context<AppEnv>, site: SiteWithDetails, workerCode: string, values: Form = {}, errors: FieldErrors = {}, status: 200 | 400 | 409 | 422 = 200) {
   const locale = c.get('locale');

@@ -5,11 +5,13 @@ import { CsrfField, ErrorSummary, Field, SelectField, type FieldErrors } from '.
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
 import { isoDateOf } from '../../../core/calendar.ts';
-import { checkWorkerFields, registerWorker } from '../../commands/workers.ts';
+import { checkWorkerFields } from '../../worker-records.ts';
+import { registerWorker } from '../../commands/workers/register-worker.ts';
 import { workersText } from '../../messages/workers.ts';
 import { listOperatorGroups, type SiteWithDetails } from '../../queries/sites.ts';
 import { sexes } from '../../schema.ts';
-import { type Form, crumbs, fieldOf, formOf, groupLabel, siteFor, textOf } from './shared.tsx';
+import { formOf, type Form } from '../../../web/forms.ts';
+import { crumbs, fieldOf, groupLabel, siteFor, textOf } from './shared.tsx';
 
 async function newWorkerPage(c: Context<AppEnv>, site: SiteWithDetails, values: Form = {}, errors: FieldErrors = {}, status: 200 | 400 | 409 | 422 = 200) {
   const locale = c.get('locale');

@@ -5,7 +5,7 @@ import { runCommand } from '../../../journal/public.ts';
 import { CsrfField, ErrorSummary, FileField } from '../../../web/components.tsx';
 import type { AppEnv } from '../../../web/context.ts';
 import { renderPage } from '../../../web/layout.tsx';
-import { setWorkerPhoto } from '../../commands/worker-photo.ts';
+import { setWorkerPhoto } from '../../commands/workers/set-worker-photo.ts';
 import { workerError } from '../../messages/workers.ts';
 import { type SiteWithDetails } from '../../queries/sites.ts';
 import { findWorkerByCode } from '../../queries/workers.ts';

@@ -2,12 +2,11 @@ import type { Context } from 'hono';
 import { authorize } from '../../../core/auth/policies.ts';
 import type { Locale, Params } from '../../../core/i18n/index.ts';
 import type { AppEnv } from '../../../web/context.ts';
-import { type WorkerColumn } from '../../commands/workers.ts';
+import type { WorkerColumn } from '../../worker-records.ts';
 import { siteError } from '../../messages/sites.ts';
 import { workersText, type WorkersTextKey } from '../../messages/workers.ts';
 import { findSiteByCode, type SiteWithDetails } from '../../queries/sites.ts';
 
-export type Form = Record<string, string>;
 export const pageSize = 50;
 
 export const fieldOf: Record<WorkerColumn, string> = {
@@ -18,11 +17,6 @@ export const fieldOf: Record<WorkerColumn, string> = {
   id_number: 'idNumber',
   registered_on: 'registeredOn',
 };
-
-export async function formOf(c: Context<AppEnv>): Promise<Form> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
 
 /** The site a URL names, once the actor may act on it; the policy is asked before the site is known to exist. */
 export async function siteFor(c: Context<AppEnv>, action: 'worker.read' | 'worker.register'): Promise<SiteWithDetails> {

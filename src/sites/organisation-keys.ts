@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
-import { organisations } from '../../accounts/public.ts';
-import { coreError } from '../../core/errors.ts';
-import { rawPublicKey } from '../../core/signed-note.ts';
-import type { Queryable } from '../../db/connect.ts';
-import type { CommandContext } from '../../journal/public.ts';
-import { organisationKeys } from '../schema.ts';
+import { organisations } from '../accounts/public.ts';
+import { coreError } from '../core/errors.ts';
+import { rawPublicKey } from '../core/signed-note.ts';
+import type { Queryable } from '../db/connect.ts';
+import type { CommandContext } from '../journal/public.ts';
+import { organisationKeys } from './schema.ts';
 
 export type OrganisationKey = typeof organisationKeys.$inferSelect;
 

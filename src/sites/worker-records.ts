@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
-import { canonicalBytes } from '../../core/canonical-json.ts';
-import { commitPersonalData, newCommitmentSalt } from '../../core/commitment.ts';
-import type { Params } from '../../core/i18n/index.ts';
-import { newPseudonymousCode } from '../../core/ids.ts';
-import type { Queryable } from '../../db/connect.ts';
-import { databaseErrorCode } from '../../db/transaction.ts';
-import { appendEvent, type CommandContext } from '../../journal/public.ts';
-import { workerError, type WorkersTextKey } from '../messages/workers.ts';
-import { childReferrals, operatorGroups, sexes, workers } from '../schema.ts';
-import { isIsoDate, isoDateOf } from '../../core/calendar.ts';
-import { loadSite, type OperatorGroup, type Site } from './sites.ts';
+import { eq } from 'drizzle-orm';
+import { canonicalBytes } from '../core/canonical-json.ts';
+import { commitPersonalData, newCommitmentSalt } from '../core/commitment.ts';
+import type { Params } from '../core/i18n/index.ts';
+import { newPseudonymousCode } from '../core/ids.ts';
+import type { Queryable } from '../db/connect.ts';
+import type { CommandContext } from '../journal/public.ts';
+import type { WorkersTextKey } from './messages/workers.ts';
+import { childReferrals, operatorGroups, sexes, workers } from './schema.ts';
+import { isIsoDate } from '../core/calendar.ts';
+import type { OperatorGroup, Site } from './site-records.ts';
 
 export type Worker = typeof workers.$inferSelect;
 export type ChildReferral = typeof childReferrals.$inferSelect;
@@ -153,81 +152,4 @@ export function newReferralRecord(ctx: CommandContext, site: Site, worker: Check
     identityHash,
   };
   return values;
-}
-
-export type RegistrationOutcome = { outcome: 'registered'; worker: Worker } | { outcome: 'referred'; referral: ChildReferral };
-
-/**
- * Registers an adult for site work. A person whose birth year makes them under 18 is not
- * registered: a child-protection referral is recorded instead (no name kept), and the outcome says
- * so, for the caller to answer with `worker_under_18`. A person already referred is not referred twice.
- */
-export async function registerWorker(ctx: CommandContext, props: WorkerFields & { siteId: number }): Promise<RegistrationOutcome> {
-  const site = await loadSite(ctx.tx, props.siteId);
-  const groups = await loadOperatorGroups(ctx.tx, site.id);
-  const checked = checkWorkerFields(props, groups, isoDateOf(ctx.now));
-  if (!checked.worker) {
-    const [first] = checked.issues as [WorkerIssue];
-    throw workerError(first.code, 422, first.params, { issues: checked.issues.map((issue) => ({ column: issue.column, code: issue.code })) });
-  }
-  const worker = checked.worker;
-  const identityHash = workerIdentityHash({ siteCode: site.code, fullName: worker.fullName, birthYear: worker.birthYear, sex: worker.sex });
-  const [existing] = await ctx.tx
-    .select({ code: workers.code })
-    .from(workers)
-    .where(and(eq(workers.siteId, site.id), eq(workers.identityHash, identityHash)));
-  if (existing) throw workerError('worker_already_registered', 409, { worker: existing.code }, { worker: existing.code });
-
-  if (worker.ageYears < adultAge) {
-    const [referred] = await ctx.tx
-      .select({ code: childReferrals.code })
-      .from(childReferrals)
-      .where(and(eq(childReferrals.siteId, site.id), eq(childReferrals.identityHash, identityHash)));
-    if (referred) throw workerError('worker_under_18', 422, { age: worker.ageYears, referralCode: referred.code }, { referralCode: referred.code });
-    const [referral] = await ctx.tx.insert(childReferrals).values(newReferralRecord(ctx, site, worker, identityHash, 'worker_registration')).returning();
-    await appendEvent(ctx, {
-      type: 'sites.child_referred',
-      // The public journal says only that a child was referred at this site: no code, age or sex
-      // that could, with what a neighbour knows, point at one child.
-      subject: `child_referral:${referral!.id}`,
-      payload: { referral: referral!.id, site: site.code },
-    });
-    return { outcome: 'referred', referral: referral! };
-  }
-
-  const record = newWorkerRecord(site, worker, identityHash);
-  let inserted: Worker;
-  try {
-    [inserted] = (await ctx.tx.insert(workers).values(record.values).returning()) as [Worker];
-  } catch (error) {
-    if (databaseErrorCode(error) === '23505') throw workerError('worker_already_registered', 409, { worker: '—' });
-    throw error;
-  }
-  await appendEvent(ctx, {
-    type: 'sites.worker_registered',
-    subject: `worker:${record.code}`,
-    payload: { site: site.code, worker: record.code, group: worker.group.code, sex: worker.sex, personalData: record.personalData },
-  });
-  return { outcome: 'registered', worker: inserted };
-}
-
-/** Records the day a worker left the site; from the next day on they no longer count in the headcount. */
-export async function recordWorkerExit(ctx: CommandContext, props: { siteId: number; workerCode: string; exitedOn: string }): Promise<Worker> {
-  const site = await loadSite(ctx.tx, props.siteId);
-  const [worker] = await ctx.tx
-    .select()
-    .from(workers)
-    .where(and(eq(workers.siteId, site.id), eq(workers.code, props.workerCode)));
-  if (!worker) throw workerError('worker_not_found', 404, { worker: props.workerCode });
-  if (!isIsoDate(props.exitedOn)) throw workerError('exited_on_invalid', 422, { value: props.exitedOn });
-  if (props.exitedOn > isoDateOf(ctx.now)) throw workerError('date_in_future', 422, { date: props.exitedOn });
-  if (worker.exitedOn) throw workerError('worker_already_exited', 409, { date: worker.exitedOn });
-  if (props.exitedOn < worker.registeredOn) throw workerError('exit_before_registration', 422, { exitedOn: props.exitedOn, registeredOn: worker.registeredOn });
-  const [updated] = await ctx.tx.update(workers).set({ exitedOn: props.exitedOn }).where(eq(workers.id, worker.id)).returning();
-  await appendEvent(ctx, {
-    type: 'sites.worker_exited',
-    subject: `worker:${worker.code}`,
-    payload: { site: site.code, worker: worker.code, exitedOn: props.exitedOn },
-  });
-  return updated!;
 }

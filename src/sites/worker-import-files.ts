@@ -1,31 +1,22 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
-import type { Params } from '../../core/i18n/index.ts';
-import type { Queryable } from '../../db/connect.ts';
-import { appendEvent, type CommandContext } from '../../journal/public.ts';
-import { workerError, type WorkersTextKey } from '../messages/workers.ts';
-import { childReferrals, workers } from '../schema.ts';
-import { isoDateOf } from '../../core/calendar.ts';
-import { loadSite, type Site } from './sites.ts';
-import {
-  adultAge,
-  checkWorkerFields,
-  loadOperatorGroups,
-  newReferralRecord,
-  newWorkerRecord,
-  workerColumns,
-  workerIdentityHash,
-  type CheckedWorker,
-  type WorkerColumn,
-} from './workers.ts';
+import type { Params } from '../core/i18n/index.ts';
+import type { Queryable } from '../db/connect.ts';
+import { siteError } from './messages/sites.ts';
+import { workerError, type WorkersTextKey } from './messages/workers.ts';
+import { childReferrals, workers } from './schema.ts';
+import { isoDateOf } from '../core/calendar.ts';
+import { findSite } from './site-access.ts';
+import type { Site } from './site-records.ts';
+import { adultAge, type CheckedWorker, checkWorkerFields, loadOperatorGroups, type WorkerColumn, workerColumns, workerIdentityHash } from './worker-records.ts';
 
 /** What one import may hold: beyond this, the cooperative splits its list. */
 export const importLimits = { maxBytes: 5 * 1024 * 1024, maxRows: 20_000 };
 
 const requiredColumns = workerColumns.filter((column) => column !== 'id_number');
 /** Rows inserted per statement: measured fastest here (drizzle's statement building grows faster than linearly with the rows). */
-const insertBatch = 500;
+export const insertBatch = 500;
 
 export type UploadedFile = { filename: string; content: Buffer };
 
@@ -183,8 +174,9 @@ async function existingHashes(db: Queryable, siteId: number) {
 }
 
 /** Checks every row and sorts it: to register, already registered, to refer, already referred, or wrong. */
-async function planImport(db: Queryable, props: { siteId: number; file: WorkerFile; today: string }): Promise<ImportPlan> {
-  const site = await loadSite(db, props.siteId);
+export async function planImport(db: Queryable, props: { siteId: number; file: WorkerFile; today: string }): Promise<ImportPlan> {
+  const site = await findSite(db, { siteId: props.siteId });
+  if (!site) throw siteError('site_not_found', 404, { code: String(props.siteId) });
   const { file } = props;
   const report: ImportReport = { fileSha256: file.sha256, format: file.format, rowsTotal: file.rows.length, toRegister: 0, alreadyRegistered: 0, toRefer: 0, alreadyReferred: 0, issues: [...file.headerIssues] };
   const plan: ImportPlan = { site, report, register: [], refer: [] };
@@ -229,39 +221,3 @@ export async function checkWorkerImport(db: Queryable, props: { siteId: number; 
 export const importChangesSomething = (report: ImportReport) => report.issues.length === 0 && report.toRegister + report.toRefer > 0;
 
 export type ImportResult = { report: ImportReport; registered: string[]; referred: string[] };
-
-/**
- * Imports a register file, all or nothing: if any row is wrong nothing is written. Adults not yet
- * registered are registered; people under 18 not yet referred are referred for child protection;
- * everyone already known (same identity hash) is skipped, so importing the same file twice changes
- * nothing the second time. One event records the whole import, with pseudonymous codes and
- * commitments only. Callers run it only when the dry run says something would change.
- */
-export async function importWorkers(ctx: CommandContext, props: { siteId: number; file: WorkerFile }): Promise<ImportResult> {
-  const plan = await planImport(ctx.tx, { siteId: props.siteId, file: props.file, today: isoDateOf(ctx.now) });
-  const { site, report } = plan;
-  if (report.issues.length > 0) {
-    throw workerError('import_has_errors', 422, { count: report.issues.length }, { report: { ...report, issues: report.issues.map(({ row, column, code }) => ({ row, column, code })) } });
-  }
-  const records = plan.register.map((planned) => newWorkerRecord(site, planned.worker, planned.identityHash));
-  for (let i = 0; i < records.length; i += insertBatch) {
-    await ctx.tx.insert(workers).values(records.slice(i, i + insertBatch).map((record) => record.values));
-  }
-  const referrals = plan.refer.map((planned) => newReferralRecord(ctx, site, planned.worker, planned.identityHash, 'worker_import'));
-  for (let i = 0; i < referrals.length; i += insertBatch) {
-    await ctx.tx.insert(childReferrals).values(referrals.slice(i, i + insertBatch));
-  }
-  const referred = referrals.map((referral) => referral.code);
-  await appendEvent(ctx, {
-    type: 'sites.workers_imported',
-    subject: `site:${site.code}`,
-    payload: {
-      site: site.code,
-      fileSha256: report.fileSha256,
-      registered: records.map((record) => ({ code: record.code, personalData: record.personalData })),
-      referred,
-      skipped: report.alreadyRegistered + report.alreadyReferred,
-    },
-  });
-  return { report, registered: records.map((record) => record.code), referred };
-}
