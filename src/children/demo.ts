@@ -10,7 +10,7 @@ import { activityForGroup, confirmReferral } from './commands/confirm-referral.t
 import { openCase } from './commands/open-case.ts';
 import { recordVisit } from './commands/record-visit.ts';
 import { defaultFollowUpSchedule, latestEighteenthBirthday, scheduledVisits, type VisitOutcome } from './follow-up.ts';
-import { listNewReferrals } from './referrals.ts';
+import { listNewReferrals } from '../sites/public.ts';
 
 /** The last day the demo records anything on: its data set is the same whatever day it is loaded. */
 const demoUntil = '2026-11-20';

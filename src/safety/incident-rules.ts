@@ -1,8 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { isIsoDate, isoDateOf } from '../core/calendar.ts';
 import type { Params } from '../core/i18n/index.ts';
 import type { Queryable } from '../db/connect.ts';
-import { correctiveActions, operatorGroups, pits, sexes } from '../sites/public.ts';
+import { correctiveActionsOfSite, operatorGroups, pits, sexes } from '../sites/public.ts';
 import type { SafetyErrorCode } from './messages/errors.ts';
 import { ageGroups, incidentKinds, incidentSeverities, incidentStatuses, type AgeGroup, type IncidentKind, type IncidentSeverity, type IncidentStatus } from './schema.ts';
 
@@ -115,14 +115,7 @@ export async function checkIncident(
 
   const correctiveActionIds = [...new Set(facts.correctiveActionIds ?? [])];
   if (correctiveActionIds.length > 0) {
-    const found = new Set(
-      (
-        await db
-          .select({ id: correctiveActions.id })
-          .from(correctiveActions)
-          .where(and(eq(correctiveActions.siteId, site.id), inArray(correctiveActions.id, correctiveActionIds.filter(Number.isSafeInteger))))
-      ).map((a) => a.id),
-    );
+    const found = new Set((await correctiveActionsOfSite(db, site.id, correctiveActionIds)).map((a) => a.id));
     for (const id of correctiveActionIds) if (!found.has(id)) problem('correctiveActionIds', 'corrective_action_not_of_site', { id, site: site.code });
   }
 

@@ -2,6 +2,8 @@
  * The public face of the sites module: what other modules, the CLI and the composition root may use.
  * Everything else in src/sites/ is the module's own (enforced by the import rule in eslint.config.js).
  */
+export { listNewReferrals, lockReferral, markReferralTakenUp } from './child-referrals.ts';
+export type { ReferralToConfirm } from './child-referrals.ts';
 export { raiseCorrectiveAction } from './commands/corrective-actions/raise-corrective-action.ts';
 export { declareProduction } from './commands/production/declare-production.ts';
 export { parseGradePercent, parseTonnes } from './production-figures.ts';
@@ -12,6 +14,7 @@ export { drawFromVerification } from './commands/verifications/draw-from-verific
 export { restoreToVerification } from './commands/verifications/restore-to-verification.ts';
 export { registerWorker } from './commands/workers/register-worker.ts';
 export { productionError, productionText } from './messages/production.ts';
+export { correctiveActionsOfSite } from './queries/corrective-actions.ts';
 export { listMinerals, siteByCode } from './queries/production.ts';
 export { findSiteByCode, listOperatorGroups, listPits, listSites } from './queries/sites.ts';
 export { getVerification, listVerifications, remainingIssuableKg } from './queries/verifications.ts';

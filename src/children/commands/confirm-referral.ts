@@ -3,7 +3,7 @@ import type { CommandContext } from '../../journal/public.ts';
 import { checkAge, insertCase, type CaseCircumstances, type ChildActivity } from '../case-opening.ts';
 import type { ChildCase } from '../case-writes.ts';
 import { childrenError } from '../messages/errors.ts';
-import { lockReferral, markReferralTakenUp } from '../referrals.ts';
+import { lockReferral, markReferralTakenUp } from '../../sites/public.ts';
 
 export type ConfirmReferralProps = Omit<CaseCircumstances, 'identifiedOn' | 'identifiedBy'> & { referralCode: string };
 

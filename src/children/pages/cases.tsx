@@ -22,9 +22,9 @@ import { recordVisit } from '../commands/record-visit.ts';
 import { loadFollowUpSchedule, type VisitOutcome } from '../follow-up.ts';
 import type { ChildrenTextKey } from '../messages/pages.ts';
 import { caseStages, listCases, type CaseDetail, type CaseStage } from '../queries/cases.ts';
-import { listNewReferrals } from '../referrals.ts';
 import { childActivities, closureReasons, householdHeads, identificationSources, riskLevels, supportKinds, visitOutcomes } from '../schema.ts';
 import { textFor } from './public.tsx';
+import { listNewReferrals } from '../../sites/public.ts';
 
 const stageTone: Record<CaseStage, TagTone> = { identified: 'yellow', plan_started: 'blue', visited_3_months: 'blue', visited_6_months: 'blue', closed_remediated: 'green', closed_other: 'grey' };
 const outcomeTone: Record<VisitOutcome, TagTone> = { in_school_or_training: 'green', working: 'red', not_found: 'yellow' };

@@ -9,7 +9,7 @@ import type { AppEnv } from '../../web/context.ts';
 import { loadFollowUpSchedule } from '../follow-up.ts';
 import { childrenHomeText } from '../messages/home.ts';
 import { listCases } from '../queries/cases.ts';
-import { listNewReferrals } from '../referrals.ts';
+import { listNewReferrals } from '../../sites/public.ts';
 
 /** For the admin and field users who manage cases: open cases, overdue visits, referrals to confirm. */
 export async function childrenHomeSection(c: Context<AppEnv>): Promise<Child | null> {

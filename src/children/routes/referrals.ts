@@ -1,12 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { organisationOf } from '../../core/auth/roles.ts';
 import { runCommand } from '../../journal/public.ts';
-import { sexes } from '../../sites/public.ts';
+import { listNewReferrals, sexes } from '../../sites/public.ts';
 import type { AppEnv } from '../../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../../web/openapi.ts';
 import { assertReadsReferrals, loadCaseDetail, nameKeyOf } from '../case-access.ts';
 import { confirmReferral } from '../commands/confirm-referral.ts';
-import { listNewReferrals } from '../referrals.ts';
 import { CaseDetailSchema, ConfirmBody, presentDetail } from './case-schemas.ts';
 
 const errors = errorResponses;

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../db/connect.ts';
-import { correctiveActions, operatorGroups, pits } from '../../sites/public.ts';
+import { correctiveActionsOfSite, operatorGroups, pits } from '../../sites/public.ts';
 import { safetyIncidentActions, safetyIncidentPeople, safetyIncidents, type IncidentKind, type IncidentSeverity, type IncidentStatus } from '../schema.ts';
 
 const newer = alias(safetyIncidents, 'newer');
@@ -70,12 +70,8 @@ export async function findIncident(db: Queryable, props: { siteId: number; id: n
     .leftJoin(operatorGroups, eq(operatorGroups.id, safetyIncidentPeople.operatorGroupId))
     .where(eq(safetyIncidentPeople.incidentId, props.id))
     .orderBy(asc(safetyIncidentPeople.id));
-  const actions = await db
-    .select({ id: correctiveActions.id, title: correctiveActions.title, status: correctiveActions.status, dueOn: correctiveActions.dueOn })
-    .from(safetyIncidentActions)
-    .innerJoin(correctiveActions, eq(correctiveActions.id, safetyIncidentActions.correctiveActionId))
-    .where(eq(safetyIncidentActions.incidentId, props.id))
-    .orderBy(asc(correctiveActions.id));
+  const linked = await db.select({ id: safetyIncidentActions.correctiveActionId }).from(safetyIncidentActions).where(eq(safetyIncidentActions.incidentId, props.id));
+  const actions = await correctiveActionsOfSite(db, props.siteId, linked.map((link) => link.id));
   return { ...row.incident, pit: row.pit, correctedById: row.correctedById, people, correctiveActions: actions, history: await chainOf(db, props.siteId, props.id) };
 }
 
@@ -99,5 +95,5 @@ async function chainOf(db: Queryable, siteId: number, id: number) {
 
 /** The corrective actions of a site an incident may be linked to. */
 export async function linkableCorrectiveActions(db: Queryable, siteId: number) {
-  return db.select({ id: correctiveActions.id, title: correctiveActions.title, status: correctiveActions.status }).from(correctiveActions).where(eq(correctiveActions.siteId, siteId)).orderBy(asc(correctiveActions.id));
+  return (await correctiveActionsOfSite(db, siteId)).map(({ id, title, status }) => ({ id, title, status }));
 }

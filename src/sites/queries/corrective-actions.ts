@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { isoDateOf } from '../../core/calendar.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { files } from '../../files/public.ts';
@@ -87,4 +87,15 @@ export async function correctiveActionCounts(db: Queryable, options: { siteId?: 
     .from(correctiveActions)
     .where(openAtEnd);
   return { open: Number(open!.all), closed: Number(closed!.all), closedOnTime: Number(closed!.onTime), overdue: Number(open!.overdue) };
+}
+
+/** A site's corrective actions, in the order they were raised: all of them, or those with these ids (what another module links to). */
+export async function correctiveActionsOfSite(db: Queryable, siteId: number, ids?: readonly number[]): Promise<{ id: number; title: string; status: CorrectiveActionStatus; dueOn: string }[]> {
+  const wanted = ids?.filter(Number.isSafeInteger);
+  if (wanted && wanted.length === 0) return [];
+  return db
+    .select({ id: correctiveActions.id, title: correctiveActions.title, status: correctiveActions.status, dueOn: correctiveActions.dueOn })
+    .from(correctiveActions)
+    .where(and(eq(correctiveActions.siteId, siteId), wanted ? inArray(correctiveActions.id, wanted) : undefined))
+    .orderBy(asc(correctiveActions.id));
 }

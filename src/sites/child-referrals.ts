@@ -1,11 +1,12 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Queryable } from '../db/connect.ts';
-import { childReferrals, operatorGroups, sites } from '../sites/public.ts';
+import { childReferrals, operatorGroups, sites } from './schema.ts';
 
 /*
- * The worker register's under-18 referrals, as the children module reads and takes them up. The
- * sites module owns the table; these two functions belong in its queries and commands
- * (`findChildReferral`, `markChildReferralTakenUp`) and live here only until they move there.
+ * The worker register's under-18 referrals (registering a worker under 18 refers the child to the
+ * child-labour programme instead), as the children module reads and takes them up. The sites module
+ * owns the table; the children module's command that confirms a referral marks it taken up inside
+ * its own transaction, and its event says so.
  */
 
 export type ReferralToConfirm = {
