@@ -292,6 +292,27 @@ describe('Production declarations', () => {
       await declareDirect(totalsSite.id, { producedOn: '2024-12-31', dryOreKg: 1_000, gradeBasisPoints: 500 });
     });
 
+    it('answers the list a page at a time: following `next` gives every declaration once, in order, and a bad cursor is a 400', async () => {
+      const list = async (query: string) => {
+        const response = await t.app.request(`/api/v1/sites/TOT/production?${query}`);
+        expect(response.status).toBe(200);
+        return (await response.json()) as { declarations: { id: number; producedOn: string }[]; next: string | null };
+      };
+      const whole = await list('limit=5000');
+      expect(whole.next).toBeNull();
+      expect(whole.declarations.length).toBe(7);
+      const seen: number[] = [];
+      let page = await list('limit=2');
+      const pages = [page];
+      while (page.next !== null) pages.push((page = await list(`limit=2&after=${page.next}`)));
+      for (const each of pages) seen.push(...each.declarations.map((row) => row.id));
+      expect(pages.length).toBe(4);
+      expect(seen).toEqual(whole.declarations.map((row) => row.id));
+      for (const bad of ['after=2024-02-30_1', 'after=2024-01-01', 'after=2024-01-01_99999999999', 'limit=0', 'limit=5001']) {
+        expect((await t.app.request(`/api/v1/sites/TOT/production?${bad}`)).status).toBe(400);
+      }
+    });
+
     it('gives monthly totals per mineral of a year, corrections applied', async () => {
       expect(await monthlyProduction(t.db, { siteId: totalsSite.id, year: 2024 })).toEqual([
         { month: '2024-01', mineral: 'cobalt', containedKg: 300, dryOreKg: 3_000, declarations: 2 },

@@ -73,7 +73,22 @@ export async function listDeclarations(db: Queryable, filter: ProductionFilter) 
   return declarationRows(db, filterOf(filter));
 }
 
-async function declarationRows(db: Queryable, where: SQL | undefined) {
+/** Where a page of declarations starts: after this production day and row id (the list's order). */
+export type DeclarationCursor = { producedOn: string; id: number };
+
+/**
+ * One page of `listDeclarations`, in the same order: at most `limit` rows after `after`, and the
+ * cursor of the next page (null on the last). A site's history grows every month, so the API never
+ * answers it in one piece.
+ */
+export async function pageOfDeclarations(db: Queryable, filter: ProductionFilter, page: { limit: number; after?: DeclarationCursor }) {
+  const after = page.after ? sql`(${d.producedOn}, ${d.id}) > (${page.after.producedOn}::date, ${page.after.id})` : undefined;
+  const rows = await declarationRows(db, and(filterOf(filter), after), page.limit + 1);
+  const last = rows[page.limit - 1];
+  return { rows: rows.slice(0, page.limit), next: rows.length > page.limit && last ? { producedOn: last.producedOn, id: last.id } : null };
+}
+
+async function declarationRows(db: Queryable, where: SQL | undefined, limit?: number) {
   const rows = await db
     .select({
       declaration: d,
@@ -86,7 +101,8 @@ async function declarationRows(db: Queryable, where: SQL | undefined) {
     .leftJoin(organisations, eq(organisations.id, d.declaredByOrganisationId))
     .leftJoin(files, eq(files.id, d.evidenceFileId))
     .where(where)
-    .orderBy(asc(d.producedOn), asc(d.id));
+    .orderBy(asc(d.producedOn), asc(d.id))
+    .limit(limit ?? Number.MAX_SAFE_INTEGER);
   return rows.map((r) => ({
     ...r.declaration,
     correctedById: r.correctedById,

@@ -2,6 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { authorize, can } from '../../core/auth/policies.ts';
 import type { Actor } from '../../core/auth/roles.ts';
+import { isIsoDate } from '../../core/calendar.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import type { Database } from '../../db/connect.ts';
 import { runCommand } from '../../journal/public.ts';
@@ -14,7 +15,7 @@ import { importProduction } from '../commands/production/import-production.ts';
 import { parseGradePercent, parseTonnes } from '../production-figures.ts';
 import { type ImportProblem, planProductionImport } from '../production-import-files.ts';
 import { productionError } from '../messages/production.ts';
-import { findDeclaration, listDeclarations, monthlyProduction, siteByCode, type DeclarationEntry } from '../queries/production.ts';
+import { findDeclaration, monthlyProduction, pageOfDeclarations, siteByCode, type DeclarationEntry } from '../queries/production.ts';
 
 const errors = errorResponses;
 const json = jsonResponse;
@@ -250,22 +251,37 @@ export function registerProductionApi(api: OpenAPIHono<AppEnv>) {
       method: 'get',
       path: '/sites/{code}/production',
       tags: ['Production'],
-      summary: 'Declarations of a site, corrections included; buyer and evidence only for roles that may read details',
+      summary: 'Declarations of a site, corrections included, a page at a time (`next` goes on); buyer and evidence only for roles that may read details',
       request: {
         params: SiteParams,
-        query: z.object({ from: isoDate.optional(), to: isoDate.optional(), mineral: z.string().max(40).optional() }),
+        query: z.object({
+          from: isoDate.optional(),
+          to: isoDate.optional(),
+          mineral: z.string().max(40).optional(),
+          limit: z.coerce.number().int().min(1).max(5000).default(1000).openapi({ description: 'Most declarations in one answer (1000 unless given, at most 5000)' }),
+          after: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}_\d{1,10}$/)
+            .refine((cursor) => isIsoDate(cursor.slice(0, 10)) && Number(cursor.slice(11)) <= 2_147_483_647)
+            .optional()
+            .openapi({ description: 'The `next` of the previous page: the list goes on after it' }),
+        }),
       },
-      responses: { 200: json(z.object({ site: z.string(), details: z.boolean(), declarations: z.array(Declaration) })), ...errors(400, 404, 422) },
+      responses: {
+        200: json(z.object({ site: z.string(), details: z.boolean(), declarations: z.array(Declaration), next: z.string().nullable().openapi({ description: 'Give it as `after` for the next page; null on the last page' }) })),
+        ...errors(400, 404, 422),
+      },
     }),
     async (c) => {
       const actor = c.get('actor');
       const db = c.get('deps').db;
       const site = await siteOrNotFound(db, c.req.valid('param').code);
       authorize(actor, 'site.read.public');
-      const query = c.req.valid('query');
+      const { limit, after, ...filter } = c.req.valid('query');
       const details = canReadDetails(actor, site);
-      const rows = await listDeclarations(db, { siteId: site.id, ...query });
-      return c.json({ site: site.code, details, declarations: rows.map((row) => presentDeclaration(row, site.code, details)) }, 200);
+      const page = await pageOfDeclarations(db, { siteId: site.id, ...filter }, { limit, ...(after ? { after: { producedOn: after.slice(0, 10), id: Number(after.slice(11)) } } : {}) });
+      const next = page.next ? `${page.next.producedOn}_${page.next.id}` : null;
+      return c.json({ site: site.code, details, declarations: page.rows.map((row) => presentDeclaration(row, site.code, details)), next }, 200);
     },
   );
 
