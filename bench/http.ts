@@ -16,7 +16,10 @@
  *   BENCH_SCALE=10 npm run bench:http
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:http
  *
- * Knobs: BENCH_SCALE (1), BENCH_SECONDS per route (3), BENCH_CONNECTIONS (20), BENCH_ONLY (a
+ * Clients say `Accept-Encoding: gzip, deflate, br`, as browsers and crawlers do (the public cache
+ * keeps a gzipped copy of each answer); BENCH_ENCODING=identity measures the uncompressed answers.
+ *
+ * Knobs: BENCH_SCALE (1), BENCH_SECONDS per route (3), BENCH_CONNECTIONS (20), BENCH_ENCODING, BENCH_ONLY (a
  * substring: measure only the routes that contain it), OREBOOK_BENCH_DIR.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -37,6 +40,7 @@ import { loadUrl, type LoadResult } from './load.ts';
 const SCALE = positiveInt('BENCH_SCALE', 1);
 const SECONDS = positiveInt('BENCH_SECONDS', 3);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 20);
+const ENCODING = process.env.BENCH_ENCODING ?? 'gzip, deflate, br';
 const ONLY = process.env.BENCH_ONLY ?? '';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const admin: Actor = { kind: 'system', orgId: null, orgCode: null, role: 'admin' };
@@ -168,7 +172,7 @@ async function benchEngine(label: string, env: NodeJS.ProcessEnv): Promise<{ lab
   const server = await startServer(env);
   try {
     const routes = [...pages, ...(await apiReads(server.base))].filter((route) => route.includes(ONLY));
-    const load = (route: string) => loadUrl(`${server.base}${route}`, { connections: CONNECTIONS, durationMs: SECONDS * 1000 });
+    const load = (route: string) => loadUrl(`${server.base}${route}`, { connections: CONNECTIONS, durationMs: SECONDS * 1000, headers: { 'accept-encoding': ENCODING } });
     const healthz: LoadResult[] = [await load('/healthz')];
     const rows: Row[] = [];
     for (const [i, route] of routes.entries()) {
@@ -224,7 +228,7 @@ const ms = (value: number) => (Number.isNaN(value) ? '-' : value < 10 ? value.to
 
 async function main(): Promise<void> {
   printMachine('Orebook HTTP benchmark: public reads against /healthz');
-  console.log(`  load    : ${CONNECTIONS} concurrent clients, keep-alive, ${SECONDS} s per route, loopback; scale ${SCALE}`);
+  console.log(`  load    : ${CONNECTIONS} concurrent clients, keep-alive, ${SECONDS} s per route, loopback, Accept-Encoding: ${ENCODING}; scale ${SCALE}`);
   const results = [await onPglite()];
   if (process.env.DATABASE_URL) results.push(await onPostgres(process.env.DATABASE_URL));
   else console.log('  (DATABASE_URL not set: PostgreSQL skipped)');
@@ -250,7 +254,7 @@ async function main(): Promise<void> {
     console.log(table(lines, (c) => c >= 1 && c <= 5));
   }
   console.log(`\nGoal: every public read ≥ 0.5 × /healthz's rate and p99 < 1000 ms: ${failed === 0 ? 'PASS' : `${failed} BELOW`}`);
-  const knobs = ['BENCH_SCALE', 'BENCH_SECONDS', 'BENCH_CONNECTIONS', 'BENCH_ONLY', 'OREBOOK_BENCH_DIR']
+  const knobs = ['BENCH_SCALE', 'BENCH_SECONDS', 'BENCH_CONNECTIONS', 'BENCH_ENCODING', 'BENCH_ONLY', 'OREBOOK_BENCH_DIR']
     .filter((name) => process.env[name])
     .map((name) => `${name}=${process.env[name]} `)
     .join('');

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,33 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await t.close();
+});
+
+describe('Compression of public answers', () => {
+  it('gives a reader that takes gzip the kept answer gzipped, byte for byte the same once unzipped, and the others the plain answer', async () => {
+    for (const path of ['/api/openapi.json', '/registry', '/api/docs']) {
+      const first = await t.app.request(path);
+      expect(first.status, path).toBe(200);
+      const plain = Buffer.from(await first.arrayBuffer());
+      const zipped = await t.app.request(path, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(zipped.headers.get('content-encoding'), path).toBe('gzip');
+      expect(zipped.headers.get('vary'), path).toContain('Accept-Encoding');
+      const body = Buffer.from(await zipped.arrayBuffer());
+      expect(body.byteLength, path).toBeLessThan(plain.byteLength);
+      expect(gunzipSync(body).equals(plain), path).toBe(true);
+      for (const refused of [undefined, 'identity', 'gzip;q=0', 'br']) {
+        const again = await t.app.request(path, refused === undefined ? {} : { headers: { 'accept-encoding': refused } });
+        expect(again.headers.get('content-encoding'), `${path} ${refused}`).toBeNull();
+        expect(Buffer.from(await again.arrayBuffer()).equals(plain), `${path} ${refused}`).toBe(true);
+      }
+    }
+  });
+
+  it('never compresses an answer to a signed-in reader through the public copy', async () => {
+    const response = await t.app.request('/api/openapi.json', { headers: { authorization: `Bearer ${adminToken}`, 'accept-encoding': 'gzip' } });
+    expect(response.headers.get('content-encoding')).toBeNull();
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
 });
 
 describe('Cache-Control', () => {

@@ -1,10 +1,35 @@
+import { gzipSync } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from './context.ts';
 import { csrfCookie, sessionCookie } from './middleware.ts';
 
-type Stored = { status: ContentfulStatusCode; headers: Record<string, string>; body: Uint8Array };
+/** An answer as kept: its body, and the same body gzipped once where that is worth it (text of 1 KiB or more). */
+type Stored = { status: ContentfulStatusCode; headers: Record<string, string>; body: Uint8Array; gzipped: Uint8Array | null };
+
+const compressible = /^(text\/|application\/(json|xml|javascript|problem\+json)|image\/svg\+xml)/i;
+
+/** The gzip of a body worth compressing, once, when it is kept; null for small or already compressed answers. */
+function gzipOnce(body: Uint8Array, headers: Record<string, string>): Uint8Array | null {
+  const type = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  const encoded = Object.keys(headers).some((name) => name.toLowerCase() === 'content-encoding');
+  if (encoded || body.byteLength < 1024 || !compressible.test(type)) return null;
+  const gzipped = new Uint8Array(gzipSync(body));
+  return gzipped.byteLength < body.byteLength ? gzipped : null;
+}
+
+/** Whether the reader takes gzip (`Accept-Encoding: gzip, br`), and not with `q=0`. */
+function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [coding, ...parameters] = part.trim().toLowerCase().split(';');
+    const refused = parameters.some((parameter) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(parameter));
+    return (coding === 'gzip' || coding === '*') && !refused;
+  });
+}
+
+const sizeOf = (stored: Stored) => stored.body.byteLength + (stored.gzipped?.byteLength ?? 0);
 
 export type PublicReadCacheOptions = {
   /**
@@ -45,20 +70,26 @@ export function publicReadCache(options: PublicReadCacheOptions): MiddlewareHand
     if (stored.body.byteLength > maxEntryBytes) return;
     const previous = entries.get(key);
     if (previous) {
-      bytes -= previous.body.byteLength;
+      bytes -= sizeOf(previous);
       entries.delete(key);
     }
     entries.set(key, stored);
-    bytes += stored.body.byteLength;
+    bytes += sizeOf(stored);
     for (const [oldest, entry] of entries) {
       if (entries.size <= maxEntries && bytes <= maxBytes) break;
       entries.delete(oldest);
-      bytes -= entry.body.byteLength;
+      bytes -= sizeOf(entry);
     }
   };
 
-  // Through the context, so that what the outer middleware set (the request id) is kept.
-  const replay = (c: Context<AppEnv>, stored: Stored) => c.body(stored.body.slice(), stored.status, stored.headers);
+  // Through the context, so that what the outer middleware set (the request id) is kept. A reader
+  // that takes gzip gets the copy compressed when it was kept: a phone on a slow network, a crawler.
+  const replay = (c: Context<AppEnv>, stored: Stored) => {
+    if (!stored.gzipped) return c.body(stored.body.slice(), stored.status, stored.headers);
+    const headers = { ...stored.headers, Vary: 'Accept-Encoding' };
+    if (!acceptsGzip(c.req.header('accept-encoding'))) return c.body(stored.body.slice(), stored.status, headers);
+    return c.body(stored.gzipped.slice(), stored.status, { ...headers, 'Content-Encoding': 'gzip' });
+  };
 
   return async function publicReadCache(c, next) {
     if (c.req.method !== 'GET' || c.req.header('authorization') !== undefined || getCookie(c, sessionCookie) !== undefined) return next();
@@ -112,5 +143,5 @@ async function storable(response: Response, anonymous: boolean, csrfToken: strin
   response.headers.forEach((value, name) => {
     if (!notReplayed.has(name.toLowerCase())) headers[name] = value;
   });
-  return { status: 200, headers, body };
+  return { status: 200, headers, body, gzipped: gzipOnce(body, headers) };
 }
