@@ -43,9 +43,14 @@ function checkDate(date: string | null | undefined): string | null {
   return date;
 }
 
+/** What XML 1.0 cannot carry (its Char production): C0 controls but tab and line breaks, lone surrogates, U+FFFE and U+FFFF. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const notXmlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function checkText(text: string, max: number): string {
   const trimmed = text.trim();
   if (!trimmed || trimmed.length > max) throw financeError('text_required', 422);
+  if (notXmlCharacter.test(trimmed)) throw financeError('text_characters', 422);
   return trimmed;
 }
 
@@ -79,7 +84,7 @@ export async function checkActivity(ctx: CommandContext, props: ActivityProps) {
     if (!(organisationRoleCodes as readonly number[]).includes(participant.role)) throw financeError('role_invalid', 422, { role: String(participant.role) });
     if (participant.iatiRef !== undefined && !iatiRefFormat.test(participant.iatiRef)) throw financeError('iati_ref_invalid', 422, { ref: participant.iatiRef });
     const name = participant.name?.trim();
-    if ((participant.organisation === undefined) === (name === undefined) || name === '' || (name && name.length > 200)) throw financeError('participant_party', 422);
+    if ((participant.organisation === undefined) === (name === undefined) || name === '' || (name && (name.length > 200 || notXmlCharacter.test(name)))) throw financeError('participant_party', 422);
     let organisationId: number | null = null;
     if (participant.organisation !== undefined) {
       const organisation = await findOrganisation(ctx.tx, { code: participant.organisation });
