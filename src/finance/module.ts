@@ -1,4 +1,5 @@
 import type { OrebookModule } from '../web/module.ts';
+import { loadFinanceDemo } from './demo.ts';
 import { registerIatiPages } from './pages/iati.ts';
 import { registerFinanceApi } from './routes.ts';
 
@@ -11,4 +12,5 @@ export const financeModule: OrebookModule = {
   name: 'finance',
   registerApi: registerFinanceApi,
   registerPages: registerIatiPages,
+  loadDemo: loadFinanceDemo,
 };
