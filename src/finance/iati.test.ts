@@ -6,6 +6,8 @@ import { createTestContext, system, type TestContext } from '../../test/harness.
 import { journalSize } from '../journal/public.ts';
 import type { ParticipantProps } from './activity-input.ts';
 import { activitiesXml } from './iati/activities-xml.ts';
+import { codelistCodes } from './iati/codelists.ts';
+import { activityStatusCodes, organisationRoleCodes } from './schema.ts';
 import { listPublishedActivities } from './queries/activities.ts';
 import { activityProps, iatiActivityFileProblems, recordActivity, withProgrammeAreas } from './test-support.ts';
 import { allianceProgrammeAreas } from './programme-areas.ts';
@@ -65,6 +67,11 @@ describe('The IATI activity file', () => {
     expect(await iatiActivityFileProblems(xml.replace('<activity-status code="3"/>', '<activity-status code="9"/>'))).toEqual(['activity-status@code="9": not an active code of ActivityStatus']);
     expect(await iatiActivityFileProblems(xml.replace(/<recipient-country[^>]*>/, '<recipient-country code="CD" percentage="100"/><location-code code="X"/>'))).not.toEqual([]);
     expect((await iatiActivityFileProblems(xml.replace(/<title>[\s\S]*?<\/title>/, ''))).join()).toMatch(/XSD:/);
+  });
+
+  it('accepts exactly the status and role codes of the IATI codelists', () => {
+    expect(activityStatusCodes.map(String)).toEqual([...codelistCodes('ActivityStatus').keys()]);
+    expect(organisationRoleCodes.map(String)).toEqual([...codelistCodes('OrganisationRole').keys()]);
   });
 
   it('refuses text XML cannot carry, writing nothing', async () => {

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCommandRefusal } from '../../test/expect.ts';
+import { expectApiRefusal, expectCommandRefusal } from '../../test/expect.ts';
 import { actorOf } from '../../test/factories/registry.ts';
 import { insertSite } from '../../test/factories/sites.ts';
-import { createTestContext, system, type TestContext } from '../../test/harness.ts';
+import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { journalSize, runCommand } from '../journal/public.ts';
 import type { ActivityProps } from './activity-input.ts';
 import { createProgrammeArea } from './commands/create-programme-area.ts';
@@ -123,5 +123,32 @@ describe('Activities', () => {
     for (const role of ['field', 'cooperative', 'verifier', 'committee', 'buyer', 'member'] as const) {
       await expectCommandRefusal(() => recordActivity(t.db, actorOf(secretariat, role), activityProps('BY-ROLE')), 'forbidden', 403, { unchanged: unchangedJournal });
     }
+  });
+});
+
+describe('The API', () => {
+  it('answers a refusal with its stable code and a message in the reader’s language, writing nothing', async () => {
+    const { token } = await t.buildToken({ role: 'admin', organisationId: secretariat.id });
+    const { code: _code, ...body } = activityProps('API-REFUSED', { sites: ['NOPE'] });
+    const before = await journalSize(t.db);
+    const english = await expectApiRefusal(await t.app.request('/api/v1/finance/activities/API-REFUSED', jsonRequest('POST', body, { authorization: `Bearer ${token}` })), 422, 'site_not_found');
+    const french = await expectApiRefusal(
+      await t.app.request('/api/v1/finance/activities/API-REFUSED', jsonRequest('POST', body, { authorization: `Bearer ${token}`, 'accept-language': 'fr' })),
+      422,
+      'site_not_found',
+    );
+    expect([english.message, french.message]).toEqual(['There is no site “NOPE”.', 'Il n’existe pas de site « NOPE ».']);
+    const shares = await t.app.request('/api/v1/finance/areas/api_area', jsonRequest('POST', { labelEn: 'A', labelFr: 'B', sectors: [{ code: '25040', percentage: 60 }] }, { authorization: `Bearer ${token}` }));
+    await expectApiRefusal(shares, 422, 'sector_percentages');
+    expect(await journalSize(t.db)).toBe(before);
+  });
+
+  it('records and updates through the API, answering the IATI identifier', async () => {
+    const { token } = await t.buildToken({ role: 'admin', organisationId: secretariat.id });
+    const { code: _code, ...body } = activityProps('API-MADE', { sites: ['KAM'] });
+    const created = await t.app.request('/api/v1/finance/activities/API-MADE', jsonRequest('POST', body, { authorization: `Bearer ${token}` }));
+    expect([created.status, await created.json()]).toEqual([201, { code: 'API-MADE', iatiIdentifier: 'XI-IATI-FCA-API-MADE', status: 2 }]);
+    const updated = await t.app.request('/api/v1/finance/activities/API-MADE', jsonRequest('PUT', { ...body, status: 6 }, { authorization: `Bearer ${token}` }));
+    expect([updated.status, ((await updated.json()) as { status: number }).status]).toEqual([200, 6]);
   });
 });
