@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/harness.ts';
 import { demoUsers } from '../accounts/public.ts';
+import { runInvariants } from '../core/invariants.ts';
 import { loadDemo } from '../demo.ts';
 import { modules } from '../modules.ts';
+import { financeInvariants } from './invariants.ts';
 import { iatiActivityFileProblems } from './test-support.ts';
 
 /** The finance demo end to end: its IATI activity file, valid and naming no person. */
@@ -25,6 +27,10 @@ describe('The finance demo', () => {
       ['CHILD-REMEDIATION', 'CREDIT-DIGITAL', 'OHS-KAM', 'SAVINGS-GROUPS', 'SECRETARIAT', 'SITE-QUALIFICATION'].map((code) => `XI-IATI-FCA-${code}`),
     );
     expect(xml).toContain('<narrative>European Partnership for Responsible Minerals</narrative>');
+  });
+
+  it('keeps the invariants orebook verify checks', async () => {
+    expect((await runInvariants(t.db, financeInvariants)).filter((result) => result.problems.length > 0)).toEqual([]);
   });
 
   it('names no person', async () => {

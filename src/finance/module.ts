@@ -1,5 +1,6 @@
 import type { OrebookModule } from '../web/module.ts';
 import { loadFinanceDemo } from './demo.ts';
+import { financeInvariants } from './invariants.ts';
 import { registerIatiPages } from './pages/iati.ts';
 import { registerFinanceApi } from './routes.ts';
 
@@ -12,5 +13,6 @@ export const financeModule: OrebookModule = {
   name: 'finance',
   registerApi: registerFinanceApi,
   registerPages: registerIatiPages,
+  invariants: financeInvariants,
   loadDemo: loadFinanceDemo,
 };

@@ -4,7 +4,9 @@ import { expectApiRefusal, expectCommandRefusal } from '../../test/expect.ts';
 import { actorOf } from '../../test/factories/registry.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
+import { runInvariants } from '../core/invariants.ts';
 import { journalSize, runCommand } from '../journal/public.ts';
+import { financeInvariants } from './invariants.ts';
 import type { ActivityProps } from './activity-input.ts';
 import { createProgrammeArea } from './commands/create-programme-area.ts';
 import { updateActivity } from './commands/update-activity.ts';
@@ -150,5 +152,15 @@ describe('The API', () => {
     expect([created.status, await created.json()]).toEqual([201, { code: 'API-MADE', iatiIdentifier: 'XI-IATI-FCA-API-MADE', status: 2 }]);
     const updated = await t.app.request('/api/v1/finance/activities/API-MADE', jsonRequest('PUT', { ...body, status: 6 }, { authorization: `Bearer ${token}` }));
     expect([updated.status, ((await updated.json()) as { status: number }).status]).toEqual([200, 6]);
+  });
+});
+
+describe('The invariants orebook verify checks', () => {
+  it('find an area whose sector shares no longer sum to 100 and an activity with no participant', async () => {
+    const [area] = await t.db.insert(financeProgrammeAreas).values({ code: 'broken_area', labelEn: 'B', labelFr: 'B' }).returning();
+    await t.db.insert(financeAreaSectors).values({ areaId: area!.id, sectorCode: '25040', percentage: 70 });
+    await t.db.insert(financeActivities).values({ code: 'ORPHAN', areaId: area!.id, titleEn: 'T', titleFr: 'T', descriptionEn: 'D', descriptionFr: 'D', plannedStart: '2025-01-01', statusCode: 1 });
+    const problems = (await runInvariants(t.db, financeInvariants)).flatMap((result) => result.problems);
+    expect(problems).toEqual(['programme area broken_area has sector percentages summing to 70, not 100', 'activity ORPHAN has no participating organisation']);
   });
 });
