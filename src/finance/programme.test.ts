@@ -155,6 +155,15 @@ describe('The API', () => {
   });
 });
 
+describe('The public API', () => {
+  it('lists the areas and activities in the reader’s language, as IATI publishes them', async () => {
+    const areas = (await (await t.app.request('/api/v1/finance/areas?lang=fr')).json()) as { code: string; label: string; sectors: unknown[] }[];
+    expect(areas.find((area) => area.code === 'child_labour')).toEqual({ code: 'child_labour', label: 'Remédiation du travail des enfants', sectors: [{ code: '16015', percentage: 50 }, { code: '16070', percentage: 50 }] });
+    const activities = (await (await t.app.request('/api/v1/finance/activities')).json()) as { code: string; iatiIdentifier: string; title: string; area: string; sites: string[] }[];
+    expect(activities.find((activity) => activity.code === 'CREDIT-DIGITAL')).toMatchObject({ iatiIdentifier: 'XI-IATI-FCA-CREDIT-DIGITAL', title: 'Scale and digitise the cobalt credit mechanism', area: 'credit_mechanism', sites: ['KAM', 'MTX'] });
+  });
+});
+
 describe('The invariants orebook verify checks', () => {
   it('find an area whose sector shares no longer sum to 100 and an activity with no participant', async () => {
     const [area] = await t.db.insert(financeProgrammeAreas).values({ code: 'broken_area', labelEn: 'B', labelFr: 'B' }).returning();

@@ -32,6 +32,16 @@ const secretariat: readonly Caller[] = ['admin'];
 const area = { labelEn: 'Area', labelFr: 'Domaine', sectors: [{ code: '25040', percentage: 100 }] };
 const { code: _code, ...activity } = activityProps('X', { sites: ['KAM'] });
 
+describe('Finance role matrix: the public API', () => {
+  for (const path of ['/finance/areas', '/finance/activities']) {
+    for (const caller of callers) {
+      it(`GET ${path} answers ${caller}`, async () => {
+        expect((await t.app.request(`/api/v1${path}`, { headers: bearer(caller) })).status).toBe(200);
+      });
+    }
+  }
+});
+
 type Case = { name: string; allow: readonly Caller[]; request: () => Promise<{ method: string; path: string; body: unknown }> };
 const cases: Case[] = [
   { name: 'POST /finance/areas/{code}', allow: secretariat, request: async () => ({ method: 'POST', path: `/finance/areas/matrix_${++sequence}`, body: area }) },

@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { authorize } from '../core/auth/policies.ts';
 import { runCommand } from '../journal/public.ts';
 import type { AppEnv } from '../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../web/openapi.ts';
@@ -7,6 +8,8 @@ import { createProgrammeArea } from './commands/create-programme-area.ts';
 import { updateActivity } from './commands/update-activity.ts';
 import { updateProgrammeArea } from './commands/update-programme-area.ts';
 import { iatiIdentifier } from './iati/reporting-org.ts';
+import { listPublishedActivities } from './queries/activities.ts';
+import { listProgrammeAreas } from './queries/areas.ts';
 
 const areaCodeParams = z.object({ code: z.string().max(40).openapi({ example: 'child_labour' }) });
 const activityCodeParams = z.object({ code: z.string().max(40).openapi({ example: 'CREDIT-DIGITAL' }) });
@@ -45,11 +48,82 @@ const ActivityBody = z.strictObject({
     .max(20),
 });
 
+const SectorSchema = z.object({ code: z.string().openapi({ description: 'OECD DAC 5-digit sector code' }), percentage: z.number().int() });
+const PublicAreasSchema = z.array(z.object({ code: z.string(), label: z.string().openapi({ description: 'in the reader’s language' }), sectors: z.array(SectorSchema) })).openapi('ProgrammeAreas');
+const PublicActivitiesSchema = z
+  .array(
+    z.object({
+      code: z.string(),
+      iatiIdentifier: z.string(),
+      area: z.string(),
+      title: z.string().openapi({ description: 'in the reader’s language' }),
+      description: z.string(),
+      status: z.number().int().openapi({ description: 'IATI ActivityStatus code' }),
+      plannedStart: z.string(),
+      plannedEnd: z.string().nullable(),
+      actualStart: z.string().nullable(),
+      actualEnd: z.string().nullable(),
+      sites: z.array(z.string()),
+      participants: z.array(z.object({ role: z.number().int().openapi({ description: 'IATI OrganisationRole code' }), name: z.string(), iatiRef: z.string().nullable() })),
+      sectors: z.array(SectorSchema),
+    }),
+  )
+  .openapi('Activities');
+
 const AreaAnswer = jsonResponse(z.object({ code: z.string(), labelEn: z.string(), labelFr: z.string() }));
 const ActivityAnswer = jsonResponse(z.object({ code: z.string(), iatiIdentifier: z.string(), status: z.number().int() }));
 
 /** The secretariat's API for programme areas and activities; what they publish is the IATI activity file (pages). */
 export function registerFinanceApi(api: OpenAPIHono<AppEnv>): void {
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/finance/areas',
+      tags: ['Finance'],
+      summary: 'The alliance’s programme areas with their OECD DAC sectors (public)',
+      responses: { 200: jsonResponse(PublicAreasSchema) },
+    }),
+    async (c) => {
+      authorize(c.get('actor'), 'finance.read.public');
+      const locale = c.get('locale');
+      const areas = await listProgrammeAreas(c.get('deps').db);
+      return c.json(areas.map((area) => ({ code: area.code, label: locale === 'fr' ? area.labelFr : area.labelEn, sectors: area.sectors })), 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/finance/activities',
+      tags: ['Finance'],
+      summary: 'The alliance’s activities, as its IATI activity file publishes them (public)',
+      responses: { 200: jsonResponse(PublicActivitiesSchema) },
+    }),
+    async (c) => {
+      authorize(c.get('actor'), 'finance.read.public');
+      const fr = c.get('locale') === 'fr';
+      const activities = await listPublishedActivities(c.get('deps').db);
+      return c.json(
+        activities.map((activity) => ({
+          code: activity.code,
+          iatiIdentifier: iatiIdentifier(activity.code),
+          area: activity.areaCode,
+          title: fr ? activity.titleFr : activity.titleEn,
+          description: fr ? activity.descriptionFr : activity.descriptionEn,
+          status: activity.statusCode,
+          plannedStart: activity.plannedStart,
+          plannedEnd: activity.plannedEnd,
+          actualStart: activity.actualStart,
+          actualEnd: activity.actualEnd,
+          sites: activity.siteCodes,
+          participants: activity.participants.map((participant) => ({ role: participant.roleCode, name: participant.name, iatiRef: participant.iatiRef })),
+          sectors: activity.sectors,
+        })),
+        200,
+      );
+    },
+  );
+
   api.openapi(
     createRoute({
       method: 'post',

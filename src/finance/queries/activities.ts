@@ -6,6 +6,7 @@ import { financeActivities, financeActivitySites, financeAreaSectors, financePar
 
 /** An activity with all IATI publishes of it: its area's sectors, its sites and its participating organisations (names of organisations only). */
 export type PublishedActivity = typeof financeActivities.$inferSelect & {
+  areaCode: string;
   sectors: { code: string; percentage: number }[];
   siteCodes: string[];
   participants: { roleCode: number; name: string; iatiRef: string | null }[];
@@ -16,6 +17,7 @@ export async function listPublishedActivities(db: Queryable): Promise<PublishedA
   const activities = await db.select().from(financeActivities).orderBy(asc(financeActivities.code));
   if (activities.length === 0) return [];
   const ids = activities.map((activity) => activity.id);
+  const areaCodes = new Map((await db.select({ id: financeProgrammeAreas.id, code: financeProgrammeAreas.code }).from(financeProgrammeAreas)).map((area) => [area.id, area.code]));
   const sectors = await db
     .select({ areaId: financeAreaSectors.areaId, code: financeAreaSectors.sectorCode, percentage: financeAreaSectors.percentage })
     .from(financeAreaSectors)
@@ -35,6 +37,7 @@ export async function listPublishedActivities(db: Queryable): Promise<PublishedA
     .orderBy(asc(financeParticipatingOrgs.id));
   return activities.map((activity) => ({
     ...activity,
+    areaCode: areaCodes.get(activity.areaId) ?? '',
     sectors: sectors.filter((sector) => sector.areaId === activity.areaId).map(({ code, percentage }) => ({ code, percentage })),
     siteCodes: siteRows.filter((row) => row.activityId === activity.id).map((row) => row.code),
     participants: participantRows
