@@ -1,6 +1,7 @@
 import { accountsModule } from './accounts/module.ts';
 import { childrenModule } from './children/module.ts';
 import { filesModule } from './files/module.ts';
+import { financeModule } from './finance/module.ts';
 import { fundModule } from './fund/module.ts';
 import { importsModule } from './imports/module.ts';
 import { journalModule } from './journal/module.ts';
@@ -25,4 +26,5 @@ export const modules: readonly OrebookModule[] = [
   childrenModule,
   savingsModule,
   importsModule,
+  financeModule,
 ];

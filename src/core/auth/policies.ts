@@ -108,6 +108,9 @@ const policies = {
   'fund.proposal.write': { roles: ['admin', 'committee', 'cooperative'], when: fundOfOwnSite },
   'fund.meeting.record': { roles: ['admin', 'committee'], when: fundOfOwnSite },
   'fund.disburse': { roles: ['admin'] },
+  // The alliance's own programme and finance: the secretariat records it; what IATI publishes is public.
+  'finance.manage': { roles: ['admin'] },
+  'finance.read.public': { roles: everyone },
   // Safety (issue 6): incidents and interventions are recorded by the secretariat's field officers
   // and the site's cooperative; aggregates are public.
   'safety.read.public': { roles: everyone },

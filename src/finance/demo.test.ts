@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../test/harness.ts';
+import { demoUsers } from '../accounts/public.ts';
+import { runInvariants } from '../core/invariants.ts';
+import { loadDemo } from '../demo.ts';
+import { modules } from '../modules.ts';
+import { financeInvariants } from './invariants.ts';
+import { iatiActivityFileProblems } from './test-support.ts';
+
+/** The finance demo end to end: its IATI activity file, valid and naming no person. */
+let t: TestContext;
+
+beforeAll(async () => {
+  t = await createTestContext();
+  const needed = new Set(['accounts', 'journal', 'files', 'sites', 'finance']);
+  await loadDemo(t.handle, t.keyring, modules.filter((m) => needed.has(m.name)), { force: true });
+}, 600_000);
+afterAll(() => t?.close());
+
+describe('The finance demo', () => {
+  it('publishes its six activities in an IATI file valid against the schema and the codelists', async () => {
+    const response = await t.app.request('/iati/activities.xml');
+    expect(response.status).toBe(200);
+    const xml = await response.text();
+    expect(await iatiActivityFileProblems(xml)).toEqual([]);
+    expect([...xml.matchAll(/<iati-identifier>([^<]+)<\/iati-identifier>/g)].map((m) => m[1])).toEqual(
+      ['CHILD-REMEDIATION', 'CREDIT-DIGITAL', 'OHS-KAM', 'SAVINGS-GROUPS', 'SECRETARIAT', 'SITE-QUALIFICATION'].map((code) => `XI-IATI-FCA-${code}`),
+    );
+    expect(xml).toContain('<narrative>European Partnership for Responsible Minerals</narrative>');
+  });
+
+  it('keeps the invariants orebook verify checks', async () => {
+    expect((await runInvariants(t.db, financeInvariants)).filter((result) => result.problems.length > 0)).toEqual([]);
+  });
+
+  it('names no person', async () => {
+    const xml = await (await t.app.request('/iati/activities.xml')).text();
+    for (const user of demoUsers) {
+      expect(xml).not.toContain(user.displayName);
+      expect(xml).not.toContain(user.email);
+    }
+  });
+});

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertSite } from '../../test/factories/sites.ts';
+import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
+import { userRoles, type UserRole } from '../core/auth/roles.ts';
+import { activityProps, recordActivity, withProgrammeAreas } from './test-support.ts';
+
+/**
+ * Every caller against every finance route, with the expected outcome written out per route: the
+ * callers listed succeed (each request is one that would succeed), every other caller gets 401 or
+ * 403. The table is the domain's rule (issue 13: the secretariat records everything, the public sees
+ * the IATI files), not read from the policy table, so a change to the policies fails here until the
+ * table is changed on purpose.
+ */
+let t: TestContext;
+const tokens = new Map<UserRole, string>();
+const callers = ['public', ...userRoles] as const;
+type Caller = (typeof callers)[number];
+let sequence = 0;
+
+beforeAll(async () => {
+  t = await createTestContext();
+  const cooperative = await t.buildOrganisation({ kind: 'cooperative' });
+  await insertSite(t.db, { cooperativeOrganisationId: cooperative.id, code: 'KAM' });
+  await withProgrammeAreas(t.db, system);
+  await recordActivity(t.db, system, activityProps('PUBLISHED', { sites: ['KAM'] }));
+  for (const role of userRoles) tokens.set(role, (await t.buildToken({ role })).token);
+});
+afterAll(() => t?.close());
+
+const bearer = (caller: Caller): Record<string, string> => (caller === 'public' ? {} : { authorization: `Bearer ${tokens.get(caller)!}` });
+const secretariat: readonly Caller[] = ['admin'];
+const area = { labelEn: 'Area', labelFr: 'Domaine', sectors: [{ code: '25040', percentage: 100 }] };
+const { code: _code, ...activity } = activityProps('X', { sites: ['KAM'] });
+
+describe('Finance role matrix: the public API', () => {
+  for (const path of ['/finance/areas', '/finance/activities']) {
+    for (const caller of callers) {
+      it(`GET ${path} answers ${caller}`, async () => {
+        expect((await t.app.request(`/api/v1${path}`, { headers: bearer(caller) })).status).toBe(200);
+      });
+    }
+  }
+});
+
+type Case = { name: string; allow: readonly Caller[]; request: () => Promise<{ method: string; path: string; body: unknown }> };
+const cases: Case[] = [
+  { name: 'POST /finance/areas/{code}', allow: secretariat, request: async () => ({ method: 'POST', path: `/finance/areas/matrix_${++sequence}`, body: area }) },
+  { name: 'PUT /finance/areas/{code}', allow: secretariat, request: async () => ({ method: 'PUT', path: '/finance/areas/governance', body: area }) },
+  { name: 'POST /finance/activities/{code}', allow: secretariat, request: async () => ({ method: 'POST', path: `/finance/activities/MATRIX-${++sequence}`, body: activity }) },
+  { name: 'PUT /finance/activities/{code}', allow: secretariat, request: async () => ({ method: 'PUT', path: '/finance/activities/PUBLISHED', body: activity }) },
+];
+
+describe('Finance role matrix: the API', () => {
+  for (const testCase of cases) {
+    describe(testCase.name, () => {
+      for (const caller of callers) {
+        const allowed = testCase.allow.includes(caller);
+        it(`${allowed ? 'allows' : 'refuses'} ${caller}`, async () => {
+          const { method, path, body } = await testCase.request();
+          const response = await t.app.request(`/api/v1${path}`, jsonRequest(method, body, bearer(caller)));
+          if (allowed) expect([200, 201], await response.clone().text()).toContain(response.status);
+          else expect(response.status).toBe(caller === 'public' ? 401 : 403);
+        });
+      }
+    });
+  }
+});
+
+describe('Finance role matrix: the public files', () => {
+  const files: { name: string; allow: readonly Caller[] }[] = [{ name: '/iati/activities.xml', allow: callers }];
+  for (const file of files) {
+    for (const caller of callers) {
+      const allowed = file.allow.includes(caller);
+      it(`GET ${file.name} ${allowed ? 'answers' : 'refuses'} ${caller}`, async () => {
+        const response = await t.app.request(file.name, { headers: bearer(caller) });
+        expect(response.status).toBe(allowed ? 200 : 403);
+      });
+    }
+  }
+});
