@@ -46,7 +46,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const admin: Actor = { kind: 'system', orgId: null, orgCode: null, role: 'admin' };
 
 /** The public pages, with the demo's site. */
-const pages = ['/', '/registry', '/registry/batches', '/registry/retirements', '/registry/prices', '/sites', '/sites/KAM', '/funds', '/funds/KAM', '/safety', '/children', '/journal', '/standard', '/verifications/1', '/certificates/1', '/api/docs'];
+const pages = ['/', '/registry', '/registry/batches', '/registry/retirements', '/registry/prices', '/sites', '/sites/KAM', '/funds', '/funds/KAM', '/safety', '/children', '/journal', '/standard', '/verifications/1', '/certificates/1', '/api/docs', '/iati/activities.xml'];
 
 function orebook(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
