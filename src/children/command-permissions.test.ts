@@ -1,9 +1,10 @@
 import { count, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCommandRefusal } from '../../test/expect.ts';
+import { actorOf } from '../../test/factories/registry.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
-import { anonymous, type Actor, type OrganisationKind, type UserRole } from '../core/auth/roles.ts';
+import { anonymous, type Actor, type UserRole } from '../core/auth/roles.ts';
 import { journalSize, runCommand, type CommandContext } from '../journal/public.ts';
 import { registerWorker } from '../sites/public.ts';
 import { addSupport } from './commands/add-support.ts';
@@ -25,15 +26,6 @@ let care: { id: number; code: string };
 let otherCare: { id: number; code: string };
 let caseId: number;
 let referralCode: string;
-
-const actorOf = (organisation: { id: number; code: string }, orgKind: OrganisationKind, role: UserRole): Actor => ({
-  kind: 'token',
-  tokenId: 0,
-  orgId: organisation.id,
-  orgCode: organisation.code,
-  orgKind,
-  role,
-});
 
 /** Roles that never write a case, even as members of the organisation that manages it. */
 const rolesThatMayNot: UserRole[] = ['cooperative', 'verifier', 'committee', 'buyer', 'member'];
@@ -72,7 +64,7 @@ beforeAll(async () => {
   siteCode = site.code;
   care = await t.buildOrganisation({ kind: 'partner', code: 'care-cmd' });
   otherCare = await t.buildOrganisation({ kind: 'partner', code: 'care-other' });
-  caseId = (await runCommand(t.db, actorOf(care, 'partner', 'field'), (ctx) => openCase(ctx, newCase()))).id;
+  caseId = (await runCommand(t.db, actorOf({ ...care, kind: 'partner' }, 'field'), (ctx) => openCase(ctx, newCase()))).id;
   const worker = await runCommand(t.db, system, (ctx) =>
     registerWorker(ctx, { siteId: site.id, fullName: 'Petit Canarycommand', sex: 'M', birthYear: 2011, operatorGroup: 'diggers', registeredOn: '2025-03-02' }),
   );
@@ -85,9 +77,9 @@ afterAll(async () => {
 
 /** Who may not write the case of `care`; built when called, once the organisations exist. */
 const wrongCallers: [string, () => Actor][] = [
-  ...rolesThatMayNot.map((role): [string, () => Actor] => [`a ${role} of the managing organisation`, () => actorOf(care, 'partner', role)]),
-  ['a field officer of another organisation', () => actorOf(otherCare, 'partner', 'field')],
-  ['an admin of another organisation', () => actorOf(otherCare, 'partner', 'admin')],
+  ...rolesThatMayNot.map((role): [string, () => Actor] => [`a ${role} of the managing organisation`, () => actorOf({ ...care, kind: 'partner' }, role)]),
+  ['a field officer of another organisation', () => actorOf({ ...otherCare, kind: 'partner' }, 'field')],
+  ['an admin of another organisation', () => actorOf({ ...otherCare, kind: 'partner' }, 'admin')],
   ['the system, acting for no organisation', () => system],
 ];
 
@@ -97,7 +89,7 @@ describe('Opening a case', () => {
   });
 
   it('is refused to a field officer opening it for another organisation', async () => {
-    await expectRefused(actorOf(otherCare, 'partner', 'field'), (ctx) => openCase(ctx, { ...newCase(), caseOrganisationId: care.id }));
+    await expectRefused(actorOf({ ...otherCare, kind: 'partner' }, 'field'), (ctx) => openCase(ctx, { ...newCase(), caseOrganisationId: care.id }));
   });
 
   it('sends an anonymous caller to sign in', async () => {
@@ -130,7 +122,7 @@ describe('Writing on a case', () => {
   });
 
   it.each(Object.entries(commands))('%s is refused for a case that does not exist, as for another organisation’s', async (_what, command) => {
-    await expectRefused(actorOf(care, 'partner', 'field'), command(999_999));
+    await expectRefused(actorOf({ ...care, kind: 'partner' }, 'field'), command(999_999));
   });
 
   it.each(Object.entries(commands))('%s sends an anonymous caller to sign in', async (_what, command) => {
@@ -138,7 +130,7 @@ describe('Writing on a case', () => {
   });
 
   it('is allowed to a field officer of the managing organisation', async () => {
-    const officer = actorOf(care, 'partner', 'field');
+    const officer = actorOf({ ...care, kind: 'partner' }, 'field');
     for (const command of Object.values(commands)) await runCommand(t.db, officer, command(caseId));
     expect(await state()).toMatchObject({ supports: 1, visits: 1, closed: 1 });
   });

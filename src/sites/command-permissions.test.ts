@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, OrganisationKind, UserRole } from '../core/auth/roles.ts';
+import type { Actor } from '../core/auth/roles.ts';
 import { journalSize, runCommand, type CommandContext } from '../journal/public.ts';
 import { expectCommandRefusal } from '../../test/expect.ts';
+import { actorOf } from '../../test/factories/registry.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import { insertPublishedStandard } from '../../test/factories/standard.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
@@ -42,15 +43,6 @@ let assessmentId: number;
 let correctiveActionId: number;
 let declarationId: number;
 
-const actorOf = (organisation: { id: number; code: string }, orgKind: OrganisationKind, role: UserRole): Actor => ({
-  kind: 'token',
-  tokenId: 0,
-  orgId: organisation.id,
-  orgCode: organisation.code,
-  orgKind,
-  role,
-});
-
 beforeAll(async () => {
   t = await createTestContext();
   siteCooperative = await t.buildOrganisation({ kind: 'cooperative' });
@@ -59,7 +51,7 @@ beforeAll(async () => {
   siteId = site.id;
   await insertPublishedStandard(t.db);
   const verifierOrganisation = await t.buildOrganisation({ kind: 'verifier' });
-  const verifier = actorOf(verifierOrganisation, 'verifier', 'verifier');
+  const verifier = actorOf({ ...verifierOrganisation, kind: 'verifier' }, 'verifier');
   assessmentId = (await runCommand(t.db, verifier, (ctx) => startAssessment(ctx, { siteId, periodStart: '2024-01-01', periodEnd: '2024-06-30' }))).id;
   correctiveActionId = (
     await runCommand(t.db, system, (ctx) => raiseCorrectiveAction(ctx, { siteId, title: 'Cover the pits', owner: 'Site manager', dueOn: '2025-06-30', costEstimate: '100', currency: 'USD' }))
@@ -80,12 +72,12 @@ async function expectRefusedToActor(actor: Actor, command: (ctx: CommandContext)
 }
 
 const anyOrganisation = () => ({ id: otherCooperative.id, code: otherCooperative.code });
-const buyer = () => actorOf(anyOrganisation(), 'buyer', 'buyer');
-const field = () => actorOf(anyOrganisation(), 'secretariat', 'field');
-const cooperative = () => actorOf(siteCooperative, 'cooperative', 'cooperative');
-const cooperativeOfAnotherSite = () => actorOf(otherCooperative, 'cooperative', 'cooperative');
+const buyer = () => actorOf({ ...anyOrganisation(), kind: 'buyer' }, 'buyer');
+const field = () => actorOf({ ...anyOrganisation(), kind: 'secretariat' }, 'field');
+const cooperative = () => actorOf({ ...siteCooperative, kind: 'cooperative' }, 'cooperative');
+const cooperativeOfAnotherSite = () => actorOf({ ...otherCooperative, kind: 'cooperative' }, 'cooperative');
 /** A verifier acting for the organisation that operates the site: never independent of it. */
-const verifierOfTheSite = () => actorOf(siteCooperative, 'verifier', 'verifier');
+const verifierOfTheSite = () => actorOf({ ...siteCooperative, kind: 'verifier' }, 'verifier');
 
 const workerFields = { fullName: 'Amani Kabongo', sex: 'female', birthYear: 1990, operatorGroup: 'washers', registeredOn: '2024-02-01' };
 const figures = { mineral: 'cobalt', producedOn: '2024-03-02', wetOreKg: 10_000, dryOreKg: 9_000, gradeBasisPoints: 500, buyer: 'EGC depot' };
@@ -151,7 +143,7 @@ describe('The standard (standard.publish: admins)', () => {
   };
   for (const [name, command] of Object.entries(commands)) {
     it(`${name} refuses a verifier and a field officer`, async () => {
-      await expectRefusedToActor(actorOf(anyOrganisation(), 'verifier', 'verifier'), command);
+      await expectRefusedToActor(actorOf({ ...anyOrganisation(), kind: 'verifier' }, 'verifier'), command);
       await expectRefusedToActor(field(), command);
     });
   }
