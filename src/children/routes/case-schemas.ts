@@ -86,8 +86,8 @@ export const CaseDetailSchema = CaseSummarySchema.extend({
 
 const presentVisit = (v: { id: number; dueMonths: number | null; visitedOn: string; outcome: (typeof visitOutcomes)[number] }) => ({ id: v.id, dueMonths: v.dueMonths, visitedOn: v.visitedOn, outcome: v.outcome });
 
-export function presentSummary(c: CaseSummary): z.infer<typeof CaseSummarySchema> {
-  return {
+/** What a case's summary and its detail both say of it. */
+const caseFacts = (c: CaseSummary | CaseDetail) => ({
     id: c.id,
     code: c.code,
     site: c.siteCode,
@@ -99,6 +99,11 @@ export function presentSummary(c: CaseSummary): z.infer<typeof CaseSummarySchema
     identifiedOn: c.identifiedOn,
     planStartedOn: c.planStartedOn,
     stage: c.stage,
+});
+
+export function presentSummary(c: CaseSummary): z.infer<typeof CaseSummarySchema> {
+  return {
+    ...caseFacts(c),
     latestVisit: c.latestVisit && presentVisit(c.latestVisit),
     nextVisit: c.nextVisit,
     overdueVisits: c.overdue,
@@ -109,17 +114,7 @@ export function presentSummary(c: CaseSummary): z.infer<typeof CaseSummarySchema
 
 export function presentDetail(c: CaseDetail): z.infer<typeof CaseDetailSchema> {
   return {
-    id: c.id,
-    code: c.code,
-    site: c.siteCode,
-    caseOrganisation: c.caseOrganisationCode,
-    sex: c.sex,
-    ageAtIdentification: c.ageAtIdentification,
-    activity: c.activity,
-    riskLevel: c.riskLevel,
-    identifiedOn: c.identifiedOn,
-    planStartedOn: c.planStartedOn,
-    stage: c.stage,
+    ...caseFacts(c),
     latestVisit: c.visits.length > 0 ? presentVisit(c.visits.at(-1)!) : null,
     nextVisit: c.schedule.find((d) => !d.visit && !c.closedOn) ?? null,
     overdueVisits: c.overdue,
