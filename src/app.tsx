@@ -123,7 +123,7 @@ export function createApp(deps: Deps, modules: readonly OrebookModule[]) {
   });
   app.use('*', refuseControlCharacters());
   app.use('*', keepSignedInAnswersOutOfCaches());
-  app.use('*', publicReadCache({ version: () => journalVersion(deps.db) }));
+  app.use('*', publicReadCache({ version: () => journalVersion(deps.db), versionFreshForMs: deps.publicVersionFreshForMs ?? 0 }));
   app.use('*', authenticate({ resolveApiToken, resolveSession }));
   app.use('*', requireCsrfToken());
 

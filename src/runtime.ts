@@ -54,5 +54,6 @@ export async function buildDeps(handle: DatabaseHandle, config: Config, keyring:
     bodyLimitBytes: config.bodyLimitBytes,
     uploadLimitBytes: config.uploadLimitBytes,
     demo: (await readSetting<boolean>(handle.db, demoSettingKey)) === true,
+    publicVersionFreshForMs: 250,
   };
 }

@@ -138,3 +138,40 @@ describe('Public read cache', () => {
     expect(replayed.headers.get('set-cookie')).toBeNull();
   });
 });
+
+describe('Public read cache with a trusted version window (as the server runs it)', () => {
+  let w: TestContext;
+  let adminToken: string;
+  const reads: Record<string, number> = {};
+  beforeAll(async () => {
+    w = await createTestContext({
+      deps: { publicVersionFreshForMs: 60_000 },
+      extraModules: [
+        {
+          name: 'windowed',
+          registerPages: (pages) => pages.get('/windowed', (c) => c.json({ n: (reads.windowed = (reads.windowed ?? 0) + 1) })),
+        },
+      ],
+    });
+    adminToken = (await w.buildToken({ role: 'admin' })).token;
+  });
+  afterAll(() => w?.close());
+  const n = async () => ((await (await w.app.request('/windowed')).json()) as { n: number }).n;
+
+  it('does not ask the database again within the window: a write from outside the server (the CLI) is not yet seen', async () => {
+    const first = await n();
+    await w.buildOrganisation();
+    expect(await n()).toBe(first);
+  });
+
+  it('sees a write made through the server at once: its author never reads an older answer', async () => {
+    const before = await n();
+    const created = await w.app.request('/api/v1/organisations', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'windowed-org', name: 'Windowed Org', kind: 'buyer', country: 'NL' }),
+    });
+    expect(created.status).toBe(201);
+    expect(await n()).toBe(before + 1);
+  });
+});

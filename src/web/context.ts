@@ -28,6 +28,12 @@ export type Deps = Services & {
   uploadLimitBytes: number;
   /** Whether this database holds demonstration data (a banner says so on every page). */
   demo: boolean;
+  /**
+   * How long the public read cache trusts the journal version it read, in ms (0, the default: it
+   * asks on every anonymous read). The server sets a fraction of a second so that a cached answer
+   * needs no database round trip; its own writes are seen at once, the CLI's within that time.
+   */
+  publicVersionFreshForMs?: number;
 };
 
 export type AppEnv = {

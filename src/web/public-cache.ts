@@ -44,6 +44,13 @@ export type PublicReadCacheOptions = {
   maxEntryBytes?: number;
   /** Today's date (UTC), part of the key: some figures count back from today. */
   today?: () => string;
+  /**
+   * How long a version read is trusted, in ms, so that a cached answer needs no database round
+   * trip. A write through this server (any request but GET/HEAD) makes the next read ask again,
+   * so its author never sees an older answer; writers from outside (the CLI, another process) are
+   * seen within this window. 0 (the default) asks on every request.
+   */
+  versionFreshForMs?: number;
 };
 
 /** Headers the outer middleware sets again on every answer, or that must never be replayed. */
@@ -62,6 +69,7 @@ export function publicReadCache(options: PublicReadCacheOptions): MiddlewareHand
   const maxBytes = options.maxBytes ?? 64 * 1_048_576;
   const maxEntryBytes = options.maxEntryBytes ?? 4 * 1_048_576;
   const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
+  const version = freshFor(options.versionFreshForMs ?? 0, options.version);
   const entries = new Map<string, Stored>();
   const inFlight = new Map<string, Promise<Stored | null>>();
   let bytes = 0;
@@ -92,9 +100,17 @@ export function publicReadCache(options: PublicReadCacheOptions): MiddlewareHand
   };
 
   return async function publicReadCache(c, next) {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      try {
+        await next();
+      } finally {
+        version.forget();
+      }
+      return;
+    }
     if (c.req.method !== 'GET' || c.req.header('authorization') !== undefined || getCookie(c, sessionCookie) !== undefined) return next();
     const url = new URL(c.req.url);
-    const key = `${await options.version()} ${today()} ${c.get('locale')} ${url.pathname}${url.search}`;
+    const key = `${await version.read()} ${today()} ${c.get('locale')} ${url.pathname}${url.search}`;
     const hit = entries.get(key);
     if (hit) {
       // Most recently used goes last, so eviction takes the least recently used first.
@@ -123,6 +139,32 @@ export function publicReadCache(options: PublicReadCacheOptions): MiddlewareHand
       inFlight.delete(key);
       settle(stored);
     }
+  };
+}
+
+/**
+ * A value read at most once per `ms`, shared by concurrent readers. `forget` makes the next read
+ * ask again (a read under way when it is called may predate the write, so it is not kept).
+ */
+export function freshFor<T>(ms: number, read: () => Promise<T>): { read: () => Promise<T>; forget: () => void } {
+  let kept: { value: Promise<T>; until: number } | null = null;
+  return {
+    read() {
+      const now = performance.now();
+      if (kept && now < kept.until) return kept.value;
+      const value = read();
+      kept = ms > 0 ? { value, until: now + ms } : null;
+      value.then(
+        () => undefined,
+        () => {
+          if (kept?.value === value) kept = null;
+        },
+      );
+      return value;
+    },
+    forget() {
+      kept = null;
+    },
   };
 }
 
