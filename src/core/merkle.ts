@@ -196,47 +196,24 @@ export class MerkleTree {
   inclusionProof(index: number, size: number = this.size): Buffer[] {
     assertCount('size', size, this.size);
     assertIndex('index', index, size);
-    // Walk down from the root; siblings are collected top-down, the proof is bottom-up.
-    const siblings: Buffer[] = [];
-    let start = 0;
-    let end = size;
-    while (end - start > 1) {
-      const split = start + largestPowerOfTwoBelow(end - start);
-      if (index < split) {
-        siblings.push(this.#subtreeHash(split, end));
-        end = split;
-      } else {
-        siblings.push(this.#subtreeHash(start, split));
-        start = split;
-      }
-    }
-    return siblings.reverse();
+    return inclusionProofRanges(index, size).map(([start, end]) => this.#subtreeHash(start, end));
   }
 
   /** Consistency proof between tree sizes `from` and `to` (RFC 9162 §2.1.4.1 PROOF/SUBPROOF). */
   consistencyProof(from: number, to: number = this.size): Buffer[] {
     assertCount('to', to, this.size);
     assertCount('from', from, to);
-    if (from === 0 || from === to) return [];
-    // Iterative SUBPROOF(m, D[start:end], b): hashes appended on the way down
-    // come out in reverse order, after the hash of the final subtree.
-    const appended: Buffer[] = [];
-    let start = 0;
-    let end = to;
-    let isWholeOldTree = true;
-    while (from !== end) {
-      const split = start + largestPowerOfTwoBelow(end - start);
-      if (from <= split) {
-        appended.push(this.#subtreeHash(split, end));
-        end = split;
-      } else {
-        appended.push(this.#subtreeHash(start, split));
-        start = split;
-        isWholeOldTree = false;
-      }
-    }
-    const proof = isWholeOldTree ? [] : [this.#subtreeHash(start, end)];
-    return proof.concat(appended.reverse());
+    return consistencyProofRanges(from, to).map(([start, end]) => this.#subtreeHash(start, end));
+  }
+
+  /**
+   * The hash of the complete subtree of 2^`height` leaves numbered `index` at that height, i.e.
+   * MTH(D[index * 2^height : (index + 1) * 2^height]); the tree must hold all of its leaves.
+   */
+  nodeHash(height: number, index: number): Buffer {
+    if (!isCount(height) || height >= this.#levels.length) throw new RangeError(`no complete subtree of height ${height}`);
+    assertIndex('index', index, this.#levels[height]!.length);
+    return Buffer.from(this.#levels[height]!.get(index));
   }
 
   /**
@@ -245,19 +222,87 @@ export class MerkleTree {
    * into cached perfect subtrees of decreasing size, folded from the right.
    */
   #subtreeHash(start: number, end: number): Buffer {
-    const parts: Buffer[] = [];
-    for (let position = start; position < end; ) {
-      const { size, level } = largestPowerOfTwoAtMost(end - position);
-      parts.push(Buffer.from(this.#levels[level]!.get(position / size)));
-      position += size;
-    }
-    return foldRight(parts)!;
+    return foldRight(perfectSubtrees(start, end).map(({ height, index }) => Buffer.from(this.#levels[height]!.get(index))))!;
   }
 
   #level(level: number): HashLevel {
     while (this.#levels.length <= level) this.#levels.push(new HashLevel());
     return this.#levels[level]!;
   }
+}
+
+/** A range of leaves [start, end) whose Merkle Tree Hash is one hash of a proof. */
+export type LeafRange = readonly [start: number, end: number];
+
+/**
+ * The leaf ranges whose hashes make the inclusion proof of leaf `index` in the tree of `size`
+ * leaves, leaf side first (RFC 9162 §2.1.3.1). Each range splits into complete aligned subtrees
+ * (see `perfectSubtrees`), so any store of such subtrees (the in-memory tree, tlog tiles) can
+ * give the proof.
+ */
+export function inclusionProofRanges(index: number, size: number): LeafRange[] {
+  if (!isCount(size) || !isCount(index) || index >= size) throw new RangeError(`index ${index} is not in a tree of ${size} leaves`);
+  // Walk down from the root; siblings are collected top-down, the proof is bottom-up.
+  const siblings: LeafRange[] = [];
+  let start = 0;
+  let end = size;
+  while (end - start > 1) {
+    const split = start + largestPowerOfTwoBelow(end - start);
+    if (index < split) {
+      siblings.push([split, end]);
+      end = split;
+    } else {
+      siblings.push([start, split]);
+      start = split;
+    }
+  }
+  return siblings.reverse();
+}
+
+/** The leaf ranges whose hashes make the consistency proof between tree sizes `from` and `to` (RFC 9162 §2.1.4.1 PROOF/SUBPROOF). */
+export function consistencyProofRanges(from: number, to: number): LeafRange[] {
+  if (!isCount(from) || !isCount(to) || from > to) throw new RangeError(`no consistency proof from ${from} to ${to}`);
+  if (from === 0 || from === to) return [];
+  // Iterative SUBPROOF(m, D[start:end], b): hashes appended on the way down
+  // come out in reverse order, after the hash of the final subtree.
+  const appended: LeafRange[] = [];
+  let start = 0;
+  let end = to;
+  let isWholeOldTree = true;
+  while (from !== end) {
+    const split = start + largestPowerOfTwoBelow(end - start);
+    if (from <= split) {
+      appended.push([split, end]);
+      end = split;
+    } else {
+      appended.push([start, split]);
+      start = split;
+      isWholeOldTree = false;
+    }
+  }
+  const proof: LeafRange[] = isWholeOldTree ? [] : [[start, end]];
+  return proof.concat(appended.reverse());
+}
+
+/**
+ * The complete aligned subtrees that make up D[start:end], largest first, as (height, index)
+ * pairs: MTH(D[start:end]) is their hashes folded from the right (see `foldSubtreeHashes`). Holds
+ * for every range `inclusionProofRanges`, `consistencyProofRanges` and a tree's root give.
+ */
+export function perfectSubtrees(start: number, end: number): { height: number; index: number }[] {
+  const parts: { height: number; index: number }[] = [];
+  for (let position = start; position < end; ) {
+    const { size, level } = largestPowerOfTwoAtMost(end - position);
+    if (position % size !== 0) throw new RangeError(`range [${start}, ${end}) is not made of aligned subtrees`);
+    parts.push({ height: level, index: position / size });
+    position += size;
+  }
+  return parts;
+}
+
+/** MTH of a range from the hashes of its `perfectSubtrees`, in that order. */
+export function foldSubtreeHashes(hashes: readonly Buffer[]): Buffer {
+  return foldRight(hashes) ?? Buffer.from(EMPTY_ROOT);
 }
 
 /** Growable array of 32-byte hashes in one buffer, to keep large trees compact in memory. */
