@@ -33,6 +33,8 @@ describe('OpenAPI document', () => {
         'GET /journal/entries',
         'GET /journal/proof/inclusion',
         'GET /journal/proof/consistency',
+        'GET /journal/tile/{L}/{N}',
+        'GET /journal/tile/entries/{N}',
         'GET /indicators/{id}',
       ]),
     );

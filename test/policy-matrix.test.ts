@@ -128,7 +128,7 @@ describe('Policy matrix', () => {
   });
 
   describe('public routes', () => {
-    for (const path of ['/api/v1/journal/checkpoint', '/api/v1/journal/entries', '/api/v1/indicators', '/.well-known/orebook-key', '/healthz', '/journal', '/']) {
+    for (const path of ['/api/v1/journal/checkpoint', '/api/v1/journal/entries', '/api/v1/journal/tile/0/000.p/1', '/api/v1/journal/tile/entries/000.p/1', '/api/v1/indicators', '/.well-known/orebook-key', '/healthz', '/journal', '/']) {
       it(`lets anyone read ${path}`, async () => {
         expect((await t.app.request(path)).status).toBe(200);
       });

@@ -8,6 +8,7 @@ import { withTransaction } from '../db/transaction.ts';
 import type { Keyring } from './keys.ts';
 import { journalSize, latestCheckpoint, loadJournalTree, type JournalTreeCache } from './queries.ts';
 import { journalCheckpoints } from './schema.ts';
+import { collectCosignatures } from './witnesses.ts';
 
 /** What every command receives: the open transaction, who acts, and the time of the command. */
 export type CommandContext = {
@@ -107,13 +108,17 @@ export async function runCommand<T>(db: Database, actor: Actor, command: (ctx: C
   });
 }
 
-export type Checkpoint = { treeSize: number; rootHash: Buffer; note: string; signedAt: Date };
+export type Checkpoint = { id: number; treeSize: number; rootHash: Buffer; note: string; signedAt: Date };
 
 /**
  * Signs a C2SP tlog-checkpoint over the journal as it stands, with every active key, and keeps it.
  * Entries below a committed size never change, so the root needs no lock; when the latest
  * checkpoint already covers the whole journal it is returned instead of a new one (except the
  * daily checkpoint, which re-signs to show the log is alive).
+ *
+ * With witnesses configured (`keyring.witnesses`), the checkpoint then goes to each of them and
+ * their cosignatures are kept; this waits for them (each up to its timeout) but never fails for
+ * them: the checkpoint is already stored, and a witness's problem is only reported.
  */
 export async function signCheckpoint(
   db: Queryable,
@@ -123,14 +128,18 @@ export async function signCheckpoint(
 ): Promise<Checkpoint> {
   const size = await journalSize(db);
   const latest = await latestCheckpoint(db);
+  const treeAt = (treeSize: number) => () => (cache ? cache.at(db, treeSize) : loadJournalTree(db, treeSize));
   if (latest && latest.treeSize === size && reason !== 'daily') {
     keyring.witness?.record(latest.note);
+    // Witnesses that missed it (down, slow) are asked again.
+    if (keyring.witnesses) await collectCosignatures(db, keyring.witnesses, latest, treeAt(size));
     return latest;
   }
-  const tree = cache ? await cache.at(db, size) : await loadJournalTree(db, size);
+  const tree = await treeAt(size)();
   const rootHash = tree.root(size);
   const note = signNote(formatCheckpoint({ origin: keyring.origin, size, rootHash }), keyring.signersAt());
   const [row] = await db.insert(journalCheckpoints).values({ treeSize: size, rootHash, note, reason }).returning();
   keyring.witness?.record(note);
+  if (keyring.witnesses) await collectCosignatures(db, keyring.witnesses, row!, async () => tree);
   return row!;
 }

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scryptSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { WitnessPool } from './witnesses.ts';
 import { keyHash, parseVerifierKey, rawPublicKey, verifierFromKey, verifierKey, type NoteSigner, type NoteVerifier } from '../core/signed-note.ts';
 
 /** The registry's Ed25519 keys that sign journal checkpoints (and, later, certificates). */
@@ -13,6 +14,8 @@ export type Keyring = {
   published: PublishedKey[];
   /** Where the installation keeps the last checkpoint it signed, outside the database (none for memory keyrings). */
   witness?: CheckpointWitness;
+  /** Independent witnesses that cosign each new checkpoint (OREBOOK_WITNESSES); none by default. */
+  witnesses?: WitnessPool;
 };
 
 /**

@@ -8,4 +8,7 @@ export { NoSigningKeyError, adoptRestoredKeys, checkpointWitness, loadKeyring, m
 export type { Keyring, SealedKeys, StoredKey } from './keys.ts';
 export { JournalTreeCache, earliestCheckpointCovering, entryTypesAt, findEntries, journalSize, journalVersion, latestCheckpoint, listCheckpoints, listEntries, loadJournalTree, recentEvents } from './queries.ts';
 export type { EntryFilter } from './queries.ts';
+export { exportTiles } from './tiles-export.ts';
 export { verifyJournal } from './verify.ts';
+export { cosignedNote, parseWitnessList, witnessPolicyOf } from './witnesses.ts';
+export type { WitnessEndpoint, WitnessPool, WitnessProblem } from './witnesses.ts';

@@ -9,17 +9,18 @@ export async function journalSize(db: Queryable): Promise<number> {
 }
 
 /**
- * What every public figure depends on, as one short string: the journal's size, its last entry and
- * the latest checkpoint. It changes with every event, every signed checkpoint and every restore;
- * three indexed lookups, cheap enough to ask on every request.
+ * What every public figure depends on, as one short string: the journal's size, its last entry,
+ * the latest checkpoint and the latest witness cosignature. It changes with every event, every
+ * signed checkpoint, every cosignature and every restore; four indexed lookups, cheap enough to
+ * ask on every request.
  */
 export async function journalVersion(db: Queryable): Promise<string> {
-  const [row] = rowsOf<{ size: number | string; last: string | null; checkpoint: number | string | null }>(
+  const [row] = rowsOf<{ size: number | string; last: string | null; checkpoint: number | string | null; cosignature: number | string | null }>(
     await db.execute(
-      sql`select h.size, (select encode(leaf_hash, 'hex') from journal_entries where seq = h.size - 1) as last, (select max(id) from journal_checkpoints) as checkpoint from journal_head h where h.id = 1`,
+      sql`select h.size, (select encode(leaf_hash, 'hex') from journal_entries where seq = h.size - 1) as last, (select max(id) from journal_checkpoints) as checkpoint, (select max(id) from journal_cosignatures) as cosignature from journal_head h where h.id = 1`,
     ),
   );
-  return `${row?.size ?? 0}.${row?.last?.slice(0, 16) ?? ''}.${row?.checkpoint ?? 0}`;
+  return `${row?.size ?? 0}.${row?.last?.slice(0, 16) ?? ''}.${row?.checkpoint ?? 0}.${row?.cosignature ?? 0}`;
 }
 
 /**

@@ -1,11 +1,13 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { authorize } from '../core/auth/policies.ts';
-import { coreError } from '../core/errors.ts';
+import { coreError, notFound } from '../core/errors.ts';
+import { entryBundle, parseTilePath, tileBytes, treeHoldsTile } from '../core/tlog-tiles.ts';
 import type { AppEnv } from '../web/context.ts';
 import { errorResponses } from '../web/openapi.ts';
 import { signCheckpoint } from './commands.ts';
 import { journalSize, latestCheckpoint, listEntries } from './queries.ts';
+import { cosignedNote } from './witnesses.ts';
 
 const base64 = z.string().openapi({ description: 'base64 (standard alphabet, padded)' });
 
@@ -13,7 +15,8 @@ const checkpointRoute = createRoute({
   method: 'get',
   path: '/journal/checkpoint',
   tags: ['Journal'],
-  summary: 'The latest signed checkpoint (C2SP signed-note, tlog-checkpoint body)',
+  summary: 'The latest signed checkpoint (C2SP signed-note, tlog-checkpoint body), with the witnesses’ cosignatures (C2SP tlog-cosignature) received so far',
+  description: 'Also the checkpoint of the C2SP tlog-tiles log whose prefix is `/api/v1/journal`.',
   responses: { 200: { description: 'The signed note', content: { 'text/plain': { schema: z.string() } } } },
 });
 
@@ -93,8 +96,10 @@ export function registerJournalApi(api: OpenAPIHono<AppEnv>) {
     authorize(c.get('actor'), 'journal.read');
     const { db, keyring, journalTree } = c.get('deps');
     const checkpoint = (await latestCheckpoint(db)) ?? (await signCheckpoint(db, keyring, 'on_demand', journalTree));
-    return c.text(checkpoint.note, 200, { 'Cache-Control': 'no-cache' });
+    return c.text(await cosignedNote(db, checkpoint), 200, { 'Cache-Control': 'no-cache' });
   });
+
+  registerTiles(api);
 
   api.openapi(entriesRoute, async (c) => {
     authorize(c.get('actor'), 'journal.read');
@@ -142,4 +147,44 @@ export function registerJournalApi(api: OpenAPIHono<AppEnv>) {
       200,
     );
   });
+}
+
+const tileParams = z.object({
+  L: z.string().openapi({ description: 'The level, 0 to 63' }),
+  N: z.string().openapi({ description: 'The tile index in 3-digit path elements, all but the last prefixed by `x` (`x001/x234/067`), then `.p/<W>` for a partial tile of width W' }),
+});
+
+/**
+ * The journal as a C2SP tlog-tiles log whose prefix is `/api/v1/journal`: hash tiles and entry
+ * bundles, each fixed for ever once the journal holds it, so they are cached as immutable. Plain
+ * routes (a tile index has a variable number of path elements), described by hand in the document.
+ */
+function registerTiles(api: OpenAPIHono<AppEnv>) {
+  api.get('/journal/tile/:path{.+}', async (c) => {
+    authorize(c.get('actor'), 'journal.read');
+    const tile = parseTilePath(`tile/${c.req.param('path')}`);
+    const { db, journalTree } = c.get('deps');
+    const size = await journalSize(db);
+    if (!tile || !treeHoldsTile(size, tile)) throw notFound();
+    const headers = { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'public, max-age=31536000, immutable' };
+    if (tile.level === 'entries') {
+      const rows = await listEntries(db, tile.index * 256, tile.width);
+      return c.body(new Uint8Array(entryBundle(rows.map((row) => row.bytes))), 200, headers);
+    }
+    const tree = await journalTree.at(db, size);
+    return c.body(new Uint8Array(tileBytes(tree, tile.level, tile.index, tile.width)), 200, headers);
+  });
+  for (const [path, summary] of [
+    ['/journal/tile/{L}/{N}', 'A tile of the journal’s Merkle tree (C2SP tlog-tiles): up to 256 hashes of height 8·L'],
+    ['/journal/tile/entries/{N}', 'An entry bundle (C2SP tlog-tiles): the entries of level-0 tile N, each prefixed by its length (big-endian uint16)'],
+  ] as const) {
+    api.openAPIRegistry.registerPath({
+      method: 'get',
+      path,
+      tags: ['Journal'],
+      summary,
+      request: { params: path.includes('{L}') ? tileParams : tileParams.pick({ N: true }) },
+      responses: { 200: { description: 'The tile’s bytes', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errorResponses(404) },
+    });
+  }
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { bytea } from '../db/columns.ts';
 
 /**
@@ -48,4 +48,27 @@ export const journalCheckpoints = pgTable(
     signedAt: timestamp('signed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [check('journal_checkpoints_size_non_negative', sql`${t.treeSize} >= 0`), index('journal_checkpoints_size_idx').on(t.treeSize)],
+);
+
+/**
+ * Witnesses' cosignatures (C2SP tlog-cosignature) of the checkpoints, one per checkpoint and
+ * witness key at most. `line` is the signature line as the witness returned it, checked before it
+ * is kept; the checkpoint is served with its cosignatures appended. Like the checkpoints, they are
+ * facts about the journal, not events in it: journaling them would grow the tree they cosign.
+ */
+export const journalCosignatures = pgTable(
+  'journal_cosignatures',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    checkpointId: integer('checkpoint_id')
+      .notNull()
+      .references(() => journalCheckpoints.id),
+    /** The witness's verifier key, `<name>+<key id>+<base64(0x04 || public key)>`. */
+    witnessKey: text('witness_key').notNull(),
+    line: text('line').notNull(),
+    /** The time the witness put in the cosignature. */
+    cosignedAt: timestamp('cosigned_at', { withTimezone: true, mode: 'date' }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [unique('journal_cosignatures_checkpoint_witness_key').on(t.checkpointId, t.witnessKey), index('journal_cosignatures_witness_idx').on(t.witnessKey)],
 );
