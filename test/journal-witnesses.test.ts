@@ -1,0 +1,101 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cosignerVerifierKey, requireWitnessPolicy, type CosignerSigner } from '../src/core/cosignature.ts';
+import { openNote, parseCheckpoint } from '../src/core/signed-note.ts';
+import { signCheckpoint } from '../src/journal/commands.ts';
+import { parseWitnessList, witnessPolicyOf, type WitnessPool, type WitnessProblem } from '../src/journal/witnesses.ts';
+import { memoryCheckpointStore } from '../src/witness/checkpoint-store.ts';
+import { createWitness } from '../src/witness/witness.ts';
+import { createTestContext, testOrigin, type TestContext } from './harness.ts';
+
+let t: TestContext;
+const problems: WitnessProblem[] = [];
+const down = new Set<string>();
+const witnesses = new Map<string, { signer: CosignerSigner; store: ReturnType<typeof memoryCheckpointStore>; app: ReturnType<typeof createWitness> }>();
+let pool: WitnessPool;
+
+function startWitness(host: string) {
+  const signer: CosignerSigner = { name: `${host}/witness`, ...generateKeyPairSync('ed25519') };
+  const store = memoryCheckpointStore();
+  const app = createWitness({ signer, logs: t.keyring.verifiers, store });
+  witnesses.set(host, { signer, store, app });
+  return `${cosignerVerifierKey(signer)} http://${host}/`;
+}
+
+const checkpointNote = async () => (await t.app.request('/api/v1/journal/checkpoint')).text();
+
+beforeAll(async () => {
+  t = await createTestContext();
+  const list = ['ngo.test', 'auditor.test'].map(startWitness).join('\n');
+  pool = {
+    witnesses: parseWitnessList(list),
+    quorum: 2,
+    onProblem: (problem) => problems.push(problem),
+    // The witnesses run in this process; a host in `down` does not answer.
+    fetch: async (url, init) => {
+      const { host, pathname } = new URL(String(url));
+      if (down.has(host)) throw new TypeError('fetch failed: connection refused');
+      return witnesses.get(host)!.app.request(pathname, init as RequestInit);
+    },
+  };
+  t.keyring.witnesses = pool;
+});
+
+afterAll(() => t.close());
+
+describe('witness cosignatures of the journal’s checkpoints', () => {
+  it('reads OREBOOK_WITNESSES and refuses a malformed one', () => {
+    expect(pool.witnesses.map((witness) => [witness.cosigner.name, witness.url])).toEqual([
+      ['ngo.test/witness', 'http://ngo.test'],
+      ['auditor.test/witness', 'http://auditor.test'],
+    ]);
+    expect(() => parseWitnessList('ngo.test/witness+00000000+BAAA http://x')).toThrow();
+    expect(() => parseWitnessList(`${pool.witnesses[0]!.verifierKey}`)).toThrow(/URL/);
+  });
+
+  it('submits each new checkpoint to every witness and serves it as one note with the log’s signature and their cosignatures', async () => {
+    await t.buildOrganisation();
+    await signCheckpoint(t.db, t.keyring, 'on_demand', t.deps.journalTree);
+    await t.buildOrganisation();
+    await t.buildOrganisation();
+    const checkpoint = await signCheckpoint(t.db, t.keyring, 'on_demand', t.deps.journalTree);
+    const note = await checkpointNote();
+    expect(note.startsWith(checkpoint.note)).toBe(true);
+    expect(note.split('\n').filter((line) => line.startsWith('\u2014 '))).toHaveLength(3);
+    expect(openNote(note, t.keyring.verifiers).verifiedBy).toEqual([testOrigin]);
+    expect(requireWitnessPolicy(note, witnessPolicyOf(pool)).map((c) => c.name).sort()).toEqual(['auditor.test/witness', 'ngo.test/witness']);
+    // Each witness now holds this checkpoint: it followed the log through a consistency proof.
+    for (const { store } of witnesses.values()) expect(store.latest(testOrigin)).toBe(checkpoint.note);
+    expect(problems).toEqual([]);
+  });
+
+  it('never lets a witness that is down stop a checkpoint: the problem is reported and the next checkpoint asks it again', async () => {
+    down.add('auditor.test');
+    await t.buildOrganisation();
+    const checkpoint = await signCheckpoint(t.db, t.keyring, 'on_demand', t.deps.journalTree);
+    expect(parseCheckpoint(openNote(checkpoint.note, t.keyring.verifiers).text).size).toBe(checkpoint.treeSize);
+    expect(problems).toMatchObject([{ witness: 'auditor.test/witness', checkpointSize: checkpoint.treeSize, problem: expect.stringMatching(/connection refused/) }]);
+    const policy = witnessPolicyOf(pool);
+    expect(() => requireWitnessPolicy(checkpoint.note, policy)).toThrow(/0 cosignatures/);
+    const served = await checkpointNote();
+    expect(() => requireWitnessPolicy(served, policy)).toThrow(/1 cosignature .* 2 of 2/);
+
+    down.delete('auditor.test');
+    await t.buildOrganisation();
+    await signCheckpoint(t.db, t.keyring, 'on_demand', t.deps.journalTree);
+    expect(requireWitnessPolicy(await checkpointNote(), policy)).toHaveLength(2);
+  });
+
+  it('retries from the size a witness says it holds when the registry does not know it (409)', async () => {
+    const latest = await checkpointNote();
+    const host = 'late.test';
+    const entry = startWitness(host);
+    // The new witness already saw the latest checkpoint, e.g. from another copy of the registry's state.
+    const seed = await witnesses.get(host)!.app.request('/add-checkpoint', { method: 'POST', body: `old 0\n\n${latest}` });
+    expect(seed.status).toBe(200);
+    pool.witnesses.push(...parseWitnessList(entry));
+    await t.buildOrganisation();
+    await signCheckpoint(t.db, t.keyring, 'on_demand', t.deps.journalTree);
+    expect(requireWitnessPolicy(await checkpointNote(), { ...witnessPolicyOf(pool), quorum: 3 })).toHaveLength(3);
+  });
+});
