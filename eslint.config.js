@@ -11,7 +11,7 @@ import tseslint from 'typescript-eslint';
 const kernel = ['db', 'core', 'web'];
 const moduleLayers = [['journal'], ['accounts', 'files'], ['sites'], ['registry', 'fund', 'safety', 'children', 'savings'], ['imports', 'finance']];
 const modules = moduleLayers.flat();
-const rootFiles = ['app', 'backup', 'cli', 'config', 'demo', 'home', 'main', 'modules', 'runtime'];
+const rootFiles = ['app', 'backup', 'cli', 'config', 'demo', 'demo-witnesses', 'home', 'main', 'modules', 'runtime'];
 
 /** The start of a relative import that climbs `depth` folders, from a file that deep under src/, back to src/. */
 const up = (depth) => `^(\\.\\./){${depth}}`;

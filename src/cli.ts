@@ -14,9 +14,15 @@ import { DataDirInUseError } from './db/lock.ts';
 import { loadDemo, RealDataError } from './demo.ts';
 import { loadChildNameKey } from './children/public.ts';
 import { fieldForm, importSubmissions, reportLines, writeFieldForms } from './imports/public.ts';
-import { adoptRestoredKeys, checkpointWitness, journalSize, latestCheckpoint, NoSigningKeyError, publicKeyring, readStoredKeys, rotateKey, runCommand, sealKeys, signCheckpoint, verifyJournal } from './journal/public.ts';
+import { adoptRestoredKeys, checkpointWitness, cosignedNote, exportTiles, journalSize, latestCheckpoint, NoSigningKeyError, publicKeyring, readStoredKeys, rotateKey, runCommand, sealKeys, signCheckpoint, verifyJournal } from './journal/public.ts';
 import { modules } from './modules.ts';
-import { buildDeps, createLogger, openDatabase, openKeyring } from './runtime.ts';
+import { buildDeps, createLogger, openDatabase, openKeyring, withWitnesses } from './runtime.ts';
+import { resetDemoWitnesses, startDemoWitnesses } from './demo-witnesses.ts';
+import { cosignerVerifierKey } from './core/cosignature.ts';
+import { lockDataDir } from './db/lock.ts';
+import { verifierFromKey } from './core/signed-note.ts';
+import { startWitnessServer } from './witness/serve-witness.ts';
+import { generateWitnessKey, loadWitnessKey } from './witness/witness-key.ts';
 import { loggableError } from './core/errors.ts';
 
 /** Exit codes: 0 done; 1 a check failed; 2 bad usage or input; 3 the database cannot be opened. */
@@ -80,9 +86,12 @@ async function serveCommand(config: Config, options: { demo: boolean; port?: num
     throw new CliError(error.message, exit.databaseUnavailable);
   });
   const logger = createLogger(config.logLevel);
-  const keyring = openKeyring(config);
+  let keyring = openKeyring(config);
   try {
-    if (options.demo && (await journalSize(handle.db)) === 0) {
+    const demoIsNew = options.demo && (await journalSize(handle.db)) === 0;
+    if (demoIsNew) resetDemoWitnesses(config);
+    keyring = withWitnesses(keyring, config, logger, options.demo ? await startDemoWitnesses(config, keyring, logger) : []);
+    if (demoIsNew) {
       console.log('First start: loading the demo data set…');
       await loadDemo(handle, keyring, modules, { publicBaseUrl: config.publicUrl, say: (line) => console.log(`  ${line}`) });
     }
@@ -150,6 +159,8 @@ export function buildCli(config: Config): Command {
       withDatabase(config, async (handle) => {
         try {
           await loadDemo(handle, openKeyring(config), modules, { ...options, publicBaseUrl: config.publicUrl, say: (line) => console.log(line) });
+          // A new demo history: the demo's witnesses must not hold the old one against it.
+          resetDemoWitnesses(config);
         } catch (error) {
           if (error instanceof RealDataError) throw new CliError(error.message, exit.badInput);
           throw error;
@@ -196,8 +207,8 @@ export function buildCli(config: Config): Command {
     .description('sign a checkpoint over the journal now and print it')
     .action(() =>
       withDatabase(config, async (handle) => {
-        const checkpoint = await signCheckpoint(handle.db, openKeyring(config), 'on_demand');
-        process.stdout.write(checkpoint.note);
+        const checkpoint = await signCheckpoint(handle.db, withWitnesses(openKeyring(config), config, createLogger(config.logLevel)), 'on_demand');
+        process.stdout.write(await cosignedNote(handle.db, checkpoint));
       }),
     );
 
@@ -396,6 +407,73 @@ export function buildCli(config: Config): Command {
       if (config.signingKey) throw new CliError('the signing keys come from OREBOOK_SIGNING_KEY: rotate them there', exit.badInput);
       const keyring = rotateKey({ dataDir: config.dataDir, origin: config.origin, overlapDays: options.overlapDays });
       for (const key of keyring.published) console.log(`${key.verifierKey}  signs until ${key.signsUntil ?? 'further notice'}`);
+    });
+
+  program
+    .command('export-tiles')
+    .description('write the journal up to its latest checkpoint as static C2SP tlog-tiles files (checkpoint, tile/...) that any web server can host')
+    .argument('<dir>', 'directory to write to; full tiles already there are kept')
+    .action((dir: string) =>
+      withDatabase(config, async (handle) => {
+        const bar = progressBar('tiles');
+        bar.start(1, 0);
+        try {
+          const result = await exportTiles(handle.db, dir, (done, total) => {
+            bar.setTotal(total);
+            bar.update(done);
+          });
+          bar.stop();
+          console.log(`wrote the log of ${result.size} entries to ${dir}: ${result.written} files written, ${result.kept} full tiles already there`);
+        } catch (error) {
+          bar.stop();
+          throw new CliError((error as Error).message, exit.checkFailed);
+        }
+      }),
+    );
+
+  const witness = program
+    .command('witness')
+    .description('run a transparency-log witness (C2SP tlog-witness) that cosigns the checkpoints of the logs it follows')
+    .requiredOption('--key <file>', 'the witness key file (make one with `orebook witness keygen`)')
+    .requiredOption('--data <dir>', 'where it keeps the latest checkpoint of each log')
+    .requiredOption('--log <verifierKey...>', 'verifier key of a log it follows (its name is the log origin); repeat for more keys or logs')
+    .option('-p, --port <port>', 'port to listen on', parsePositiveInt, 8081)
+    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .action(async (options: { key: string; data: string; log: string[]; port: number; host: string }) => {
+      let signer, logs;
+      try {
+        signer = loadWitnessKey(options.key);
+        logs = options.log.map(verifierFromKey);
+      } catch (error) {
+        throw new CliError((error as Error).message, exit.badInput);
+      }
+      try {
+        lockDataDir(options.data);
+      } catch (error) {
+        throw new CliError((error as Error).message, exit.databaseUnavailable);
+      }
+      const logger = createLogger(config.logLevel);
+      const running = await startWitnessServer({
+        signer,
+        logs,
+        dataDir: options.data,
+        port: options.port,
+        host: options.host,
+        onRefusal: (refusal) => logger.warn({ origin: refusal.origin, status: refusal.status, reason: refusal.reason }, 'refused a checkpoint'),
+      });
+      console.log(`witness ${cosignerVerifierKey(signer)} listening at ${running.url}/add-checkpoint, following ${[...new Set(logs.map((log) => log.name))].join(', ')}`);
+    });
+  witness
+    .command('keygen')
+    .description('make a witness key file and print its verifier key, for the logs that submit to it and the readers that trust it')
+    .requiredOption('--key <file>', 'the key file to make (it must not exist)')
+    .requiredOption('--name <name>', 'the witness name, a schema-less URL, e.g. witness.example.org/orebook')
+    .action((options: { key: string; name: string }) => {
+      try {
+        console.log(cosignerVerifierKey(generateWitnessKey(options.key, options.name)));
+      } catch (error) {
+        throw new CliError((error as Error).message, exit.badInput);
+      }
     });
 
   return program;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseWitnessList, type WitnessEndpoint } from './journal/public.ts';
 import { isProxyEntry } from './web/client-address.ts';
 
 const EnvSchema = z.object({
@@ -32,6 +33,13 @@ const EnvSchema = z.object({
     .refine((entries) => entries.every(isProxyEntry), 'IP addresses or CIDR ranges separated by commas, e.g. 127.0.0.1,10.0.0.0/8'),
   /** Seals the private signing keys in `orebook backup --include-private-keys` and opens them on restore. */
   OREBOOK_BACKUP_PASSPHRASE: z.string().min(1).optional(),
+  /**
+   * Witnesses that cosign each checkpoint (C2SP tlog-witness): one per line or comma, each
+   * `<verifier key> <URL prefix>`; none by default.
+   */
+  OREBOOK_WITNESSES: z.string().default(''),
+  /** k of the witness policy "k of n" published to readers; by default all of them. */
+  OREBOOK_WITNESS_QUORUM: z.coerce.number().int().min(1).optional(),
   OREBOOK_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
   OREBOOK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OREBOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
@@ -53,6 +61,9 @@ export type Config = {
   secureCookies: 'auto' | 'always' | 'never';
   trustedProxies: string[];
   logLevel: string;
+  witnesses: WitnessEndpoint[];
+  /** Undefined: all the witnesses. */
+  witnessQuorum: number | undefined;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
 };
@@ -65,6 +76,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  let witnesses: WitnessEndpoint[];
+  try {
+    witnesses = parseWitnessList(e.OREBOOK_WITNESSES);
+  } catch (error) {
+    throw new Error(`invalid configuration:\n  OREBOOK_WITNESSES: ${(error as Error).message}`);
+  }
+  if (e.OREBOOK_WITNESS_QUORUM !== undefined && e.OREBOOK_WITNESS_QUORUM > witnesses.length) {
+    throw new Error(`invalid configuration:\n  OREBOOK_WITNESS_QUORUM: ${e.OREBOOK_WITNESS_QUORUM} is more than the ${witnesses.length} witnesses in OREBOOK_WITNESSES`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -79,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.OREBOOK_SECURE_COOKIES,
     trustedProxies: e.OREBOOK_TRUSTED_PROXIES,
     logLevel: e.OREBOOK_LOG_LEVEL,
+    witnesses,
+    witnessQuorum: e.OREBOOK_WITNESS_QUORUM,
     bodyLimitBytes: e.OREBOOK_BODY_LIMIT_BYTES,
     uploadLimitBytes: e.OREBOOK_UPLOAD_LIMIT_BYTES,
   };

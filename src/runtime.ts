@@ -3,7 +3,7 @@ import type { Config } from './config.ts';
 import { connectDatabase, type DatabaseHandle } from './db/connect.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { readSetting } from './db/settings.ts';
-import { JournalTreeCache, type Keyring, loadKeyring } from './journal/public.ts';
+import { JournalTreeCache, type Keyring, loadKeyring, type WitnessEndpoint } from './journal/public.ts';
 import { trustProxies } from './web/client-address.ts';
 import type { Deps } from './web/context.ts';
 import { loadChildNameKey } from './children/public.ts';
@@ -37,6 +37,24 @@ function displayPath(dir: string): string {
 /** The journal keys; `create` makes the first key of a new installation (servers, demo, checkpoint). */
 export function openKeyring(config: Config, options: { create: boolean } = { create: true }): Keyring {
   return loadKeyring({ dataDir: config.dataDir, origin: config.origin, signingKey: config.signingKey, retiredKeys: config.retiredKeys, create: options.create });
+}
+
+/**
+ * The keyring with the witnesses that cosign its checkpoints (the configured ones and any `extra`,
+ * such as the demo's); the keyring itself when there are none. A witness's problem is logged, never
+ * raised.
+ */
+export function withWitnesses(keyring: Keyring, config: Config, logger: Logger, extra: WitnessEndpoint[] = []): Keyring {
+  const witnesses = [...config.witnesses, ...extra];
+  if (witnesses.length === 0) return keyring;
+  return {
+    ...keyring,
+    witnesses: {
+      witnesses,
+      quorum: config.witnessQuorum ?? witnesses.length,
+      onProblem: (problem) => logger.warn(problem, 'a witness did not cosign the checkpoint; the next checkpoint asks it again'),
+    },
+  };
 }
 
 /** Everything the HTTP app needs, built from an open database. */

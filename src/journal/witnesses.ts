@@ -75,12 +75,15 @@ type CheckpointRow = { id: number; treeSize: number; note: string };
 
 async function submit(pool: WitnessPool, witness: WitnessEndpoint, oldSize: number, proof: readonly Buffer[], note: string) {
   const body = `old ${oldSize}\n${proof.map((hash) => `${hash.toString('base64')}\n`).join('')}\n${note}`;
-  const response = await (pool.fetch ?? fetch)(`${witness.url}/add-checkpoint`, {
-    method: 'POST',
-    body,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
-    signal: AbortSignal.timeout(pool.timeoutMs ?? 5_000),
-  });
+  const post = () =>
+    (pool.fetch ?? fetch)(`${witness.url}/add-checkpoint`, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+      signal: AbortSignal.timeout(pool.timeoutMs ?? 5_000),
+    });
+  // A kept-alive connection the witness closed in the meantime fails at once: one new attempt.
+  const response = await post().catch(post);
   return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Queryable } from '../../db/connect.ts';
-import { earliestCheckpointCovering, findEntries, type JournalTreeCache, latestCheckpoint } from '../../journal/public.ts';
+import { cosignedNote, earliestCheckpointCovering, findEntries, type JournalTreeCache, latestCheckpoint } from '../../journal/public.ts';
 import { sites } from '../../sites/public.ts';
 import type { RetirementFacts } from '../certificate/document.ts';
 import { formatTlogProof } from '../certificate/tlog-proof.ts';
@@ -75,7 +75,8 @@ export async function retirementFacts(db: Queryable, retirementId: number): Prom
  * The retirement event's proof of inclusion, as a C2SP tlog-proof, in the earliest checkpoint
  * that covers it. The `extra` line carries the event's exact bytes, so that the proof, the
  * certificate and the registry's public key are all a reader needs: the certificate gives the
- * bytes' SHA-256, the proof their place in the signed tree. Null when no checkpoint covers the
+ * bytes' SHA-256, the proof their place in the signed tree. The checkpoint carries the witnesses'
+ * cosignatures kept for it, so a reader can require a witness policy. Null when no checkpoint covers the
  * event yet; undefined when there is no such retirement.
  */
 export async function retirementTlogProof(db: Queryable, journalTree: JournalTreeCache, retirementId: number) {
@@ -86,6 +87,6 @@ export async function retirementTlogProof(db: Queryable, journalTree: JournalTre
   const tree = await journalTree.at(db, checkpoint.treeSize);
   // A checkpoint whose root the journal no longer gives is tampering that `orebook verify` reports; never hand out a proof against it.
   if (!tree.root(checkpoint.treeSize).equals(checkpoint.rootHash)) throw new Error(`the journal does not give the root of checkpoint ${checkpoint.id}`);
-  const text = formatTlogProof({ extra: entry.bytes, index: entry.index, hashes: tree.inclusionProof(entry.index, checkpoint.treeSize), checkpoint: checkpoint.note });
+  const text = formatTlogProof({ extra: entry.bytes, index: entry.index, hashes: tree.inclusionProof(entry.index, checkpoint.treeSize), checkpoint: await cosignedNote(db, checkpoint) });
   return { entry, checkpoint, text };
 }
