@@ -138,9 +138,12 @@ export function createApp(deps: Deps, modules: readonly OrebookModule[]) {
     }
   });
 
-  app.get('/.well-known/orebook-key', (c) =>
-    c.json({ origin: deps.keyring.origin, keys: deps.keyring.published }, 200, { 'Cache-Control': 'max-age=300' }),
-  );
+  // With the witness policy the registry asks readers to require (docs/journal.md), null without witnesses.
+  app.get('/.well-known/orebook-key', (c) => {
+    const pool = deps.keyring.witnesses;
+    const witnessPolicy = pool ? { quorum: pool.quorum, witnesses: pool.witnesses.map((witness) => ({ name: witness.cosigner.name, verifierKey: witness.verifierKey })) } : null;
+    return c.json({ origin: deps.keyring.origin, keys: deps.keyring.published, witnessPolicy }, 200, { 'Cache-Control': 'max-age=300' });
+  });
 
   app.get('/static/:file', (c) => {
     const file = staticFiles.get(c.req.param('file'));

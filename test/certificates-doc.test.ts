@@ -1,11 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { sign } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { canonicalBytes } from '../src/core/canonical-json.ts';
+import { cosignerVerifierKey } from '../src/core/cosignature.ts';
+import { parseWitnessList } from '../src/journal/witnesses.ts';
+import { memoryCheckpointStore } from '../src/witness/checkpoint-store.ts';
+import { createWitness } from '../src/witness/witness.ts';
 import { runCommand } from '../src/journal/commands.ts';
 import { memoryKeyring } from '../src/journal/keys.ts';
 import { finishRetirement } from '../src/registry/commands/finish-retirement.ts';
@@ -17,7 +21,7 @@ import { actorOf, insertSignedStatement, openApprovedAccount } from './factories
 import { createTestContext, system, testOrigin, type TestContext } from './harness.ts';
 
 type Certificate = { documentBytes: string; signature: string; [field: string]: unknown };
-type VerifyCertificate = (options: { certificate: Certificate; proof: string; verifierKeys: string[] }) => { retirementId: number; beneficiary: string };
+type VerifyCertificate = (options: { certificate: Certificate; proof: string; verifierKeys: string[]; witnessKeys?: string[]; quorum?: number }) => { retirementId: number; beneficiary: string };
 
 const docFile = path.resolve(import.meta.dirname, '../docs/certificates.md');
 
@@ -50,8 +54,22 @@ const flipByte = (base64: string, index: number) => {
   return bytes.toString('base64');
 };
 
+/** Two witnesses in this process that cosign the registry's checkpoints, and their verifier keys. */
+let witnessKeys: string[];
+
 beforeAll(async () => {
   t = await createTestContext();
+  const apps = new Map<string, ReturnType<typeof createWitness>>();
+  witnessKeys = ['ngo.test', 'auditor.test'].map((host) => {
+    const signer = { name: `${host}/witness`, ...generateKeyPairSync('ed25519') };
+    apps.set(host, createWitness({ signer, logs: t.keyring.verifiers, store: memoryCheckpointStore() }));
+    return cosignerVerifierKey(signer);
+  });
+  t.keyring.witnesses = {
+    witnesses: parseWitnessList(witnessKeys.map((vkey, i) => `${vkey} http://${['ngo.test', 'auditor.test'][i]}`).join('\n')),
+    quorum: 2,
+    fetch: async (url, init) => apps.get(new URL(String(url)).host)!.request(new URL(String(url)).pathname, init as RequestInit),
+  };
   await t.buildOrganisation({ kind: 'secretariat' });
   const buyer = await t.buildOrganisation({ kind: 'buyer', code: 'fairphone' });
   const { statement } = await insertSignedStatement(t, { responsibleKg: 10_000, periodStart: '2025-01-01', periodEnd: '2025-06-30' });
@@ -85,10 +103,10 @@ afterAll(async () => {
 });
 
 describe('docs/certificates.md "Check a certificate yourself"', () => {
-  it('is one js block of at most 60 lines', () => {
+  it('is one js block of at most 70 lines', () => {
     const doc = fs.readFileSync(docFile, 'utf8');
     expect(doc.match(/^```js$/gm)).toHaveLength(1);
-    expect(verifierSource().split('\n').length).toBeLessThanOrEqual(60);
+    expect(verifierSource().split('\n').length).toBeLessThanOrEqual(70);
   });
 
   it('verifies real certificates and their proofs with the registry’s verifier key and prints OK', () => {
@@ -147,7 +165,7 @@ describe('docs/certificates.md "Check a certificate yourself"', () => {
     const changedEntry = [...lines];
     changedEntry[1] = `extra ${flipByte(lines[1]!.slice('extra '.length), -3)}`;
     expect(() => verifyCertificate({ certificate: first!.certificate, proof: changedEntry.join('\n'), verifierKeys: [verifierKey] })).toThrow('the proof is not of the entry the certificate names');
-    const signature = lines.length - 2;
+    const signature = lines.findIndex((line) => line.startsWith(`\u2014 ${testOrigin} `));
     const changedCheckpoint = [...lines];
     changedCheckpoint[signature] = `${lines[signature]!.slice(0, -6)}${lines[signature]!.slice(-6, -5) === 'A' ? 'B' : 'A'}${lines[signature]!.slice(-5)}`;
     expect(() => verifyCertificate({ certificate: first!.certificate, proof: changedCheckpoint.join('\n'), verifierKeys: [verifierKey] })).toThrow('the checkpoint is not signed by a key you trust');
@@ -167,5 +185,37 @@ describe('docs/certificates.md "Check a certificate yourself"', () => {
     const newKey = memoryKeyring(testOrigin).published[0]!.verifierKey;
     expect(() => verifyCertificate({ certificate: certificate, proof: proof, verifierKeys: [newKey] })).toThrow('not signed by a key you trust');
     expect(verifyCertificate({ certificate: certificate, proof: proof, verifierKeys: [newKey, verifierKey] }).retirementId).toBe(certificate.retirementId);
+  });
+
+  describe('with a witness policy', () => {
+    it('verifies a certificate whose checkpoint is cosigned by the witnesses it requires, also as a program', () => {
+      const { certificate, proof } = downloaded[0]!;
+      expect(verifyCertificate({ certificate, proof, verifierKeys: [verifierKey], witnessKeys, quorum: 2 }).retirementId).toBe(certificate.retirementId);
+      expect(console.log).toHaveBeenLastCalledWith(expect.stringMatching(/, cosigned by ngo\.test\/witness, auditor\.test\/witness$/));
+      fs.writeFileSync(path.join(tmpDir, 'cosigned.json'), JSON.stringify(certificate));
+      fs.writeFileSync(path.join(tmpDir, 'cosigned.tlog-proof'), proof);
+      const output = execFileSync(process.execPath, [scriptFile, 'cosigned.json', 'cosigned.tlog-proof', verifierKey, ...witnessKeys, '--quorum=2'], { cwd: tmpDir, encoding: 'utf8', env: {} });
+      expect(output).toMatch(/cosigned by ngo\.test\/witness, auditor\.test\/witness\n$/);
+    });
+
+    it('rejects a checkpoint without enough cosignatures: stripped, from witnesses it does not trust, or fewer than the quorum', () => {
+      const { certificate, proof } = downloaded[0]!;
+      const stripped = proof
+        .split('\n')
+        .filter((line) => !line.startsWith('\u2014 ') || line.startsWith(`\u2014 ${testOrigin} `))
+        .join('\n');
+      expect(() => verifyCertificate({ certificate, proof: stripped, verifierKeys: [verifierKey], witnessKeys, quorum: 1 })).toThrow('the checkpoint is cosigned by 0 of your witnesses, you require 1');
+      const strangers = ['a.test/witness', 'b.test/witness'].map((name) => cosignerVerifierKey({ name, ...generateKeyPairSync('ed25519') }));
+      expect(() => verifyCertificate({ certificate, proof, verifierKeys: [verifierKey], witnessKeys: strangers, quorum: 1 })).toThrow('cosigned by 0 of your witnesses');
+      expect(() => verifyCertificate({ certificate, proof, verifierKeys: [verifierKey], witnessKeys: [witnessKeys[0]!, strangers[0]!], quorum: 2 })).toThrow('cosigned by 1 of your witnesses, you require 2');
+      // A cosignature altered by one byte does not count.
+      const lines = proof.split('\n');
+      const last = lines.findLastIndex((line) => line.startsWith('\u2014 '));
+      lines[last] = `${lines[last]!.slice(0, -6)}${lines[last]!.slice(-6, -5) === 'A' ? 'B' : 'A'}${lines[last]!.slice(-5)}`;
+      expect(() => verifyCertificate({ certificate, proof: lines.join('\n'), verifierKeys: [verifierKey], witnessKeys, quorum: 2 })).toThrow('cosigned by 1 of your witnesses');
+      expect(() =>
+        execFileSync(process.execPath, [scriptFile, 'cosigned.json', 'cosigned.tlog-proof', verifierKey, witnessKeys[0]!, '--quorum=2'], { cwd: tmpDir, stdio: 'pipe', env: {} }),
+      ).toThrow(/cosigned by 1 of your witnesses, you require 2/);
+    });
   });
 });

@@ -67,6 +67,9 @@ describe('witness cosignatures of the journal’s checkpoints', () => {
     // Each witness now holds this checkpoint: it followed the log through a consistency proof.
     for (const { store } of witnesses.values()) expect(store.latest(testOrigin)).toBe(checkpoint.note);
     expect(problems).toEqual([]);
+    // The policy readers are asked to require is published beside the registry's keys.
+    const published = (await (await t.app.request('/.well-known/orebook-key')).json()) as { witnessPolicy: { quorum: number; witnesses: { verifierKey: string }[] } };
+    expect(published.witnessPolicy).toEqual({ quorum: 2, witnesses: pool.witnesses.map((w) => ({ name: w.cosigner.name, verifierKey: w.verifierKey })) });
   });
 
   it('never lets a witness that is down stop a checkpoint: the problem is reported and the next checkpoint asks it again', async () => {
