@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashLeaf } from '../src/core/merkle.ts';
 import { openNote, parseCheckpoint } from '../src/core/signed-note.ts';
 import { TileReader } from '../src/core/tlog-tiles.ts';
-import { signCheckpoint } from '../src/journal/commands.ts';
+import { appendEvent, runCommand, signCheckpoint } from '../src/journal/commands.ts';
 import { exportTiles } from '../src/journal/tiles-export.ts';
-import { createTestContext, type TestContext } from './harness.ts';
+import { createTestContext, system, type TestContext } from './harness.ts';
 
 let t: TestContext;
 let dir: string;
@@ -77,9 +77,34 @@ describe('orebook export-tiles: the journal as static C2SP tlog-tiles files', ()
   });
 });
 
+describe('an entry larger than a tlog-tiles bundle can carry (over 65,535 bytes)', () => {
+  it('is refused in the spec’s bundle with a clear error, and served and exported in the entries32 bundle with 4-byte lengths', async () => {
+    await runCommand(t.db, system, (ctx) => appendEvent(ctx, { type: 'test.large_event', subject: 'test:1', payload: { text: 'x'.repeat(70_000) } }));
+    await signCheckpoint(t.db, t.keyring, 'on_demand');
+    const refused = await t.app.request('/api/v1/journal/tile/entries/001.p/50');
+    expect(refused.status).toBe(404);
+    expect(((await refused.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({
+      code: 'journal_bundle_too_large',
+      details: { alternative: '/api/v1/journal/entries32/001.p/50' },
+    });
+    const served = await t.app.request('/api/v1/journal/entries32/001.p/50');
+    expect(served.status).toBe(200);
+
+    await exportTiles(t.db, dir);
+    expect(fs.existsSync(path.join(dir, 'tile/entries/001.p/50'))).toBe(false);
+    const large = fs.readFileSync(path.join(dir, 'entries32/001.p/50'));
+    expect(large.equals(Buffer.from(await served.arrayBuffer()))).toBe(true);
+    const { checkpoint, reader } = staticReader();
+    expect((await reader.root()).equals(checkpoint.rootHash)).toBe(true);
+    const entries = await reader.entries(1, 'u32');
+    expect(entries.at(-1)!.length).toBeGreaterThan(70_000);
+    for (const [i, entry] of entries.entries()) expect(hashLeaf(entry).equals(await reader.leafHash(256 + i))).toBe(true);
+  });
+});
+
 describe('GET /api/v1/journal/tile/...', () => {
   it('serves the same bytes as the exported files, as immutable', async () => {
-    for (const tile of ['tile/0/000', 'tile/0/001.p/49', 'tile/1/000.p/1', 'tile/entries/001.p/49']) {
+    for (const tile of ['tile/0/000', 'tile/0/001.p/50', 'tile/1/000.p/1', 'tile/entries/000', 'entries32/001.p/50']) {
       const response = await t.app.request(`/api/v1/journal/${tile}`);
       expect(response.status, tile).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/octet-stream');

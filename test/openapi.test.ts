@@ -35,6 +35,7 @@ describe('OpenAPI document', () => {
         'GET /journal/proof/consistency',
         'GET /journal/tile/{L}/{N}',
         'GET /journal/tile/entries/{N}',
+        'GET /journal/entries32/{N}',
         'GET /indicators/{id}',
       ]),
     );

@@ -27,6 +27,7 @@ const errorMessages = defineMessages({
     token_expiry_in_past: 'The expiry ({expiresAt}) must be in the future: a token cannot be created already expired.',
     invalid_redirect: 'The link asks to go on to an address that is not valid. Go back to the page you came from and try again.',
     journal_range_invalid: 'The journal has {size} entries; {reason}.',
+    journal_bundle_too_large: 'Entry bundle {bundle} holds an entry of more than 65,535 bytes, which a tlog-tiles bundle cannot carry: read {alternative}, the same bundle with 4-byte lengths.',
     internal_error: 'Something went wrong on our side. The request id is {requestId}.',
   },
   fr: {
@@ -55,6 +56,7 @@ const errorMessages = defineMessages({
     token_expiry_in_past: 'L’expiration ({expiresAt}) doit être dans l’avenir : un jeton ne peut pas être créé déjà expiré.',
     invalid_redirect: 'Le lien demande de continuer vers une adresse qui n’est pas valide. Revenez à la page précédente et réessayez.',
     journal_range_invalid: 'Le journal compte {size} entrées ; {reason}.',
+    journal_bundle_too_large: 'Le lot d’entrées {bundle} contient une entrée de plus de 65 535 octets, qu’un lot tlog-tiles ne peut pas porter : lisez {alternative}, le même lot avec des longueurs sur 4 octets.',
     internal_error: 'Une erreur s’est produite de notre côté. L’identifiant de la requête est {requestId}.',
   },
 });

@@ -93,28 +93,51 @@ export function tileBytes(tree: MerkleTree, level: number, index: number, width:
   return Buffer.concat(hashes);
 }
 
-/** An entry bundle: each entry as a big-endian uint16 length and its bytes. */
-export function entryBundle(entries: readonly Uint8Array[]): Buffer {
+/**
+ * How entries are framed in a bundle: `tlog-tiles` is the spec's big-endian uint16 length, which
+ * cannot carry an entry over 65,535 bytes; `u32` is Orebook's same bundle with a uint32 length,
+ * served at its own path (`entries32/<N>[.p/<W>]`, as the spec asks of other encodings), for the
+ * journal's few larger entries (a spreadsheet import's event).
+ */
+export type BundleFormat = 'tlog-tiles' | 'u32';
+
+const lengthBytes = (format: BundleFormat) => (format === 'tlog-tiles' ? 2 : 4);
+
+/** The path of an entry bundle in `format`: `tile/entries/<N>[.p/<W>]`, or `entries32/<N>[.p/<W>]`. */
+export function bundlePath(index: number, width: number, format: BundleFormat): string {
+  const path = tilePath({ level: 'entries', index, width });
+  return format === 'tlog-tiles' ? path : path.replace(/^tile\/entries\//, 'entries32/');
+}
+
+/** Whether every entry fits the spec's bundle (at most 65,535 bytes each). */
+export function fitsEntryBundle(entries: readonly Uint8Array[]): boolean {
+  return entries.every((entry) => entry.length <= MAX_ENTRY_BYTES);
+}
+
+/** An entry bundle: each entry as its big-endian length (uint16 in `tlog-tiles`, uint32 in `u32`) and its bytes. */
+export function entryBundle(entries: readonly Uint8Array[], format: BundleFormat = 'tlog-tiles'): Buffer {
+  const size = lengthBytes(format);
   const parts: Buffer[] = [];
   for (const entry of entries) {
-    if (entry.length > MAX_ENTRY_BYTES) throw new RangeError(`an entry of ${entry.length} bytes does not fit a tlog-tiles entry bundle (at most ${MAX_ENTRY_BYTES})`);
-    const length = Buffer.alloc(2);
-    length.writeUInt16BE(entry.length);
+    if (format === 'tlog-tiles' && entry.length > MAX_ENTRY_BYTES) throw new RangeError(`an entry of ${entry.length} bytes does not fit a tlog-tiles entry bundle (at most ${MAX_ENTRY_BYTES})`);
+    const length = Buffer.alloc(size);
+    length.writeUIntBE(entry.length, 0, size);
     parts.push(length, Buffer.from(entry));
   }
   return Buffer.concat(parts);
 }
 
-/** The entries of a bundle; throws on a truncated or overlong bundle. */
-export function readEntryBundle(bundle: Uint8Array): Buffer[] {
+/** The entries of a bundle; throws on a truncated bundle. */
+export function readEntryBundle(bundle: Uint8Array, format: BundleFormat = 'tlog-tiles'): Buffer[] {
+  const size = lengthBytes(format);
   const bytes = Buffer.from(bundle);
   const entries: Buffer[] = [];
   for (let offset = 0; offset < bytes.length; ) {
-    if (offset + 2 > bytes.length) throw new Error('entry bundle is truncated');
-    const length = bytes.readUInt16BE(offset);
-    if (offset + 2 + length > bytes.length) throw new Error('entry bundle is truncated');
-    entries.push(bytes.subarray(offset + 2, offset + 2 + length));
-    offset += 2 + length;
+    if (offset + size > bytes.length) throw new Error('entry bundle is truncated');
+    const length = bytes.readUIntBE(offset, size);
+    if (offset + size + length > bytes.length) throw new Error('entry bundle is truncated');
+    entries.push(bytes.subarray(offset + size, offset + size + length));
+    offset += size + length;
   }
   return entries;
 }
@@ -159,9 +182,9 @@ export class TileReader {
   }
 
   /** The entries of bundle `tileIndex` (entries tileIndex·256 onwards); hash them and compare with `leafHash` before trusting them. */
-  async entries(tileIndex: number): Promise<Buffer[]> {
+  async entries(tileIndex: number, format: BundleFormat = 'tlog-tiles'): Promise<Buffer[]> {
     const width = this.#widthOf(0, tileIndex);
-    const entries = readEntryBundle(await this.#fetch(tilePath({ level: 'entries', index: tileIndex, width })));
+    const entries = readEntryBundle(await this.#fetch(bundlePath(tileIndex, width, format)), format);
     if (entries.length !== width) throw new Error(`entry bundle ${tileIndex} has ${entries.length} entries, not ${width}`);
     return entries;
   }

@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { authorize } from '../core/auth/policies.ts';
 import { coreError, notFound } from '../core/errors.ts';
-import { entryBundle, parseTilePath, tileBytes, treeHoldsTile } from '../core/tlog-tiles.ts';
+import { bundlePath, entryBundle, fitsEntryBundle, parseTilePath, tileBytes, tilePath, treeHoldsTile } from '../core/tlog-tiles.ts';
 import type { AppEnv } from '../web/context.ts';
 import { errorResponses } from '../web/openapi.ts';
 import { signCheckpoint } from './commands.ts';
@@ -160,23 +160,36 @@ const tileParams = z.object({
  * routes (a tile index has a variable number of path elements), described by hand in the document.
  */
 function registerTiles(api: OpenAPIHono<AppEnv>) {
+  const immutable = { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'public, max-age=31536000, immutable' };
   api.get('/journal/tile/:path{.+}', async (c) => {
     authorize(c.get('actor'), 'journal.read');
     const tile = parseTilePath(`tile/${c.req.param('path')}`);
     const { db, journalTree } = c.get('deps');
     const size = await journalSize(db);
     if (!tile || !treeHoldsTile(size, tile)) throw notFound();
-    const headers = { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'public, max-age=31536000, immutable' };
     if (tile.level === 'entries') {
-      const rows = await listEntries(db, tile.index * 256, tile.width);
-      return c.body(new Uint8Array(entryBundle(rows.map((row) => row.bytes))), 200, headers);
+      const entries = (await listEntries(db, tile.index * 256, tile.width)).map((row) => row.bytes);
+      if (!fitsEntryBundle(entries)) {
+        const details = { bundle: tilePath(tile), alternative: `/api/v1/journal/${bundlePath(tile.index, tile.width, 'u32')}` };
+        throw coreError('journal_bundle_too_large', 404, details, details);
+      }
+      return c.body(new Uint8Array(entryBundle(entries)), 200, immutable);
     }
     const tree = await journalTree.at(db, size);
-    return c.body(new Uint8Array(tileBytes(tree, tile.level, tile.index, tile.width)), 200, headers);
+    return c.body(new Uint8Array(tileBytes(tree, tile.level, tile.index, tile.width)), 200, immutable);
+  });
+  api.get('/journal/entries32/:path{.+}', async (c) => {
+    authorize(c.get('actor'), 'journal.read');
+    const tile = parseTilePath(`tile/entries/${c.req.param('path')}`);
+    const db = c.get('deps').db;
+    if (!tile || !treeHoldsTile(await journalSize(db), tile)) throw notFound();
+    const entries = (await listEntries(db, tile.index * 256, tile.width)).map((row) => row.bytes);
+    return c.body(new Uint8Array(entryBundle(entries, 'u32')), 200, immutable);
   });
   for (const [path, summary] of [
     ['/journal/tile/{L}/{N}', 'A tile of the journal’s Merkle tree (C2SP tlog-tiles): up to 256 hashes of height 8·L'],
-    ['/journal/tile/entries/{N}', 'An entry bundle (C2SP tlog-tiles): the entries of level-0 tile N, each prefixed by its length (big-endian uint16)'],
+    ['/journal/tile/entries/{N}', 'An entry bundle (C2SP tlog-tiles): the entries of level-0 tile N, each prefixed by its length (big-endian uint16); 404 journal_bundle_too_large when one is over 65,535 bytes'],
+    ['/journal/entries32/{N}', 'The same entry bundle with big-endian uint32 lengths, for bundles that hold an entry over 65,535 bytes (an Orebook encoding beside tlog-tiles)'],
   ] as const) {
     api.openAPIRegistry.registerPath({
       method: 'get',
