@@ -434,12 +434,14 @@ export function buildCli(config: Config): Command {
   const witness = program
     .command('witness')
     .description('run a transparency-log witness (C2SP tlog-witness) that cosigns the checkpoints of the logs it follows')
-    .requiredOption('--key <file>', 'the witness key file (make one with `orebook witness keygen`)')
-    .requiredOption('--data <dir>', 'where it keeps the latest checkpoint of each log')
-    .requiredOption('--log <verifierKey...>', 'verifier key of a log it follows (its name is the log origin); repeat for more keys or logs')
+    // Checked in the action rather than required: commander would ask them of `witness keygen` too.
+    .option('--key <file>', 'the witness key file (make one with `orebook witness keygen`); required')
+    .option('--data <dir>', 'where it keeps the latest checkpoint of each log; required')
+    .option('--log <verifierKey...>', 'verifier key of a log it follows (its name is the log origin); repeat for more keys or logs; required')
     .option('-p, --port <port>', 'port to listen on', parsePositiveInt, 8081)
     .option('--host <host>', 'address to listen on', '0.0.0.0')
-    .action(async (options: { key: string; data: string; log: string[]; port: number; host: string }) => {
+    .action(async (options: { key?: string; data?: string; log?: string[]; port: number; host: string }) => {
+      if (!options.key || !options.data || !options.log?.length) throw new CliError('orebook witness needs --key FILE, --data DIR and at least one --log VERIFIER_KEY', exit.badInput);
       let signer, logs;
       try {
         signer = loadWitnessKey(options.key);
@@ -466,11 +468,11 @@ export function buildCli(config: Config): Command {
   witness
     .command('keygen')
     .description('make a witness key file and print its verifier key, for the logs that submit to it and the readers that trust it')
-    .requiredOption('--key <file>', 'the key file to make (it must not exist)')
+    .argument('<file>', 'the key file to make (it must not exist)')
     .requiredOption('--name <name>', 'the witness name, a schema-less URL, e.g. witness.example.org/orebook')
-    .action((options: { key: string; name: string }) => {
+    .action((file: string, options: { name: string }) => {
       try {
-        console.log(cosignerVerifierKey(generateWitnessKey(options.key, options.name)));
+        console.log(cosignerVerifierKey(generateWitnessKey(file, options.name)));
       } catch (error) {
         throw new CliError((error as Error).message, exit.badInput);
       }
