@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashLeaf, MerkleTree, rootHash } from './merkle.ts';
-import { encodeTileIndex, entryBundle, parseTilePath, readEntryBundle, tileBytes, TileReader, tilePath, tilesOfTree, treeHoldsTile, type TileCoordinates } from './tlog-tiles.ts';
+import { bundlePath, encodeTileIndex, entryBundle, parseTilePath, readEntryBundle, tileBytes, TileReader, tilePath, tilesOfTree, treeHoldsTile, type TileCoordinates } from './tlog-tiles.ts';
 
 const entryOf = (i: number) => Buffer.from(`entry ${i} ${'x'.repeat(i % 7)}`);
 const leaves = Array.from({ length: 600 }, (_, i) => hashLeaf(entryOf(i)));
@@ -113,5 +113,14 @@ describe('tlog-tiles against the tree, for every size from 1 to 600', () => {
     await expect(new TileReader(3, async () => Buffer.alloc(64)).root()).rejects.toThrow(/has 64 bytes, not 96/);
     expect(() => readEntryBundle(Buffer.from([0x00, 0x05, 0x61]))).toThrow(/truncated/);
     expect(() => entryBundle([Buffer.alloc(65_536)])).toThrow(/does not fit/);
+  });
+
+  it('frames entries with a 2-byte big-endian length, or 4 bytes in the entries32 bundle that carries larger ones', () => {
+    expect(entryBundle([Buffer.from('ab'), Buffer.from('')])).toEqual(Buffer.from([0x00, 0x02, 0x61, 0x62, 0x00, 0x00]));
+    expect(entryBundle([Buffer.from('ab')], 'u32')).toEqual(Buffer.from([0x00, 0x00, 0x00, 0x02, 0x61, 0x62]));
+    const large = Buffer.alloc(70_000, 0x78);
+    expect(readEntryBundle(entryBundle([large, Buffer.from('c')], 'u32'), 'u32')).toEqual([large, Buffer.from('c')]);
+    expect(bundlePath(1234, 17, 'u32')).toBe('entries32/x001/234.p/17');
+    expect(bundlePath(3, 256, 'tlog-tiles')).toBe('tile/entries/003');
   });
 });
