@@ -2,7 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosignerVerifierKey, requireWitnessPolicy, type CosignerSigner } from '../src/core/cosignature.ts';
 import { openNote, parseCheckpoint } from '../src/core/signed-note.ts';
+import { asc, eq } from 'drizzle-orm';
 import { signCheckpoint } from '../src/journal/commands.ts';
+import { journalCosignatures } from '../src/journal/schema.ts';
+import { verifyJournal } from '../src/journal/verify.ts';
 import { parseWitnessList, witnessPolicyOf, type WitnessPool, type WitnessProblem } from '../src/journal/witnesses.ts';
 import { memoryCheckpointStore } from '../src/witness/checkpoint-store.ts';
 import { createWitness } from '../src/witness/witness.ts';
@@ -100,5 +103,14 @@ describe('witness cosignatures of the journal’s checkpoints', () => {
     await t.buildOrganisation();
     await signCheckpoint(t.db, t.keyring, 'on_demand', t.deps.journalTree);
     expect(requireWitnessPolicy(await checkpointNote(), { ...witnessPolicyOf(pool), quorum: 3 })).toHaveLength(3);
+  });
+
+  it('orebook verify checks every kept cosignature against its witness key and its checkpoint', async () => {
+    expect((await verifyJournal(t.db, t.keyring)).problems).toEqual([]);
+    const [kept] = await t.db.select().from(journalCosignatures).orderBy(asc(journalCosignatures.id)).limit(1);
+    const bytes = Buffer.from(kept!.line.split(' ')[2]!, 'base64');
+    bytes[20]! ^= 0x01;
+    await t.db.update(journalCosignatures).set({ line: `${kept!.line.split(' ').slice(0, 2).join(' ')} ${bytes.toString('base64')}` }).where(eq(journalCosignatures.id, kept!.id));
+    expect((await verifyJournal(t.db, t.keyring)).problems).toEqual([expect.stringMatching(new RegExp(`^cosignature #${kept!.id} of checkpoint #${kept!.checkpointId} does not verify \\(invalid cosignature`))]);
   });
 });

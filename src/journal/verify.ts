@@ -1,11 +1,12 @@
 import { and, asc, gte, lt } from 'drizzle-orm';
 import { canonicalBytes } from '../core/canonical-json.ts';
+import { parseCosignerKey, splitNote, verifiedCosignatures } from '../core/cosignature.ts';
 import { hashLeaf, MerkleTree, verifyConsistency } from '../core/merkle.ts';
 import { openNote, parseCheckpoint } from '../core/signed-note.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Keyring } from './keys.ts';
 import { journalSize, listCheckpoints } from './queries.ts';
-import { journalEntries } from './schema.ts';
+import { journalCosignatures, journalEntries } from './schema.ts';
 
 export type JournalReport = {
   size: number;
@@ -48,6 +49,22 @@ function describeWitnessProblem(note: string, keyring: Keyring, tree: MerkleTree
   }
   if (!tree.root(body.size).equals(body.rootHash)) return `the journal's first ${body.size} entries no longer give the root of the last checkpoint this installation signed: the log forked`;
   return null;
+}
+
+/** Each kept cosignature must verify, with the witness key it is stored under, over its checkpoint's text. */
+async function describeCosignatureProblems(db: Queryable, checkpoints: { id: number; note: string }[]): Promise<string[]> {
+  const notes = new Map(checkpoints.map((checkpoint) => [checkpoint.id, checkpoint.note]));
+  const problems: string[] = [];
+  for (const row of await db.select().from(journalCosignatures).orderBy(asc(journalCosignatures.id))) {
+    const note = notes.get(row.checkpointId);
+    try {
+      const [cosignature] = verifiedCosignatures(splitNote(note ?? '').text, [row.line], [parseCosignerKey(row.witnessKey)]);
+      if (!cosignature) throw new Error('it is not a cosignature by that key');
+    } catch (error) {
+      problems.push(`cosignature #${row.id} of checkpoint #${row.checkpointId} does not verify (${(error as Error).message})`);
+    }
+  }
+  return problems;
 }
 
 /**
@@ -120,6 +137,7 @@ export async function verifyJournal(db: Queryable, keyring: Keyring, onProgress?
   if (latest && latest.treeSize > size) {
     problems.push(`the journal head (${size} entries) is behind its last checkpoint (${latest.treeSize} entries)`);
   }
+  problems.push(...(await describeCosignatureProblems(db, checkpoints)));
   const witnessed = keyring.witness?.last();
   if (witnessed) {
     const problem = describeWitnessProblem(witnessed, keyring, tree);
