@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import type { OrganisationKind, UserRole } from '../src/core/auth/roles.ts';
+import { rowsOf } from '../src/db/connect.ts';
+import { runCommand } from '../src/journal/public.ts';
+import { declareProduction } from '../src/sites/public.ts';
+import { actorOf } from './factories/registry.ts';
 import { insertSite } from './factories/sites.ts';
 import { createTestContext, type TestContext } from './harness.ts';
 
@@ -12,6 +17,7 @@ import { createTestContext, type TestContext } from './harness.ts';
  */
 let t: TestContext;
 let site: string;
+let certificateId: number;
 const tokens = new Map<string, string>();
 
 type Who = { name: string; kind: OrganisationKind | 'site cooperative'; role: UserRole };
@@ -39,7 +45,22 @@ const reads: { name: string; path: () => string; roles: readonly UserRole[] }[] 
 beforeAll(async () => {
   t = await createTestContext();
   const cooperative = await t.buildOrganisation({ kind: 'cooperative' });
-  site = (await insertSite(t.db, { cooperativeOrganisationId: cooperative.id })).site.code;
+  const inserted = (await insertSite(t.db, { cooperativeOrganisationId: cooperative.id })).site;
+  site = inserted.code;
+  // The cooperative declares production with its assay certificate, a restricted file.
+  await runCommand(t.db, actorOf({ ...cooperative, kind: 'cooperative' }, 'cooperative'), (ctx) =>
+    declareProduction(ctx, {
+      siteId: inserted.id,
+      mineral: 'cobalt',
+      producedOn: '2024-03-01',
+      wetOreKg: 10_000,
+      dryOreKg: 9_000,
+      gradeBasisPoints: 500,
+      buyer: 'EGC depot',
+      evidence: { filename: 'assay.pdf', content: Buffer.from('%PDF-1.4 assay certificate') },
+    }),
+  );
+  certificateId = rowsOf<{ id: number }>(await t.db.execute(sql`select evidence_file_id as id from production_declarations where site_id = ${inserted.id}`))[0]!.id;
   for (const who of people) {
     const organisationId = who.kind === 'site cooperative' ? cooperative.id : (await t.buildOrganisation({ kind: who.kind })).id;
     tokens.set(who.name, (await t.buildToken({ role: who.role, organisationId })).token);
@@ -66,6 +87,16 @@ describe('A site’s own records', () => {
       const response = await get(`/api/v1/sites/${site}/production`, who.name);
       expect(response.status).toBe(200);
       expect(((await response.json()) as { details: boolean }).details).toBe(allowed);
+    });
+  }
+
+  for (const who of people) {
+    // Through the declaration (production.read.details), or as a user of the organisation that uploaded it.
+    const allowed = (insiders.has(who.name) && ['field', 'verifier', 'cooperative'].includes(who.role)) || who.kind === 'site cooperative';
+    it(`${allowed ? 'give' : 'refuse'} its production's assay certificate (a restricted file) to ${who.name}`, async () => {
+      const response = await get(`/api/v1/files/${certificateId}`, who.name);
+      expect(response.status).toBe(allowed ? 200 : 403);
+      if (allowed) expect(Buffer.from(await response.arrayBuffer()).toString()).toBe('%PDF-1.4 assay certificate');
     });
   }
 });

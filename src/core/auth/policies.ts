@@ -69,7 +69,13 @@ const policies = {
   },
   'checkpoint.sign': { roles: ['admin'] },
   'file.read.public': { roles: everyone },
-  'file.read.restricted': { roles: ['admin', 'field', 'cooperative', 'verifier', 'committee'] },
+  // A restricted file (an assay certificate, assessment evidence, a receipt) is read by whoever may
+  // read a record it belongs to (each module says so for its records), and by the organisation that uploaded it.
+  'file.read.restricted': {
+    roles: ['admin', 'field', 'cooperative', 'verifier', 'committee'],
+    when: (actor: Actor, file: { uploadedByOrgId: number | null; readableThroughRecord: boolean }) =>
+      actor.role === 'admin' || file.readableThroughRecord || ('orgId' in actor && file.uploadedByOrgId !== null && actor.orgId === file.uploadedByOrgId),
+  },
   'site.read.public': { roles: everyone },
   'site.manage': { roles: ['admin'] },
   'worker.read': { roles: ['admin', 'field', 'cooperative'], when: personalDataAtSite },
