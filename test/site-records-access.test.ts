@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { OrganisationKind, UserRole } from '../src/core/auth/roles.ts';
 import { rowsOf } from '../src/db/connect.ts';
 import { runCommand } from '../src/journal/public.ts';
+import { importProduction } from '../src/sites/commands/production/import-production.ts';
 import { declareProduction } from '../src/sites/public.ts';
 import { actorOf } from './factories/registry.ts';
 import { insertSite } from './factories/sites.ts';
@@ -18,6 +19,7 @@ import { createTestContext, type TestContext } from './harness.ts';
 let t: TestContext;
 let site: string;
 let certificateId: number;
+let spreadsheetId: number;
 const tokens = new Map<string, string>();
 
 type Who = { name: string; kind: OrganisationKind | 'site cooperative'; role: UserRole };
@@ -60,6 +62,11 @@ beforeAll(async () => {
       evidence: { filename: 'assay.pdf', content: Buffer.from('%PDF-1.4 assay certificate') },
     }),
   );
+  // …and imports a spreadsheet of production, kept as a restricted file that no record cites.
+  await runCommand(t.db, actorOf({ ...cooperative, kind: 'cooperative' }, 'cooperative'), (ctx) =>
+    importProduction(ctx, { siteId: inserted.id, filename: 'production.csv', content: Buffer.from('produced_on,mineral,lot_reference,wet_ore_t,dry_ore_t,grade_percent,buyer\n2024-04-01,cobalt,A1,10,9,7.5,EGC depot\n') }),
+  );
+  spreadsheetId = rowsOf<{ id: number }>(await t.db.execute(sql`select max(id) as id from files where content_type = 'text/csv'`))[0]!.id;
   certificateId = rowsOf<{ id: number }>(await t.db.execute(sql`select evidence_file_id as id from production_declarations where site_id = ${inserted.id}`))[0]!.id;
   for (const who of people) {
     const organisationId = who.kind === 'site cooperative' ? cooperative.id : (await t.buildOrganisation({ kind: who.kind })).id;
@@ -91,12 +98,19 @@ describe('A site’s own records', () => {
   }
 
   for (const who of people) {
-    // Through the declaration (production.read.details), or as a user of the organisation that uploaded it.
-    const allowed = (insiders.has(who.name) && ['field', 'verifier', 'cooperative'].includes(who.role)) || who.kind === 'site cooperative';
+    // As the declaration that cites it (production.read.details), even to other users of the organisation that uploaded it.
+    const allowed = insiders.has(who.name) && ['field', 'verifier', 'cooperative'].includes(who.role);
     it(`${allowed ? 'give' : 'refuse'} its production's assay certificate (a restricted file) to ${who.name}`, async () => {
       const response = await get(`/api/v1/files/${certificateId}`, who.name);
       expect(response.status).toBe(allowed ? 200 : 403);
       if (allowed) expect(Buffer.from(await response.arrayBuffer()).toString()).toBe('%PDF-1.4 assay certificate');
+    });
+  }
+
+  for (const who of people) {
+    const allowed = who.kind === 'site cooperative';
+    it(`${allowed ? 'give' : 'refuse'} a production spreadsheet it imported (cited by no record) to ${who.name}`, async () => {
+      expect((await get(`/api/v1/files/${spreadsheetId}`, who.name)).status).toBe(allowed ? 200 : 403);
     });
   }
 });

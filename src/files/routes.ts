@@ -8,12 +8,15 @@ import type { OrebookModule } from '../web/module.ts';
 import { errorResponses } from '../web/openapi.ts';
 import { findFile } from './queries.ts';
 
-/** Whether any module has a record citing the file that the actor may read (asked in turn, until one says yes). */
-async function readableThroughARecord(modules: readonly OrebookModule[], db: Database, actor: Actor, fileId: number): Promise<boolean> {
+/** Whether the modules' records that cite the file let the actor read one of them, or whether none cites it. */
+async function recordsCiting(modules: readonly OrebookModule[], db: Database, actor: Actor, fileId: number): Promise<'readable' | 'not readable' | 'none'> {
+  let cited = false;
   for (const module of modules) {
-    if ((await module.readsRestrictedFile?.(db, actor, fileId)) === true) return true;
+    const verdict = await module.readsRestrictedFile?.(db, actor, fileId);
+    if (verdict === true) return 'readable';
+    if (verdict === false) cited = true;
   }
-  return false;
+  return cited ? 'not readable' : 'none';
 }
 
 /** Downloads of uploaded evidence: public files for anyone, restricted ones for the roles that handle records. */
@@ -35,8 +38,8 @@ export function registerFilesApi(api: OpenAPIHono<AppEnv>) {
       const file = found?.visibility === 'personal' ? undefined : found;
       if (file?.visibility === 'public') authorize(actor, 'file.read.public');
       else {
-        const readableThroughRecord = file ? await readableThroughARecord(c.get('modules'), db, actor, file.id) : false;
-        authorize(actor, 'file.read.restricted', { uploadedByOrgId: file?.uploadedByOrganisationId ?? null, readableThroughRecord });
+        const records = file ? await recordsCiting(c.get('modules'), db, actor, file.id) : 'not readable';
+        authorize(actor, 'file.read.restricted', { uploadedByOrgId: file?.uploadedByOrganisationId ?? null, records });
       }
       if (!file) throw notFound();
       // Never rendered inline: a stored HTML or SVG file must not run in Orebook's origin.

@@ -70,11 +70,14 @@ const policies = {
   'checkpoint.sign': { roles: ['admin'] },
   'file.read.public': { roles: everyone },
   // A restricted file (an assay certificate, assessment evidence, a receipt) is read by whoever may
-  // read a record it belongs to (each module says so for its records), and by the organisation that uploaded it.
+  // read a record that cites it (each module says so for its records); one that no record cites
+  // (an imported spreadsheet) by the organisation that uploaded it.
   'file.read.restricted': {
     roles: ['admin', 'field', 'cooperative', 'verifier', 'committee'],
-    when: (actor: Actor, file: { uploadedByOrgId: number | null; readableThroughRecord: boolean }) =>
-      actor.role === 'admin' || file.readableThroughRecord || ('orgId' in actor && file.uploadedByOrgId !== null && actor.orgId === file.uploadedByOrgId),
+    when: (actor: Actor, file: { uploadedByOrgId: number | null; records: 'readable' | 'not readable' | 'none' }) =>
+      actor.role === 'admin' ||
+      file.records === 'readable' ||
+      (file.records === 'none' && 'orgId' in actor && file.uploadedByOrgId !== null && actor.orgId === file.uploadedByOrgId),
   },
   'site.read.public': { roles: everyone },
   'site.manage': { roles: ['admin'] },
