@@ -113,6 +113,10 @@ const policies = {
   'registry.order.list': { roles: ['admin'] },
   'registry.payment.record': { roles: ['admin'] },
   'registry.footprint.manage': { roles: ['admin', 'buyer'], when: (actor: Actor, owner: { orgId: number }) => sameOrganisation(actor, owner) },
+  // Exchange rates (issue 13): one table for the whole application. Rates are public figures, not
+  // personal data: anyone reads them; the secretariat records them and sets the reporting currency.
+  'rates.read': { roles: everyone },
+  'rates.manage': { roles: ['admin'] },
   // The site premium fund (issue 5): its public page is public; committee members and the
   // secretariat work on proposals and meetings; only the secretariat books money.
   'fund.read.public': { roles: everyone },
