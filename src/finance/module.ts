@@ -3,6 +3,7 @@ import { loadFinanceDemo } from './demo.ts';
 import { financeInvariants } from './invariants.ts';
 import { registerIatiPages } from './pages/iati.ts';
 import { registerFinanceApi } from './routes.ts';
+import { registerGrantsApi } from './routes/grants.ts';
 
 /**
  * The alliance's own programme and finance: its programme areas and their OECD DAC sectors, its
@@ -11,7 +12,10 @@ import { registerFinanceApi } from './routes.ts';
  */
 export const financeModule: OrebookModule = {
   name: 'finance',
-  registerApi: registerFinanceApi,
+  registerApi(api) {
+    registerFinanceApi(api);
+    registerGrantsApi(api);
+  },
   registerPages: registerIatiPages,
   invariants: financeInvariants,
   loadDemo: loadFinanceDemo,

@@ -46,6 +46,7 @@ export const grantErrorText = defineMessages({
     partner_required: 'A disbursement or an outgoing commitment goes to a partner organisation; “{organisation}” is not one.',
     partner_commitment_not_found: 'There is no outgoing commitment “{reference}”.',
     partner_commitment_duplicate: 'An outgoing commitment with the reference “{reference}” is already recorded.',
+    receipt_not_found: 'Spending {id} has no receipt on file.',
   },
   fr: {
     grant_not_found: 'Il n’existe pas de subvention {id}.',
@@ -90,6 +91,7 @@ export const grantErrorText = defineMessages({
     partner_required: 'Un décaissement ou un engagement sortant va à une organisation partenaire ; « {organisation} » n’en est pas une.',
     partner_commitment_not_found: 'Il n’existe pas d’engagement sortant « {reference} ».',
     partner_commitment_duplicate: 'Un engagement sortant de référence « {reference} » est déjà enregistré.',
+    receipt_not_found: 'La dépense {id} n’a pas de justificatif enregistré.',
   },
 });
 
