@@ -1,7 +1,9 @@
 import type { OrebookModule } from '../web/module.ts';
 import { loadFinanceDemo } from './demo.ts';
 import { financeInvariants } from './invariants.ts';
+import { registerGrantPages } from './pages/grants.tsx';
 import { registerIatiPages } from './pages/iati.ts';
+import { registerSpendingPages } from './pages/spending.tsx';
 import { registerFinanceApi } from './routes.ts';
 import { registerGrantsApi } from './routes/grants.ts';
 
@@ -16,7 +18,11 @@ export const financeModule: OrebookModule = {
     registerFinanceApi(api);
     registerGrantsApi(api);
   },
-  registerPages: registerIatiPages,
+  registerPages(pages) {
+    registerIatiPages(pages);
+    registerGrantPages(pages);
+    registerSpendingPages(pages);
+  },
   invariants: financeInvariants,
   loadDemo: loadFinanceDemo,
 };

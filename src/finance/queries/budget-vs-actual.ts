@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/connect.ts';
 import { financeAllocations, financeExpenditures, financeGrantBudgetLines, financeGrantBudgetVersions, type CostCategory } from '../grants-schema.ts';
 import { financeActivities } from '../schema.ts';
@@ -88,7 +88,7 @@ export async function grantActuals(db: Queryable, grantId: number) {
     .from(financeAllocations)
     .innerJoin(financeExpenditures, eq(financeExpenditures.id, financeAllocations.expenditureId))
     .innerJoin(financeActivities, eq(financeActivities.id, financeExpenditures.activityId))
-    .where(and(eq(financeAllocations.grantId, grantId)))
+    .where(eq(financeAllocations.grantId, grantId))
     .groupBy(financeActivities.code, financeExpenditures.costCategory, year);
   return rows.map((row) => ({ activity: row.activity, category: row.category as CostCategory, year: Number(row.year), amountMinor: Number(row.amountMinor) }));
 }

@@ -3,7 +3,6 @@ import { organisations } from '../../accounts/public.ts';
 import type { Queryable } from '../../db/connect.ts';
 import {
   financeAllocations,
-  financeExpenditures,
   financeGrantBudgetLines,
   financeGrantBudgetVersions,
   financeGrantReports,
