@@ -34,6 +34,15 @@ describe('OpenAPI document', () => {
         'GET /journal/proof/inclusion',
         'GET /journal/proof/consistency',
         'GET /indicators/{id}',
+        'GET /finance/grants',
+        'POST /finance/grants',
+        'GET /finance/grants/{id}',
+        'POST /finance/grants/{id}/budget',
+        'POST /finance/grants/{id}/money',
+        'GET /finance/grants/{id}/budget-against-actual',
+        'POST /finance/expenditures',
+        'GET /finance/expenditures/{id}/receipt',
+        'POST /finance/partner-commitments',
       ]),
     );
   });
