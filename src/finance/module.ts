@@ -9,8 +9,9 @@ import { registerGrantsApi } from './routes/grants.ts';
 
 /**
  * The alliance's own programme and finance: its programme areas and their OECD DAC sectors, its
- * activities, and their public IATI activity file. Members, grants, spending and statements come
- * in later parts of issue 13.
+ * activities, and their public IATI activity file; donors' grants with their budget versions,
+ * money received and budget against actual; spending charged to grants or unrestricted funds,
+ * partners' commitments and disbursements. Members and statements come in other parts of issue 13.
  */
 export const financeModule: OrebookModule = {
   name: 'finance',
