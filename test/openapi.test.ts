@@ -39,6 +39,15 @@ describe('OpenAPI document', () => {
         'GET /rates/conversion',
         'GET /rates/currencies',
         'PUT /rates/reporting-currency',
+        'GET /finance/grants',
+        'POST /finance/grants',
+        'GET /finance/grants/{id}',
+        'POST /finance/grants/{id}/budget',
+        'POST /finance/grants/{id}/money',
+        'GET /finance/grants/{id}/budget-against-actual',
+        'POST /finance/expenditures',
+        'GET /finance/expenditures/{id}/receipt',
+        'POST /finance/partner-commitments',
       ]),
     );
   });

@@ -98,6 +98,13 @@ describe('Policy matrix', () => {
   }
 
   describe('conditions on the resource', () => {
+    it('lets a donor’s member user list its grants, and refuses a member user of an organisation that is not a donor', async () => {
+      const donor = await t.buildOrganisation({ kind: 'donor' });
+      const { token } = await t.buildToken({ role: 'member', organisationId: donor.id });
+      const own = await t.app.request('/api/v1/finance/grants', { headers: { authorization: `Bearer ${token}` } });
+      expect([own.status, await own.json()]).toEqual([200, []]);
+      expect((await t.app.request('/api/v1/finance/grants', { headers: { authorization: `Bearer ${tokens.get('member')!.token}` } })).status).toBe(403);
+    });
     it('refuses a non-admin reading another organisation', async () => {
       const response = await t.app.request(`/api/v1/organisations/${otherOrganisation.code}`, { headers: { authorization: `Bearer ${tokens.get('buyer')!.token}` } });
       expect(response.status).toBe(403);

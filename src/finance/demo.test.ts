@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/harness.ts';
-import { demoUsers } from '../accounts/public.ts';
+import { demoPassword, demoUsers } from '../accounts/public.ts';
 import { runInvariants } from '../core/invariants.ts';
 import { loadDemo } from '../demo.ts';
 import { modules } from '../modules.ts';
@@ -39,5 +39,22 @@ describe('The finance demo', () => {
       expect(xml).not.toContain(user.displayName);
       expect(xml).not.toContain(user.email);
     }
+  });
+
+  it('holds the EPRM grant of EUR 320,000 for 2024–2026 with its budget against actual, and names no individual payee to its donor', async () => {
+    const donor = demoUsers.find((user) => user.email === 'donor@orebook.demo')!;
+    const session = await t.signIn(donor.email, demoPassword(donor.email));
+    const grants = (await (await session.request('/api/v1/finance/grants')).json()) as { id: number; reference: string; totalMinor: number; currency: string; periodStart: string; periodEnd: string; receivedMinor: number }[];
+    expect(grants.map(({ reference, totalMinor, currency, periodStart, periodEnd }) => ({ reference, totalMinor, currency, periodStart, periodEnd }))).toEqual([
+      { reference: 'EPRM-2024-017', totalMinor: 32_000_000, currency: 'EUR', periodStart: '2024-01-01', periodEnd: '2026-12-31' },
+    ]);
+    const detail = await (await session.request(`/api/v1/finance/grants/${grants[0]!.id}`)).text();
+    const parsed = JSON.parse(detail) as { budgetAgainstActual: { lines: { overspent: boolean }[]; total: { actualMinor: number } }; spending: { payee: string }[] };
+    expect(parsed.budgetAgainstActual.total.actualMinor).toBeGreaterThan(0);
+    expect(parsed.budgetAgainstActual.lines.some((line) => line.overspent)).toBe(true);
+    expect(parsed.spending.map((row) => row.payee)).toContain('individual');
+    const page = await (await session.request(`/finance/grants/${grants[0]!.id}`)).text();
+    expect(page).toContain('<svg');
+    for (const output of [detail, page]) expect(output).not.toContain('Didier Mbuyi');
   });
 });

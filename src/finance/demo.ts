@@ -3,6 +3,7 @@ import type { DemoContext } from '../web/module.ts';
 import type { ActivityProps } from './activity-input.ts';
 import { createActivity } from './commands/create-activity.ts';
 import { createProgrammeArea } from './commands/create-programme-area.ts';
+import { loadGrantsDemo } from './grants-demo.ts';
 import { reportingOrg } from './iati/reporting-org.ts';
 import { allianceProgrammeAreas } from './programme-areas.ts';
 
@@ -130,4 +131,5 @@ export async function loadFinanceDemo(ctx: DemoContext): Promise<void> {
   for (const area of allianceProgrammeAreas) await runCommand(ctx.db, ctx.system, (c) => createProgrammeArea(c, area));
   for (const activity of demoActivities) await runCommand(ctx.db, ctx.system, (c) => createActivity(c, activity));
   ctx.say(`finance: ${allianceProgrammeAreas.length} programme areas, ${demoActivities.length} IATI activities`);
+  await loadGrantsDemo(ctx);
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Invariant } from '../core/invariants.ts';
 import { rowsOf } from '../db/connect.ts';
+import { grantInvariants } from './grant-invariants.ts';
 
 /** What `orebook verify` checks of the finance records that the IATI files publish. */
 export const financeInvariants: readonly Invariant[] = [
@@ -27,4 +28,5 @@ export const financeInvariants: readonly Invariant[] = [
       for (const row of rows) problem(`activity ${row.code} has no participating organisation`);
     },
   },
+  ...grantInvariants,
 ];

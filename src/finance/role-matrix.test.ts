@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertSite } from '../../test/factories/sites.ts';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { userRoles, type UserRole } from '../core/auth/roles.ts';
+import { grantProps, recordGrant, spendingProps } from './grant-test-support.ts';
 import { activityProps, recordActivity, withProgrammeAreas } from './test-support.ts';
 
 /**
@@ -77,4 +78,63 @@ describe('Finance role matrix: the public files', () => {
       });
     }
   }
+});
+
+/**
+ * Grants and spending (issue 13, parts 3 and 4): the secretariat records everything and reads
+ * every grant, individual payees and receipts; a donor's member users read only their own grants;
+ * nobody else reads a grant. The `member` caller above is a member of a buyer, not of a donor.
+ */
+describe('Finance role matrix: grants and spending', () => {
+  let grantId = 0;
+  let donorToken = '';
+  let otherDonorToken = '';
+  beforeAll(async () => {
+    const donor = await t.buildOrganisation({ kind: 'donor' });
+    const otherDonor = await t.buildOrganisation({ kind: 'donor' });
+    grantId = (await recordGrant(t.db, system, grantProps(donor.code, { activities: ['PUBLISHED'], areas: [] }))).id;
+    donorToken = (await t.buildToken({ role: 'member', organisationId: donor.id })).token;
+    otherDonorToken = (await t.buildToken({ role: 'member', organisationId: otherDonor.id })).token;
+  });
+
+  const grantCases: Case[] = [
+    { name: 'GET /finance/grants', allow: secretariat, request: async () => ({ method: 'GET', path: '/finance/grants', body: undefined }) },
+    { name: 'GET /finance/grants/{id}', allow: secretariat, request: async () => ({ method: 'GET', path: `/finance/grants/${grantId}`, body: undefined }) },
+    { name: 'GET /finance/grants/{id}/budget-against-actual', allow: secretariat, request: async () => ({ method: 'GET', path: `/finance/grants/${grantId}/budget-against-actual`, body: undefined }) },
+    { name: 'POST /finance/grants', allow: secretariat, request: async () => ({ method: 'POST', path: '/finance/grants', body: { ...grantProps('eprm'), donor: (await t.buildOrganisation({ kind: 'donor' })).code, activities: ['PUBLISHED'], areas: [] } }) },
+    { name: 'POST /finance/grants/{id}/budget', allow: secretariat, request: async () => ({ method: 'POST', path: `/finance/grants/${grantId}/budget`, body: { reason: 'Revision', lines: [{ activity: 'PUBLISHED', category: 'staff', year: 2024, amountMinor: 1000 }] } }) },
+    { name: 'POST /finance/grants/{id}/money', allow: secretariat, request: async () => ({ method: 'POST', path: `/finance/grants/${grantId}/money`, body: { kind: 'receipt', amountMinor: 100, valueOn: '2024-02-01', reference: `BANK-${++sequence}` } }) },
+    { name: 'GET /finance/expenditures', allow: secretariat, request: async () => ({ method: 'GET', path: '/finance/expenditures', body: undefined }) },
+    { name: 'POST /finance/expenditures', allow: secretariat, request: async () => ({ method: 'POST', path: '/finance/expenditures', body: spendingProps('PUBLISHED', { individual: 'A Person' }, { reference: `MATRIX-${++sequence}` }) }) },
+  ];
+  for (const testCase of grantCases) {
+    describe(testCase.name, () => {
+      for (const caller of callers) {
+        const allowed = testCase.allow.includes(caller);
+        it(`${allowed ? 'allows' : 'refuses'} ${caller}`, async () => {
+          const { method, path, body } = await testCase.request();
+          const response = await t.app.request(`/api/v1${path}`, body === undefined ? { method, headers: bearer(caller) } : jsonRequest(method, body, bearer(caller)));
+          if (allowed) expect([200, 201], await response.clone().text()).toContain(response.status);
+          else expect(response.status).toBe(caller === 'public' ? 401 : 403);
+        });
+      }
+    });
+  }
+
+  const donorReads: { path: () => string; own: number; other: number }[] = [
+    { path: () => '/finance/grants', own: 200, other: 200 },
+    { path: () => `/finance/grants/${grantId}`, own: 200, other: 403 },
+    { path: () => `/finance/grants/${grantId}/budget-against-actual`, own: 200, other: 403 },
+    { path: () => '/finance/expenditures', own: 403, other: 403 },
+  ];
+  for (const read of donorReads) {
+    it(`GET ${read.path()} answers the grant's donor ${read.own} and another donor ${read.other}`, async () => {
+      expect((await t.app.request(`/api/v1${read.path()}`, { headers: { authorization: `Bearer ${donorToken}` } })).status).toBe(read.own);
+      expect((await t.app.request(`/api/v1${read.path()}`, { headers: { authorization: `Bearer ${otherDonorToken}` } })).status).toBe(read.other);
+    });
+  }
+  it('refuses every write to a donor’s member user', async () => {
+    const response = await t.app.request(`/api/v1/finance/grants/${grantId}/money`, jsonRequest('POST', { kind: 'receipt', amountMinor: 1, valueOn: '2024-02-01', reference: 'DONOR' }, { authorization: `Bearer ${donorToken}` }));
+    expect(response.status).toBe(403);
+  });
 });

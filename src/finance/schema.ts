@@ -119,3 +119,6 @@ export const financeParticipatingOrgs = pgTable(
     check('finance_participating_orgs_ref_format', sql`${t.iatiRef} is null or ${t.iatiRef} ~ '^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$'`),
   ],
 );
+
+// Grants, budgets and spending (issue 13, parts 3 and 4) have their own file.
+export * from './grants-schema.ts';

@@ -149,6 +149,10 @@ const policies = {
   'forms.read': { roles: everyone },
   'imports.run': { roles: ['admin', 'field', 'cooperative'] },
   'registry.footprint.read': { roles: ['admin', 'buyer', 'member'], when: (actor: Actor, owner: { orgId: number }) => sameOrganisation(actor, owner) },
+  // Grants (issue 13): a donor's member users read its own grants (budget against actual, what they
+  // fund); individual payees' names and receipts stay with the secretariat's admins.
+  'finance.grant.read': { roles: ['admin', 'member'], when: (actor: Actor, grant: { donorOrgId: number }) => actor.role === 'admin' || ('orgKind' in actor && actor.orgKind === 'donor' && actor.orgId === grant.donorOrgId) },
+  'finance.restricted.read': { roles: ['admin'] },
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof policies;
