@@ -3,6 +3,7 @@ import { findOrganisation } from '../../accounts/public.ts';
 import { authorize } from '../../core/auth/policies.ts';
 import { maxFileBytes, storeFile } from '../../files/public.ts';
 import { appendEvent, type CommandContext } from '../../journal/public.ts';
+import { convert, type RateUsed } from '../../rates/public.ts';
 import { activityByCode, checkAllocationShares, checkAmount, checkCostCategory, checkCurrency, checkPastDate, cleanText, grantFundsActivity, grantsById, type AllocationInput, type Grant } from '../grant-rules.ts';
 import { financeAllocations, financeExpenditures, financePartnerCommitments } from '../grants-schema.ts';
 import { grantError } from '../messages/grant-errors.ts';
@@ -35,12 +36,14 @@ export type RecordExpenditureProps = {
 };
 
 /**
- * The share charged to a grant, in the grant's currency, which its budget against actual counts.
- * Until the application keeps exchange rates, a grant is charged only in its own currency.
+ * The share charged to a grant, in the grant's currency, which its budget against actual counts:
+ * converted at the day's rates of the application's one rate table when the spending is in another
+ * currency (a missing rate is refused, 422 rate_missing), with the rates it used.
  */
-function grantShareMinor(grant: Grant, currency: string, amountMinor: number): number {
-  if (currency !== grant.currency) throw grantError('allocation_currency', 422, { currency, reference: grant.reference, grantCurrency: grant.currency });
-  return amountMinor;
+async function grantShareMinor(ctx: CommandContext, grant: Grant, currency: string, amountMinor: number, on: string): Promise<{ amountMinor: number; rates: RateUsed[] }> {
+  if (currency === grant.currency) return { amountMinor, rates: [] };
+  const converted = await convert(ctx.tx, { amountMinor, from: currency, to: grant.currency, on });
+  return { amountMinor: converted.amountMinor, rates: converted.ratesUsed };
 }
 
 /**
@@ -88,14 +91,16 @@ export async function recordExpenditure(ctx: CommandContext, props: RecordExpend
   const rows = [];
   for (const allocation of allocations) {
     if (allocation.grantId === null) {
-      rows.push({ grantId: null, amountMinor: allocation.amountMinor, grantAmountMinor: null });
+      rows.push({ grantId: null, amountMinor: allocation.amountMinor, grantAmountMinor: null, rates: [] as RateUsed[] });
       continue;
     }
     const grant = grants.get(allocation.grantId);
     if (!grant) throw grantError('grant_not_found', 422, { id: String(allocation.grantId) });
     if (spentOn < grant.periodStart || spentOn > grant.periodEnd) throw grantError('grant_period', 422, { date: spentOn, reference: grant.reference, start: grant.periodStart, end: grant.periodEnd });
     if (!(await grantFundsActivity(ctx.tx, grant.id, activity))) throw grantError('grant_restricted', 422, { reference: grant.reference, activity: activity.code });
-    rows.push({ grantId: grant.id, amountMinor: allocation.amountMinor, grantAmountMinor: grantShareMinor(grant, currency, allocation.amountMinor) });
+    const share = await grantShareMinor(ctx, grant, currency, allocation.amountMinor, spentOn);
+    if (share.amountMinor <= 0) throw grantError('amount_invalid', 422);
+    rows.push({ grantId: grant.id, amountMinor: allocation.amountMinor, grantAmountMinor: share.amountMinor, rates: share.rates });
   }
 
   const [duplicate] = await ctx.tx.select({ id: financeExpenditures.id }).from(financeExpenditures).where(eq(financeExpenditures.reference, reference));
@@ -120,7 +125,7 @@ export async function recordExpenditure(ctx: CommandContext, props: RecordExpend
       createdAt: ctx.now,
     })
     .returning()) as [typeof financeExpenditures.$inferSelect];
-  await ctx.tx.insert(financeAllocations).values(rows.map((row) => ({ expenditureId: expenditure.id, ...row })));
+  await ctx.tx.insert(financeAllocations).values(rows.map(({ rates: _rates, ...row }) => ({ expenditureId: expenditure.id, ...row })));
   await appendEvent(ctx, {
     type: props.kind === 'disbursement' ? 'finance.disbursement_recorded' : 'finance.expenditure_recorded',
     subject: `expenditure:${expenditure.id}`,
@@ -137,7 +142,7 @@ export async function recordExpenditure(ctx: CommandContext, props: RecordExpend
       payee: payeeOrganisation ? payeeOrganisation.code : 'individual',
       partnerCommitment: props.partnerCommitment ?? null,
       receiptSha256: receipt?.sha256 ?? null,
-      allocations: rows.map((row) => ({ grantId: row.grantId, amountMinor: row.amountMinor, grantAmountMinor: row.grantAmountMinor })),
+      allocations: rows.map((row) => ({ grantId: row.grantId, amountMinor: row.amountMinor, grantAmountMinor: row.grantAmountMinor, rates: row.rates.map((rate) => ({ id: rate.id, currency: rate.currency, rateOn: rate.rateOn, unitsPerUsdMicro: rate.unitsPerUsdMicro })) })),
     },
   });
   return expenditure;
