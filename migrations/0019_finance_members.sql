@@ -41,7 +41,7 @@ CREATE TABLE "finance_contribution_rates" (
 	CONSTRAINT "finance_contribution_rates_category_valid" CHECK ("finance_contribution_rates"."category" in ('upstream', 'midstream', 'downstream', 'civil_society', 'associate')),
 	CONSTRAINT "finance_contribution_rates_currency_format" CHECK ("finance_contribution_rates"."currency" ~ '^[A-Z]{3}$'),
 	CONSTRAINT "finance_contribution_rates_year_range" CHECK ("finance_contribution_rates"."year" between 2000 and 2100),
-	CONSTRAINT "finance_contribution_rates_amounts" CHECK ("finance_contribution_rates"."fixed_amount_minor" > 0 and "finance_contribution_rates"."per_tonne_minor" > 0 and "finance_contribution_rates"."floor_minor" >= 0 and "finance_contribution_rates"."cap_minor" >= "finance_contribution_rates"."floor_minor")
+	CONSTRAINT "finance_contribution_rates_amounts" CHECK ("finance_contribution_rates"."fixed_amount_minor" > 0 and "finance_contribution_rates"."per_tonne_minor" > 0 and "finance_contribution_rates"."floor_minor" > 0 and "finance_contribution_rates"."cap_minor" >= "finance_contribution_rates"."floor_minor")
 );
 
 --> statement-breakpoint

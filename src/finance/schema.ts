@@ -182,7 +182,7 @@ export const financeContributionRates = pgTable(
     check('finance_contribution_rates_category_valid', sql`${t.category} in (${inList(membershipCategories)})`),
     check('finance_contribution_rates_currency_format', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('finance_contribution_rates_year_range', sql`${t.year} between 2000 and 2100`),
-    check('finance_contribution_rates_amounts', sql`${t.fixedAmountMinor} > 0 and ${t.perTonneMinor} > 0 and ${t.floorMinor} >= 0 and ${t.capMinor} >= ${t.floorMinor}`),
+    check('finance_contribution_rates_amounts', sql`${t.fixedAmountMinor} > 0 and ${t.perTonneMinor} > 0 and ${t.floorMinor} > 0 and ${t.capMinor} >= ${t.floorMinor}`),
   ],
 );
 

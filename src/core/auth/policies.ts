@@ -132,6 +132,10 @@ const policies = {
   'forms.read': { roles: everyone },
   'imports.run': { roles: ['admin', 'field', 'cooperative'] },
   'registry.footprint.read': { roles: ['admin', 'buyer', 'member'], when: (actor: Actor, owner: { orgId: number }) => sameOrganisation(actor, owner) },
+  // Members of the alliance (issue 13): the secretariat keeps the list, rates and arrears; a member's
+  // own users (role member) read its membership, calls, payments and invoices, and nobody else does.
+  'finance.members.list': { roles: ['admin'] },
+  'finance.membership.read': { roles: ['admin', 'member'], when: (actor: Actor, member: { orgId: number }) => sameOrganisation(actor, member) },
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof policies;
