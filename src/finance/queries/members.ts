@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { findOrganisation, organisations } from '../../accounts/public.ts';
+import { findOrganisation, listOrganisations, organisations } from '../../accounts/public.ts';
 import { authorize } from '../../core/auth/policies.ts';
 import type { Actor } from '../../core/auth/roles.ts';
 import type { Queryable } from '../../db/connect.ts';
 import type { ContributionBasis, ContributionRate } from '../contribution-rule.ts';
+import { reportingOrg } from '../iati/reporting-org.ts';
 import { membersError } from '../messages/members-errors.ts';
 import { financeContributionCalls, financeContributionPayments, financeContributionRates, financeMemberships } from '../schema.ts';
 
@@ -14,6 +15,7 @@ export type CallWithPayments = typeof financeContributionCalls.$inferSelect & {
   basis: ContributionBasis;
   organisationCode: string;
   organisationName: string;
+  memberSince: string;
   payments: ContributionPaymentRow[];
   paidMinor: number;
   outstandingMinor: number;
@@ -43,7 +45,7 @@ export function balancesOf(calls: readonly CallWithPayments[]): Balance[] {
 export async function listCalls(db: Queryable, today: string, filter: { membershipIds?: readonly number[]; number?: string } = {}): Promise<CallWithPayments[]> {
   if (filter.membershipIds?.length === 0) return [];
   const calls = await db
-    .select({ call: financeContributionCalls, organisationCode: organisations.code, organisationName: organisations.name })
+    .select({ call: financeContributionCalls, organisationCode: organisations.code, organisationName: organisations.name, memberSince: financeMemberships.memberSince })
     .from(financeContributionCalls)
     .innerJoin(financeMemberships, eq(financeMemberships.id, financeContributionCalls.membershipId))
     .innerJoin(organisations, eq(organisations.id, financeMemberships.organisationId))
@@ -60,11 +62,11 @@ export async function listCalls(db: Queryable, today: string, filter: { membersh
     .from(financeContributionPayments)
     .where(inArray(financeContributionPayments.callId, calls.map((row) => row.call.id)))
     .orderBy(asc(financeContributionPayments.receivedOn), asc(financeContributionPayments.id));
-  return calls.map(({ call, organisationCode, organisationName }) => {
+  return calls.map(({ call, organisationCode, organisationName, memberSince }) => {
     const own = payments.filter((payment) => payment.callId === call.id);
     const paidMinor = own.reduce((sum, payment) => sum + payment.amountMinor, 0);
     const outstandingMinor = call.amountMinor - paidMinor;
-    return { ...call, basis: call.basis as ContributionBasis, organisationCode, organisationName, payments: own, paidMinor, outstandingMinor, inArrears: outstandingMinor > 0 && call.dueOn < today };
+    return { ...call, basis: call.basis as ContributionBasis, organisationCode, organisationName, memberSince, payments: own, paidMinor, outstandingMinor, inArrears: outstandingMinor > 0 && call.dueOn < today };
   });
 }
 
@@ -147,4 +149,10 @@ export async function callForReader(db: Queryable, actor: Actor, number: string,
   authorize(actor, 'finance.membership.read', { orgId: member?.organisationId ?? -1 });
   if (!call) throw membersError('call_not_found', 404, { number });
   return call;
+}
+
+/** Who issues the contribution calls: the secretariat's organisation, else the alliance by its IATI name. */
+export async function contributionIssuer(db: Queryable): Promise<string> {
+  const secretariat = (await listOrganisations(db)).find((organisation) => organisation.kind === 'secretariat');
+  return secretariat?.name ?? reportingOrg.nameEn;
 }
