@@ -19,7 +19,8 @@ export type IssueContributionCallsProps = {
   organisation?: string;
 };
 
-export type ContributionCall = typeof financeContributionCalls.$inferSelect & { basis: ContributionBasis };
+/** A call as issued, with the code of the member organisation it was sent to. */
+export type ContributionCall = typeof financeContributionCalls.$inferSelect & { basis: ContributionBasis; organisation: string };
 
 /** A call's number, which its invoice carries: `MC-{year}-{n}`, counting the year's calls from 1. */
 const callNumber = (year: number, n: number) => `MC-${year}-${String(n).padStart(4, '0')}`;
@@ -70,13 +71,12 @@ export async function issueContributionCalls(ctx: CommandContext, props: IssueCo
         .insert(financeContributionCalls)
         .values({ number: callNumber(props.year, issued + index + 1), membershipId: member.membership.id, year: props.year, currency: basis.currency, amountMinor: contributionAmount(basis), basis, issuedOn, dueOn: props.dueOn, createdAt: ctx.now })
         .returning();
-      calls.push(call as ContributionCall);
+      calls.push({ ...(call as typeof financeContributionCalls.$inferSelect), basis, organisation: member.code });
     } catch (error) {
       if (databaseErrorCode(error) === '23505') throw membersError('call_exists', 409, { organisation: member.name, year: props.year });
       throw error;
     }
   }
-  const codeOf = new Map(toCall.map((member) => [member.membership.id, member.code]));
   await appendEvent(ctx, {
     type: 'finance.contribution_calls_issued',
     subject: `contribution-calls:${props.year}`,
@@ -84,7 +84,7 @@ export async function issueContributionCalls(ctx: CommandContext, props: IssueCo
       year: props.year,
       issuedOn,
       dueOn: props.dueOn,
-      calls: calls.map((call) => ({ number: call.number, organisation: codeOf.get(call.membershipId)!, amountMinor: call.amountMinor, currency: call.currency, basis: call.basis })),
+      calls: calls.map((call) => ({ number: call.number, organisation: call.organisation, amountMinor: call.amountMinor, currency: call.currency, basis: call.basis })),
     },
   });
   return calls;
