@@ -34,6 +34,15 @@ describe('OpenAPI document', () => {
         'GET /journal/proof/inclusion',
         'GET /journal/proof/consistency',
         'GET /indicators/{id}',
+        'GET /finance/members',
+        'GET /finance/members/{organisation}',
+        'POST /finance/members/{organisation}',
+        'PUT /finance/members/{organisation}',
+        'GET /finance/contribution-rates',
+        'PUT /finance/contribution-rates/{year}/{category}',
+        'POST /finance/contribution-calls',
+        'GET /finance/contribution-calls/{number}',
+        'POST /finance/contribution-calls/{number}/payments',
       ]),
     );
   });

@@ -24,7 +24,6 @@ let t: TestContext;
 let secretariat: { id: number; code: string };
 let acme: { id: number; code: string };
 let ore: { id: number; code: string };
-let ngo: { id: number; code: string };
 
 const usd = (dollars: number) => dollars * 100;
 const rate = (overrides: Partial<ContributionRateProps> = {}): ContributionRateProps => ({
@@ -55,7 +54,7 @@ beforeAll(async () => {
   secretariat = await t.buildOrganisation({ kind: 'secretariat', code: 'fca', name: 'Fair Cobalt Alliance' });
   acme = await t.buildOrganisation({ kind: 'buyer', code: 'acme', name: 'Acme Batteries SA' });
   ore = await t.buildOrganisation({ kind: 'member', code: 'ore-trading', name: 'Ore Trading AG' });
-  ngo = await t.buildOrganisation({ kind: 'member', code: 'mining-watch', name: 'Mining Watch' });
+  await t.buildOrganisation({ kind: 'member', code: 'mining-watch', name: 'Mining Watch' });
   await withProgrammeAreas(t.db, system);
   await recordActivity(t.db, system, activityProps('CREDIT-DIGITAL'));
   for (const year of [2024, 2025]) {

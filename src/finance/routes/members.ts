@@ -16,7 +16,7 @@ const minor = (description: string) => z.number().int().openapi({ description: `
 const organisationParams = z.object({ organisation: z.string().max(32).openapi({ description: 'the member organisation’s code', example: 'fairphone' }) });
 const callParams = z.object({ number: z.string().max(20).openapi({ example: 'MC-2025-0001' }) });
 const rateParams = z.object({
-  year: z.coerce.number().int().openapi({ example: 2025 }),
+  year: z.coerce.number().int().positive().max(9999).openapi({ description: 'the year the rates are for', example: 2025 }),
   category: z.string().max(20).openapi({ description: membershipCategories.join(', '), example: 'downstream' }),
 });
 
