@@ -71,7 +71,7 @@ describe('The contribution rule', () => {
     ['850.5 t × USD 20 = USD 17,010', 'cobalt_scaled', 850_500, usd(17_010)],
     ['100 t × USD 20 = USD 2,000, raised to the floor', 'cobalt_scaled', 100_000, usd(10_000)],
     ['5,000 t × USD 20 = USD 100,000, held at the cap', 'cobalt_scaled', 5_000_000, usd(60_000)],
-    ['0.025 t × USD 0.30 rounds half up to the cent before the floor', 'cobalt_scaled', 25, usd(10_000)],
+    ['0.025 t × USD 20 = USD 0.50, raised to the floor', 'cobalt_scaled', 25, usd(10_000)],
   ];
   for (const [name, rule, declaredCobaltKg, expected] of cases) {
     it(name, () => {
@@ -350,6 +350,16 @@ describe('The pages', () => {
     for (const expected of ['Notre adhésion', 'En arriéré', 'Crédits achetés au registre', '2,000 t', 'fonds non affectés', 'Remédiation du travail des enfants']) expect(french).toContain(expected);
     expect((await session.request('/finance/members')).status).toBe(403);
     expect((await session.request('/finance/members/ore-trading')).status).toBe(403);
+  });
+
+  it('put the members in arrears on the secretariat’s home page, and a member’s calls left to pay on its own', async () => {
+    const admin = await t.buildUser({ role: 'admin', organisationId: secretariat.id });
+    const adminHome = (await (await (await t.signIn(admin.email, admin.password)).request('/')).text()).replace(/[\u00a0\u202f]/g, ' ');
+    expect(adminHome).toContain('Acme Batteries SA: USD 19,020.00 in arrears');
+    const user = await t.buildUser({ role: 'member', organisationId: acme.id });
+    const memberHome = (await (await (await t.signIn(user.email, user.password)).request('/?lang=fr')).text()).replace(/[\u00a0\u202f]/g, ' ');
+    expect(memberHome).toContain('Notre adhésion');
+    expect(memberHome).toContain('Appel MC-2024-0001 : 2 010,00 USD à payer');
   });
 
   it('tell a member user whose organisation is not a member so, and send the secretariat to its list', async () => {

@@ -2,6 +2,7 @@ import type { OrebookModule } from '../web/module.ts';
 import { loadFinanceDemo } from './demo.ts';
 import { financeInvariants } from './invariants.ts';
 import { registerIatiPages } from './pages/iati.ts';
+import { membersHomeSection } from './pages/members/home.tsx';
 import { registerMembersPages } from './pages/members/index.ts';
 import { registerFinanceApi } from './routes.ts';
 import { registerMembersApi } from './routes/members.ts';
@@ -23,4 +24,5 @@ export const financeModule: OrebookModule = {
   },
   invariants: financeInvariants,
   loadDemo: loadFinanceDemo,
+  homeSection: membersHomeSection,
 };

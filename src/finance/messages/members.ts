@@ -3,7 +3,6 @@ import { defineMessages } from '../../core/i18n/index.ts';
 /** The words of the members' pages and of the contribution invoice, in English and French. */
 export const membersText = defineMessages({
   en: {
-    finance: 'Finance',
     members_title: 'Members',
     members_lead: 'The alliance’s members, what each was called for and has paid, and what is in arrears: calls past their due date with something left to pay.',
     members_caption: 'Members by name, with their contributions in each currency',
@@ -149,9 +148,14 @@ export const membersText = defineMessages({
     invoice_left: 'Left to pay',
     invoice_payment_note: 'Please pay by {date}, quoting {number} with your bank transfer. Part payments are welcome; each is credited against this call.',
     invoice_unrestricted_note: 'Membership contributions are unrestricted funds: they finance all of the alliance’s programme areas and its secretariat.',
+    home_title: 'Alliance membership',
+    home_members_link: 'Members ({count}): contributions, rates and arrears',
+    home_member_arrears: '{organisation}: {amount} in arrears',
+    home_own_link: 'Our membership: contributions, invoices, credits and what they fund',
+    home_own_due: 'Call {number}: {amount} left to pay by {date}',
+    home_nothing: 'Nothing to do.',
   },
   fr: {
-    finance: 'Finances',
     members_title: 'Membres',
     members_lead: 'Les membres de l’alliance, ce qui a été appelé et payé pour chacun, et les arriérés : les appels échus dont il reste une partie à payer.',
     members_caption: 'Membres par nom, avec leurs cotisations dans chaque devise',
@@ -297,6 +301,12 @@ export const membersText = defineMessages({
     invoice_left: 'Reste à payer',
     invoice_payment_note: 'Merci de payer avant le {date} en indiquant {number} sur votre virement. Les paiements partiels sont bienvenus ; chacun est imputé sur cet appel.',
     invoice_unrestricted_note: 'Les cotisations des membres sont des fonds non affectés : elles financent tous les domaines de programme de l’alliance et son secrétariat.',
+    home_title: 'Adhésion à l’alliance',
+    home_members_link: 'Membres ({count}) : cotisations, barèmes et arriérés',
+    home_member_arrears: '{organisation} : {amount} d’arriérés',
+    home_own_link: 'Notre adhésion : cotisations, factures, crédits et ce qu’ils financent',
+    home_own_due: 'Appel {number} : {amount} à payer avant le {date}',
+    home_nothing: 'Rien à faire.',
   },
 });
 

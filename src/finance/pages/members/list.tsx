@@ -63,7 +63,6 @@ async function membersPage(c: Context<AppEnv>, forms: { member?: FormState; rate
     c,
     {
       title: t('members_title'),
-      breadcrumbs: [{ href: '/finance/members', label: t('finance') }],
       children: (
         <>
           {panel && (
