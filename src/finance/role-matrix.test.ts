@@ -36,7 +36,8 @@ beforeAll(async () => {
   for (const role of userRoles) {
     const created = await t.buildToken({ role });
     tokens.set(role, created.token);
-    organisationCodes.set(role, (await t.app.request('/api/v1/me', { headers: { authorization: `Bearer ${created.token}` } }).then((r) => r.json() as Promise<{ organisation: string }>)).organisation);
+    const me = (await (await t.app.request('/api/v1/me', { headers: { authorization: `Bearer ${created.token}` } })).json()) as { organisation: string };
+    organisationCodes.set(role, me.organisation);
   }
   // The member-role caller's organisation is a member with a call; so is another organisation, which only the secretariat may read.
   for (const category of ['downstream', 'associate']) {
