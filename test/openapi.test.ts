@@ -48,6 +48,15 @@ describe('OpenAPI document', () => {
         'POST /finance/expenditures',
         'GET /finance/expenditures/{id}/receipt',
         'POST /finance/partner-commitments',
+        'GET /finance/members',
+        'GET /finance/members/{organisation}',
+        'POST /finance/members/{organisation}',
+        'PUT /finance/members/{organisation}',
+        'GET /finance/contribution-rates',
+        'PUT /finance/contribution-rates/{year}/{category}',
+        'POST /finance/contribution-calls',
+        'GET /finance/contribution-calls/{number}',
+        'POST /finance/contribution-calls/{number}/payments',
       ]),
     );
   });

@@ -65,6 +65,10 @@ const cases: Case[] = [
     request: (role) => ({ path: `/api/v1/tokens/${own(role)?.tokenId ?? 1}`, init: { method: 'DELETE' } }),
   },
   { name: 'POST /auth/logout', allow: signedIn, request: () => ({ path: '/api/v1/auth/logout', init: { method: 'POST' } }) },
+  // The alliance's members (issue 13): the list, the rates and the arrears are the secretariat's; a
+  // member's own record is tested with its organisation in src/finance/role-matrix.test.ts.
+  { name: 'GET /finance/members', allow: adminOnly, request: () => ({ path: '/api/v1/finance/members' }) },
+  { name: 'GET /finance/contribution-rates', allow: adminOnly, request: () => ({ path: '/api/v1/finance/contribution-rates' }) },
 ];
 
 const readers: Role[] = ['public', ...userRoles];

@@ -2,8 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { Invariant } from '../core/invariants.ts';
 import { rowsOf } from '../db/connect.ts';
 import { grantInvariants } from './grant-invariants.ts';
+import { membersInvariants } from './members-invariants.ts';
 
-/** What `orebook verify` checks of the finance records that the IATI files publish. */
+/** What `orebook verify` checks of the finance records: those the IATI files publish, and members' contributions. */
 export const financeInvariants: readonly Invariant[] = [
   {
     id: 'finance.area_sectors_sum_to_100',
@@ -29,4 +30,5 @@ export const financeInvariants: readonly Invariant[] = [
     },
   },
   ...grantInvariants,
+  ...membersInvariants,
 ];

@@ -153,6 +153,10 @@ const policies = {
   // fund); individual payees' names and receipts stay with the secretariat's admins.
   'finance.grant.read': { roles: ['admin', 'member'], when: (actor: Actor, grant: { donorOrgId: number }) => actor.role === 'admin' || ('orgKind' in actor && actor.orgKind === 'donor' && actor.orgId === grant.donorOrgId) },
   'finance.restricted.read': { roles: ['admin'] },
+  // Members of the alliance (issue 13): the secretariat keeps the list, rates and arrears; a member's
+  // own users (role member) read its membership, calls, payments and invoices, and nobody else does.
+  'finance.members.list': { roles: ['admin'] },
+  'finance.membership.read': { roles: ['admin', 'member'], when: (actor: Actor, member: { orgId: number }) => sameOrganisation(actor, member) },
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof policies;
