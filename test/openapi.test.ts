@@ -34,6 +34,10 @@ describe('OpenAPI document', () => {
         'GET /journal/proof/inclusion',
         'GET /journal/proof/consistency',
         'GET /indicators/{id}',
+        'POST /organisations/{code}/verifier-keys',
+        'POST /sites/{code}/verification-drafts',
+        'GET /verification-drafts/{id}/document',
+        'POST /verification-drafts/{id}/signature',
       ]),
     );
   });
