@@ -3,6 +3,7 @@
 // IndexedDB, or it is read from a key file (PKCS#8 PEM, as `orebook keygen-verifier` writes) and
 // used here without being sent. The page gives the messages (data-msg-* attributes), in the
 // reader's language; without this script, or without Ed25519, the pages still work with the CLI.
+/* global atob, btoa, crypto, document, indexedDB */
 (() => {
   'use strict';
   const algorithm = { name: 'Ed25519' };
