@@ -81,7 +81,8 @@ const spkiEd25519Prefix = Buffer.from('302a300506032b6570032100', 'hex');
  * The raw 32 bytes of an Ed25519 public key written in any of the forms a verifier's tools give:
  * raw 32 bytes in base64 or base64url (`orebook keygen-verifier`, Web Crypto's `raw` export), or an
  * SPKI public key, as PEM or as its DER in base64 (Web Crypto's `spki` export, OpenSSL). Null when
- * it is none of them, or not a point on the curve.
+ * it is none of them. (A key that is no point of the curve can never verify a signature: uploads
+ * signed for it are refused.)
  */
 export function parseEd25519PublicKey(text: string): Buffer | null {
   const trimmed = text.trim();
@@ -100,7 +101,7 @@ export function parseEd25519PublicKey(text: string): Buffer | null {
     else return null;
   }
   try {
-    // Refuses bytes that are no point of the curve.
+    // What node:crypto cannot load as an Ed25519 key is refused here rather than at the first upload.
     createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
   } catch {
     return null;
