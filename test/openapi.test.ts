@@ -57,6 +57,10 @@ describe('OpenAPI document', () => {
         'POST /finance/contribution-calls',
         'GET /finance/contribution-calls/{number}',
         'POST /finance/contribution-calls/{number}/payments',
+        'POST /organisations/{code}/verifier-keys',
+        'POST /sites/{code}/verification-drafts',
+        'GET /verification-drafts/{id}/document',
+        'POST /verification-drafts/{id}/signature',
       ]),
     );
   });

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userRoles, type Role, type UserRole } from '../src/core/auth/roles.ts';
 import { createTestContext, jsonRequest, type TestContext } from './harness.ts';
@@ -63,6 +64,22 @@ const cases: Case[] = [
     name: 'DELETE /tokens/{own token}',
     allow: signedIn,
     request: (role) => ({ path: `/api/v1/tokens/${own(role)?.tokenId ?? 1}`, init: { method: 'DELETE' } }),
+  },
+  {
+    // A verifier organisation's own key: registered by its own verifiers alone, never by the
+    // secretariat (which runs the registry the key is meant to be independent of).
+    name: 'POST /organisations/{own code}/verifier-keys',
+    allow: ['verifier'],
+    request: (role) => ({
+      path: `/api/v1/organisations/${own(role)?.orgCode ?? 'x'}/verifier-keys`,
+      init: jsonRequest('POST', { publicKey: generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' }).toString() }),
+    }),
+  },
+  {
+    // Who holds the key is the verifier organisation's choice alone (after the registration above it is the verifier: back to the registry).
+    name: 'PUT /organisations/{own code}/verifier-key-custody',
+    allow: ['verifier'],
+    request: (role) => ({ path: `/api/v1/organisations/${own(role)?.orgCode ?? 'x'}/verifier-key-custody`, init: jsonRequest('PUT', { custody: 'registry' }) }),
   },
   { name: 'POST /auth/logout', allow: signedIn, request: () => ({ path: '/api/v1/auth/logout', init: { method: 'POST' } }) },
   // The alliance's members (issue 13): the list, the rates and the arrears are the secretariat's; a

@@ -94,6 +94,8 @@ const policies = {
   'corrective_action.manage': { roles: ['admin', 'field', 'cooperative', 'verifier'], when: siteRecords },
   'verification.sign': { roles: ['verifier'], when: independentVerifier },
   'verification.read.public': { roles: everyone },
+  // A verifier organisation's own key: registered, rotated and retired by its verifiers alone, never by the registry's staff.
+  'verifier_key.manage': { roles: ['verifier'], when: (actor: Actor, org: { orgId: number }) => 'orgId' in actor && actor.orgId === org.orgId },
   'registry.read.public': { roles: everyone },
   'registry.account.open': { roles: ['admin', 'buyer'] },
   'registry.account.read': { roles: signedIn, when: (actor: Actor, account: { orgId: number }) => sameOrganisation(actor, account) },
