@@ -34,6 +34,11 @@ describe('OpenAPI document', () => {
         'GET /journal/proof/inclusion',
         'GET /journal/proof/consistency',
         'GET /indicators/{id}',
+        'GET /rates',
+        'POST /rates',
+        'GET /rates/conversion',
+        'GET /rates/currencies',
+        'PUT /rates/reporting-currency',
       ]),
     );
   });

@@ -154,6 +154,8 @@ describe('Privacy of the public side', () => {
       '/safety/summary': [`?year=${year}`, `?year=${year}&site=KAM`, `?year=${year + 1}`],
       '/children/summary': [`?year=${year}`, `?year=${year + 1}`],
       '/savings/summary': [`?year=${year}`, `?year=${year + 1}`],
+      '/rates': ['', '?currency=CDF'],
+      '/rates/conversion': ['?amountMinor=100000&from=USD&to=USD&on=2026-03-02'],
     };
     const publicGets = Object.entries(document.paths).filter(([, methods]) => methods.get && !methods.get.security?.length).map(([path]) => path);
     expect(publicGets.length).toBeGreaterThanOrEqual(35);
