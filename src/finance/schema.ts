@@ -122,3 +122,6 @@ export const financeParticipatingOrgs = pgTable(
 
 // Grants, budgets and spending (issue 13, parts 3 and 4) have their own file.
 export * from './grants-schema.ts';
+
+// The general-ledger import (issue 13, part 4) has its own file.
+export * from './ledger-schema.ts';
