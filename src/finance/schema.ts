@@ -123,6 +123,7 @@ export const financeParticipatingOrgs = pgTable(
 
 // Grants, budgets and spending (issue 13, parts 3 and 4) have their own file.
 export * from './grants-schema.ts';
+
 // ---------------------------------------------------------------------------------------------
 // Members and their contributions (issue 13, part 2)
 
@@ -242,3 +243,6 @@ export const financeContributionPayments = pgTable(
     check('finance_contribution_payments_currency_format', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],
 );
+
+// The general-ledger import (issue 13, part 4) has its own file.
+export * from './ledger-schema.ts';
