@@ -220,3 +220,40 @@ describe('Importing a ledger export', () => {
     await expect(dryRunLedgerImport(t.db, field, { content: Buffer.from(odooCsv), currency: 'EUR', dateOrder: 'dmy' })).rejects.toMatchObject({ code: 'forbidden', status: 403 });
   });
 });
+
+describe('The ledger import over the API', () => {
+  const upload = async (path: string, csv: string, token: string, headers: Record<string, string> = {}) => {
+    const form = new FormData();
+    form.set('file', new File([csv], 'ledger.csv', { type: 'text/csv' }));
+    form.set('currency', 'EUR');
+    form.set('dateOrder', 'dmy');
+    return t.app.request(path, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}`, ...headers } });
+  };
+
+  it('dry-runs in the reader’s language, lists the unmapped account, and then imports what the mapping allows', async () => {
+    const { token } = await t.buildToken({ role: 'admin' });
+    const csv = ['Date;Compte;Libellé;Débit;Crédit', '05/04/2024;6300 Formation;Formation sécurité;300,00;', '05/04/2024;6064;Gants;40,00;', '06/04/2024;6064;Casques;abc;'].join('\n');
+    const dry = await upload('/api/v1/finance/ledger/import?dry_run=true', csv, token, { 'accept-language': 'fr' });
+    expect(dry.status).toBe(200);
+    const plan = (await dry.json()) as { toImport: number; unmappedAccounts: { account: string; totals: Record<string, number> }[]; problems: { row: number; code: string; message: string }[] };
+    expect(plan.unmappedAccounts).toEqual([{ account: '6300', name: 'Formation', postings: 1, totals: { EUR: 30_000 } }]);
+    expect(plan.problems.map((p) => [p.row, p.code])).toEqual([
+      [2, 'account_unmapped'],
+      [4, 'amount_unreadable'],
+    ]);
+    expect(plan.problems[0]!.message).toBe('le compte 6300 n’est pas encore associé');
+    expect(plan.toImport).toBe(1);
+
+    const refused = await upload('/api/v1/finance/ledger/import', csv, token);
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('ledger_has_problems');
+
+    const mapped = await t.app.request('/api/v1/finance/ledger/accounts/6300', { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Formation', treatment: 'spending', activity: 'OHS-KAM', category: 'services_consultants' }) });
+    expect(mapped.status).toBe(200);
+    const imported = await upload('/api/v1/finance/ledger/import', csv.split('\n').slice(0, 3).join('\n'), token);
+    expect(imported.status).toBe(201);
+    expect(((await imported.json()) as { toImport: number }).toImport).toBe(2);
+    const accounts = (await (await t.app.request('/api/v1/finance/ledger/accounts', { headers: { authorization: `Bearer ${token}` } })).json()) as { account: string; activity: string | null }[];
+    expect(accounts.find((a) => a.account === '6300')).toMatchObject({ activity: 'OHS-KAM' });
+  });
+});

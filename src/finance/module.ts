@@ -8,6 +8,7 @@ import { registerMembersPages } from './pages/members/index.ts';
 import { registerSpendingPages } from './pages/spending.tsx';
 import { registerFinanceApi } from './routes.ts';
 import { registerGrantsApi } from './routes/grants.ts';
+import { registerLedgerApi } from './routes/ledger.ts';
 import { registerMembersApi } from './routes/members.ts';
 
 /**
@@ -15,7 +16,7 @@ import { registerMembersApi } from './routes/members.ts';
  * activities, and their public IATI activity file; its members, their contribution calls, payments
  * and arrears; donors' grants with their budget versions, money received and budget against
  * actual; spending charged to grants or unrestricted funds, partners' commitments and
- * disbursements. Statements come in a later part of issue 13.
+ * disbursements; the general-ledger import. Statements come in a later part of issue 13.
  */
 export const financeModule: OrebookModule = {
   name: 'finance',
@@ -23,6 +24,7 @@ export const financeModule: OrebookModule = {
     registerFinanceApi(api);
     registerMembersApi(api);
     registerGrantsApi(api);
+    registerLedgerApi(api);
   },
   registerPages(pages) {
     registerIatiPages(pages);

@@ -155,6 +155,9 @@ describe('Finance role matrix: grants and spending', () => {
     { name: 'POST /finance/grants/{id}/money', allow: secretariat, request: async () => ({ method: 'POST', path: `/finance/grants/${grantId}/money`, body: { kind: 'receipt', amountMinor: 100, valueOn: '2024-02-01', reference: `BANK-${++sequence}` } }) },
     { name: 'GET /finance/expenditures', allow: secretariat, request: async () => ({ method: 'GET', path: '/finance/expenditures', body: undefined }) },
     { name: 'POST /finance/expenditures', allow: secretariat, request: async () => ({ method: 'POST', path: '/finance/expenditures', body: spendingProps('PUBLISHED', { individual: 'A Person' }, { reference: `MATRIX-${++sequence}` }) }) },
+    // The general-ledger import: the secretariat's alone (its books name people).
+    { name: 'GET /finance/ledger/accounts', allow: secretariat, request: async () => ({ method: 'GET', path: '/finance/ledger/accounts', body: undefined }) },
+    { name: 'PUT /finance/ledger/accounts/{account}', allow: secretariat, request: async () => ({ method: 'PUT', path: `/finance/ledger/accounts/512${++sequence}`, body: { treatment: 'not_spending' } }) },
   ];
   for (const testCase of grantCases) {
     describe(testCase.name, () => {
@@ -180,6 +183,17 @@ describe('Finance role matrix: grants and spending', () => {
     it(`GET ${read.path()} answers the grant's donor ${read.own} and another donor ${read.other}`, async () => {
       expect((await t.app.request(`/api/v1${read.path()}`, { headers: { authorization: `Bearer ${donorToken}` } })).status).toBe(read.own);
       expect((await t.app.request(`/api/v1${read.path()}`, { headers: { authorization: `Bearer ${otherDonorToken}` } })).status).toBe(read.other);
+    });
+  }
+  for (const caller of callers) {
+    const allowed = secretariat.includes(caller);
+    it(`POST /finance/ledger/import (a dry run) ${allowed ? 'allows' : 'refuses'} ${caller}`, async () => {
+      const form = new FormData();
+      form.set('file', new File(['Date,Account,Description,Debit,Credit\n2024-03-01,5121,Bank,10.00,\n'], 'ledger.csv', { type: 'text/csv' }));
+      form.set('currency', 'USD');
+      form.set('dateOrder', 'dmy');
+      const response = await t.app.request('/api/v1/finance/ledger/import?dry_run=true', { method: 'POST', body: form, headers: bearer(caller) });
+      expect(response.status).toBe(allowed ? 200 : caller === 'public' ? 401 : 403);
     });
   }
   it('refuses every write to a donor’s member user', async () => {
