@@ -257,3 +257,35 @@ describe('The ledger import over the API', () => {
     expect(accounts.find((a) => a.account === '6300')).toMatchObject({ activity: 'OHS-KAM' });
   });
 });
+
+describe('The ledger page', () => {
+  it('lets the secretariat check an export, map the account it found unmapped, and import it; refuses anyone else', async () => {
+    const admin = await t.buildUser({ role: 'admin' });
+    const session = await t.signIn(admin.email, admin.password);
+    expect((await session.request('/finance/ledger')).status).toBe(200);
+    const csv = ['Date,Account,Description,Debit,Credit', '2024-05-02,6810 Audit,Annual audit,900.00,'].join('\n');
+    const upload = (action: string) => {
+      const form = new FormData();
+      form.set('file', new File([csv], 'ledger.csv', { type: 'text/csv' }));
+      form.set('currency', 'EUR');
+      form.set('dateOrder', 'dmy');
+      form.set('action', action);
+      return session.request('/finance/ledger', { method: 'POST', body: form });
+    };
+    const checked = await upload('dry_run');
+    const page = await checked.text();
+    expect(checked.status).toBe(200);
+    expect(page).toContain('Accounts not mapped yet');
+    expect(page).toMatch(/value="6810"/);
+    const refused = await upload('import');
+    expect(refused.status).toBe(422);
+    const mapped = await session.request('/finance/ledger/accounts', { method: 'POST', body: new URLSearchParams({ account: '6810', name: 'Audit', treatment: 'spending', activity: 'OHS-KAM', category: 'services_consultants', grant: '' }) });
+    expect([mapped.status, mapped.headers.get('location')]).toEqual([303, '/finance/ledger?mapped=6810']);
+    const imported = await upload('import');
+    expect([imported.status, imported.headers.get('location')]).toEqual([303, '/finance/ledger?imported=1']);
+
+    const field = await t.buildUser({ role: 'field' });
+    const fieldSession = await t.signIn(field.email, field.password);
+    expect((await fieldSession.request('/finance/ledger')).status).toBe(403);
+  });
+});

@@ -3,6 +3,7 @@ import { loadFinanceDemo } from './demo.ts';
 import { financeInvariants } from './invariants.ts';
 import { registerGrantPages } from './pages/grants.tsx';
 import { registerIatiPages } from './pages/iati.ts';
+import { registerLedgerPages } from './pages/ledger.tsx';
 import { membersHomeSection } from './pages/members/home.tsx';
 import { registerMembersPages } from './pages/members/index.ts';
 import { registerSpendingPages } from './pages/spending.tsx';
@@ -31,6 +32,7 @@ export const financeModule: OrebookModule = {
     registerMembersPages(pages);
     registerGrantPages(pages);
     registerSpendingPages(pages);
+    registerLedgerPages(pages);
   },
   invariants: financeInvariants,
   loadDemo: loadFinanceDemo,

@@ -205,6 +205,7 @@ describe('Finance role matrix: grants and spending', () => {
 describe('Finance role matrix: the members’ pages', () => {
   const pages: { name: string; path: () => string; allow: readonly Caller[] }[] = [
     { name: '/finance/members', path: () => '/finance/members', allow: secretariat },
+    { name: '/finance/ledger', path: () => '/finance/ledger', allow: secretariat },
     { name: '/finance/members/{the member caller’s own}', path: () => `/finance/members/${organisationCodes.get('member')}`, allow: ['admin', 'member'] },
     { name: '/finance/members/{another member}', path: () => `/finance/members/${otherMember}`, allow: secretariat },
     // The secretariat has no membership of its own: it is sent on to the members list (303).
