@@ -2,6 +2,7 @@ import { and, eq, inArray, or } from 'drizzle-orm';
 import { isIsoDate, isoDateOf } from '../core/calendar.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { CommandContext } from '../journal/public.ts';
+import { isKnownCurrency } from '../rates/public.ts';
 import { costCategories, financeGrantRestrictions, financeGrants, type CostCategory } from './grants-schema.ts';
 import { grantError } from './messages/grant-errors.ts';
 import { financeActivities, financeProgrammeAreas } from './schema.ts';
@@ -26,11 +27,9 @@ export function checkPastDate(ctx: CommandContext, date: string): string {
   return date;
 }
 
-const knownCurrencies = new Set(Intl.supportedValuesOf('currency'));
-
-/** An ISO 4217 code that Intl knows (so that its minor units are known too). */
+/** A currency of the application's one list (src/rates), whose minor units and rates Orebook knows. */
 export function checkCurrency(currency: string): string {
-  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency) || !knownCurrencies.has(currency)) throw grantError('currency_invalid', 422, { currency: String(currency) });
+  if (typeof currency !== 'string' || !isKnownCurrency(currency)) throw grantError('currency_invalid', 422, { currency: String(currency).slice(0, 12) });
   return currency;
 }
 

@@ -2,6 +2,7 @@ import { isIsoDate } from '../core/calendar.ts';
 import type { ContributionRule, MembershipCategory } from './contribution-rule.ts';
 import { membersError } from './messages/members-errors.ts';
 import { contributionRules, membershipCategories, membershipStatuses } from './schema.ts';
+import { isKnownCurrency } from '../rates/public.ts';
 
 export type MembershipStatus = (typeof membershipStatuses)[number];
 
@@ -39,7 +40,8 @@ export const isContributionYear = (year: number) => Number.isInteger(year) && ye
 /** A date written YYYY-MM-DD, not after today. */
 export const isPastDate = (date: string, today: string) => isIsoDate(date) && date <= today;
 
-export const isCurrencyCode = (currency: string) => /^[A-Z]{3}$/.test(currency);
+/** A currency of the application's one list (src/rates), whose minor units and rates Orebook knows. */
+export const isCurrencyCode = (currency: string) => isKnownCurrency(currency);
 
 /** Text as typed, trimmed; null when empty or longer than `max`. */
 export function cleanText(value: string | null | undefined, max: number): string | null {
