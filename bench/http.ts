@@ -16,6 +16,10 @@
  *   BENCH_SCALE=10 npm run bench:http
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:http
  *
+ * Each row also gives the bytes of one answer as sent and the MiB/s they make: an answer served
+ * from memory whose size, not the server's work, bounds its rate (a page of 100 journal entries is
+ * ~800 KiB, ~300 KiB gzipped, when the entries are worker registers) shows it there.
+ *
  * Clients say `Accept-Encoding: gzip, deflate, br`, as browsers and crawlers do (the public cache
  * keeps a gzipped copy of each answer); BENCH_ENCODING=identity measures the uncompressed answers.
  *
@@ -239,19 +243,20 @@ async function main(): Promise<void> {
     const healthzRate = median(healthz.map((h) => h.perSecond));
     console.log(`\n${label}, ${data}`);
     console.log(`/healthz: ${healthz.map((h) => int(h.perSecond)).join(', ')} req/s over the run (median ${int(healthzRate)}), p99 ${healthz.map((h) => ms(h.p99Ms)).join(', ')} ms`);
-    const lines: string[][] = [['route', 'req/s', 'p50 ms', 'p99 ms', '× healthz', 'non-200', 'verdict']];
+    const lines: string[][] = [['route', 'req/s', 'p50 ms', 'p99 ms', '× healthz', 'non-200', 'KiB/answer', 'MiB/s', 'verdict']];
     for (const { route, result, note } of rows) {
       if (!result) {
-        lines.push([route, '', '', '', '', '', note]);
+        lines.push([route, '', '', '', '', '', '', '', note]);
         continue;
       }
       const ratio = result.perSecond / healthzRate;
       const bad = result.requests - (result.statuses[200] ?? 0);
       const pass = ratio >= 0.5 && result.p99Ms < 1000 && bad === 0;
       if (!pass) failed++;
-      lines.push([route, int(result.perSecond), ms(result.p50Ms), ms(result.p99Ms), ratio.toFixed(2), String(bad), pass ? 'PASS' : 'BELOW']);
+      const perAnswer = result.bytes / Math.max(1, result.requests);
+      lines.push([route, int(result.perSecond), ms(result.p50Ms), ms(result.p99Ms), ratio.toFixed(2), String(bad), (perAnswer / 1024).toFixed(1), ((perAnswer * result.perSecond) / 1_048_576).toFixed(0), pass ? 'PASS' : 'BELOW']);
     }
-    console.log(table(lines, (c) => c >= 1 && c <= 5));
+    console.log(table(lines, (c) => c >= 1 && c <= 7));
   }
   console.log(`\nGoal: every public read ≥ 0.5 × /healthz's rate and p99 < 1000 ms: ${failed === 0 ? 'PASS' : `${failed} BELOW`}`);
   const knobs = ['BENCH_SCALE', 'BENCH_SECONDS', 'BENCH_CONNECTIONS', 'BENCH_ENCODING', 'BENCH_ONLY', 'OREBOOK_BENCH_DIR']

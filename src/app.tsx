@@ -68,6 +68,7 @@ export function createApp(deps: Deps, modules: readonly OrebookModule[]) {
 
   app.use('*', async function provideDeps(c, next) {
     c.set('deps', deps);
+    c.set('modules', modules);
     c.set('actor', anonymous);
     c.set('locale', 'en');
     c.set('csrfToken', '');

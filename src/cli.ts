@@ -16,6 +16,7 @@ import { loadChildNameKey } from './children/public.ts';
 import { fieldForm, importSubmissions, reportLines, writeFieldForms } from './imports/public.ts';
 import { adoptRestoredKeys, checkpointWitness, cosignedNote, exportTiles, journalSize, latestCheckpoint, NoSigningKeyError, publicKeyring, readStoredKeys, rotateKey, runCommand, sealKeys, signCheckpoint, verifyJournal } from './journal/public.ts';
 import { modules } from './modules.ts';
+import { makeVerifierKey, signStatementBytes, StatementSigningError } from './sites/public.ts';
 import { buildDeps, createLogger, openDatabase, openKeyring, withWitnesses } from './runtime.ts';
 import { resetDemoWitnesses, startDemoWitnesses } from './demo-witnesses.ts';
 import { cosignerVerifierKey } from './core/cosignature.ts';
@@ -396,6 +397,46 @@ export function buildCli(config: Config): Command {
         if (report.problems.length > 0) throw new CliError(`${report.problems.length} submissions have a problem`, exit.checkFailed);
       }),
     );
+
+  program
+    .command('keygen-verifier')
+    .description('make an Ed25519 key pair for a verifier organisation, offline: writes the private key file and prints the public key to register')
+    .requiredOption('--out <file>', 'where to write the private key (PKCS#8 PEM); it is never overwritten')
+    .action((options: { out: string }) => {
+      const key = makeVerifierKey();
+      try {
+        fs.writeFileSync(options.out, key.privateKeyPem, { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        throw new CliError(`cannot write ${options.out}: ${(error as Error).message}`, exit.badInput);
+      }
+      console.log(`wrote the private key to ${options.out}; keep it safe, Orebook never needs it`);
+      console.log(`public key to register: ${key.publicKey}`);
+    });
+
+  program
+    .command('sign-statement')
+    .description('sign a prepared verification statement with a verifier key file, offline: the key never leaves this machine')
+    .requiredOption('--key <file>', 'the private key file (PKCS#8 PEM, from orebook keygen-verifier)')
+    .requiredOption('--in <file>', 'the statement’s exact bytes, as downloaded from /api/v1/verification-drafts/{id}/document')
+    .requiredOption('--out <file>', 'where to write the signature (base64), to upload')
+    .action((options: { key: string; in: string; out: string }) => {
+      const read = (file: string) => {
+        try {
+          return fs.readFileSync(file);
+        } catch (error) {
+          throw new CliError(`cannot read ${file}: ${(error as Error).message}`, exit.badInput);
+        }
+      };
+      let signed: { signature: string; publicKey: string };
+      try {
+        signed = signStatementBytes(read(options.key).toString('utf8'), read(options.in));
+      } catch (error) {
+        if (error instanceof StatementSigningError) throw new CliError(error.message, exit.badInput);
+        throw error;
+      }
+      fs.writeFileSync(options.out, `${signed.signature}\n`);
+      console.log(`signed with ${signed.publicKey}; upload ${options.out}: POST /api/v1/verification-drafts/{id}/signature {"signature": "<its content>"}`);
+    });
 
   program
     .command('key')

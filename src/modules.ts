@@ -5,6 +5,7 @@ import { financeModule } from './finance/module.ts';
 import { fundModule } from './fund/module.ts';
 import { importsModule } from './imports/module.ts';
 import { journalModule } from './journal/module.ts';
+import { ratesModule } from './rates/module.ts';
 import { registryModule } from './registry/module.ts';
 import { safetyModule } from './safety/module.ts';
 import { savingsModule } from './savings/module.ts';
@@ -19,6 +20,7 @@ export const modules: readonly OrebookModule[] = [
   accountsModule,
   journalModule,
   filesModule,
+  ratesModule,
   sitesModule,
   registryModule,
   fundModule,

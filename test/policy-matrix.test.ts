@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userRoles, type Role, type UserRole } from '../src/core/auth/roles.ts';
 import { createTestContext, jsonRequest, type TestContext } from './harness.ts';
@@ -64,7 +65,27 @@ const cases: Case[] = [
     allow: signedIn,
     request: (role) => ({ path: `/api/v1/tokens/${own(role)?.tokenId ?? 1}`, init: { method: 'DELETE' } }),
   },
+  {
+    // A verifier organisation's own key: registered by its own verifiers alone, never by the
+    // secretariat (which runs the registry the key is meant to be independent of).
+    name: 'POST /organisations/{own code}/verifier-keys',
+    allow: ['verifier'],
+    request: (role) => ({
+      path: `/api/v1/organisations/${own(role)?.orgCode ?? 'x'}/verifier-keys`,
+      init: jsonRequest('POST', { publicKey: generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' }).toString() }),
+    }),
+  },
+  {
+    // Who holds the key is the verifier organisation's choice alone (after the registration above it is the verifier: back to the registry).
+    name: 'PUT /organisations/{own code}/verifier-key-custody',
+    allow: ['verifier'],
+    request: (role) => ({ path: `/api/v1/organisations/${own(role)?.orgCode ?? 'x'}/verifier-key-custody`, init: jsonRequest('PUT', { custody: 'registry' }) }),
+  },
   { name: 'POST /auth/logout', allow: signedIn, request: () => ({ path: '/api/v1/auth/logout', init: { method: 'POST' } }) },
+  // The alliance's members (issue 13): the list, the rates and the arrears are the secretariat's; a
+  // member's own record is tested with its organisation in src/finance/role-matrix.test.ts.
+  { name: 'GET /finance/members', allow: adminOnly, request: () => ({ path: '/api/v1/finance/members' }) },
+  { name: 'GET /finance/contribution-rates', allow: adminOnly, request: () => ({ path: '/api/v1/finance/contribution-rates' }) },
 ];
 
 const readers: Role[] = ['public', ...userRoles];
@@ -98,6 +119,13 @@ describe('Policy matrix', () => {
   }
 
   describe('conditions on the resource', () => {
+    it('lets a donor’s member user list its grants, and refuses a member user of an organisation that is not a donor', async () => {
+      const donor = await t.buildOrganisation({ kind: 'donor' });
+      const { token } = await t.buildToken({ role: 'member', organisationId: donor.id });
+      const own = await t.app.request('/api/v1/finance/grants', { headers: { authorization: `Bearer ${token}` } });
+      expect([own.status, await own.json()]).toEqual([200, []]);
+      expect((await t.app.request('/api/v1/finance/grants', { headers: { authorization: `Bearer ${tokens.get('member')!.token}` } })).status).toBe(403);
+    });
     it('refuses a non-admin reading another organisation', async () => {
       const response = await t.app.request(`/api/v1/organisations/${otherOrganisation.code}`, { headers: { authorization: `Bearer ${tokens.get('buyer')!.token}` } });
       expect(response.status).toBe(403);

@@ -7,6 +7,7 @@ import { demoActors } from '../src/accounts/demo.ts';
 import { openCase } from '../src/children/commands/open-case.ts';
 import { rowsOf } from '../src/db/connect.ts';
 import { loadDemo } from '../src/demo.ts';
+import { recordExpenditure } from '../src/finance/commands/record-expenditure.ts';
 import { appointMember } from '../src/fund/commands/appoint-member.ts';
 import { runCommand, signCheckpoint } from '../src/journal/commands.ts';
 import { modules } from '../src/modules.ts';
@@ -33,6 +34,7 @@ const markers = {
   childName: 'Kabwe Qxchildname',
   childCommunity: 'Quartier Qxchildcommunity',
   kycEmail: 'qx.kyc.contact@fairphone.example',
+  individualPayeeName: 'Honorine Qxpayeename',
 };
 const secrets: string[] = Object.values(markers);
 const year = 2025;
@@ -55,6 +57,9 @@ beforeAll(async () => {
   expect(planted.outcome).toBe('registered');
   await runCommand(t.db, actors['field@orebook.demo']!, (c) => addMember(c, { groupCode: 'KAM-VSLA-15', name: markers.savingsMemberName, sex: 'female', joinedOn: '2026-02-03' }));
   await runCommand(t.db, actors['admin@orebook.demo']!, (c) => appointMember(c, { site: 'KAM', personName: markers.committeeMemberName, groupCode: 'washers', termStart: '2026-01-01', termEnd: '2027-12-31' }));
+  await runCommand(t.db, actors['admin@orebook.demo']!, (c) =>
+    recordExpenditure(c, { kind: 'expenditure', reference: 'QX-PAYEE', spentOn: '2025-05-05', amountMinor: 50_000, currency: 'EUR', activity: 'SECRETARIAT', category: 'services_consultants', payee: { individual: markers.individualPayeeName }, description: 'Translation', allocations: [{ grantId: null, amountMinor: 50_000 }] }),
+  );
   const [careOrganisation] = rowsOf<{ id: number }>(await t.db.execute(sql`select id from organisations where code = 'kolwezi-care'`));
   await runCommand(t.db, actors['casework@orebook.demo']!, (c) =>
     openCase(c, {
@@ -155,6 +160,8 @@ describe('Privacy of the public side', () => {
       '/safety/summary': [`?year=${year}`, `?year=${year}&site=KAM`, `?year=${year + 1}`],
       '/children/summary': [`?year=${year}`, `?year=${year + 1}`],
       '/savings/summary': [`?year=${year}`, `?year=${year + 1}`],
+      '/rates': ['', '?currency=CDF'],
+      '/rates/conversion': ['?amountMinor=100000&from=USD&to=USD&on=2026-03-02'],
     };
     const publicGets = Object.entries(document.paths).filter(([, methods]) => methods.get && !methods.get.security?.length).map(([path]) => path);
     expect(publicGets.length).toBeGreaterThanOrEqual(35);

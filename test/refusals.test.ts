@@ -190,6 +190,16 @@ describe('Restricted files', () => {
     expect(Buffer.from(await allowed.arrayBuffer())).toEqual(pngFile('receipt-first.png').content);
   });
 
+  it('gives a tranche receipt to the site’s cooperative, but not to another cooperative’s committee member or a partner’s field officer', async () => {
+    for (const [kind, role] of [['cooperative', 'committee'], ['partner', 'field']] as const) {
+      const user = await t.buildUser({ role, organisationId: (await t.buildOrganisation({ kind })).id });
+      const session = await t.signIn(user.email, user.password);
+      const refused = await session.request(`/api/v1/files/${receiptId}`);
+      expect(refused.status, `${kind} ${role}`).toBe(403);
+    }
+    expect((await clients.cooperative!.request(`/api/v1/files/${receiptId}`)).status).toBe(200);
+  });
+
   it('gives a worker’s photo to none of them, through the file download or the worker’s photo route, API or page', async () => {
     for (const role of outsiders) {
       const client = clients[role]!;

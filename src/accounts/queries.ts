@@ -6,8 +6,10 @@ export async function listOrganisations(db: Queryable) {
   return db.select().from(organisations).orderBy(asc(organisations.name));
 }
 
-export async function findOrganisation(db: Queryable, ref: { id?: number; code?: string }) {
-  const where = ref.id !== undefined ? eq(organisations.id, ref.id) : eq(organisations.code, ref.code ?? '');
+/** An organisation by id, by code, or by its name in any case (as another system's records name it). */
+export async function findOrganisation(db: Queryable, ref: { id?: number; code?: string; name?: string }) {
+  const where =
+    ref.id !== undefined ? eq(organisations.id, ref.id) : ref.name !== undefined ? sql`lower(${organisations.name}) = lower(${ref.name})` : eq(organisations.code, ref.code ?? '');
   const [row] = await db.select().from(organisations).where(where);
   return row;
 }

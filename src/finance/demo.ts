@@ -3,6 +3,8 @@ import type { DemoContext } from '../web/module.ts';
 import type { ActivityProps } from './activity-input.ts';
 import { createActivity } from './commands/create-activity.ts';
 import { createProgrammeArea } from './commands/create-programme-area.ts';
+import { loadGrantsDemo } from './grants-demo.ts';
+import { loadMembersDemo } from './members-demo.ts';
 import { reportingOrg } from './iati/reporting-org.ts';
 import { allianceProgrammeAreas } from './programme-areas.ts';
 
@@ -125,9 +127,11 @@ const demoActivities: ActivityProps[] = [
   },
 ];
 
-/** The six programme areas and the alliance's activities, which the IATI activity file publishes. */
+/** The six programme areas and the alliance's activities, which the IATI activity file publishes; then the members and their contributions. */
 export async function loadFinanceDemo(ctx: DemoContext): Promise<void> {
   for (const area of allianceProgrammeAreas) await runCommand(ctx.db, ctx.system, (c) => createProgrammeArea(c, area));
   for (const activity of demoActivities) await runCommand(ctx.db, ctx.system, (c) => createActivity(c, activity));
   ctx.say(`finance: ${allianceProgrammeAreas.length} programme areas, ${demoActivities.length} IATI activities`);
+  await loadGrantsDemo(ctx);
+  await loadMembersDemo(ctx);
 }

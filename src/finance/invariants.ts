@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Invariant } from '../core/invariants.ts';
 import { rowsOf } from '../db/connect.ts';
+import { grantInvariants } from './grant-invariants.ts';
+import { membersInvariants } from './members-invariants.ts';
 
-/** What `orebook verify` checks of the finance records that the IATI files publish. */
+/** What `orebook verify` checks of the finance records: those the IATI files publish, and members' contributions. */
 export const financeInvariants: readonly Invariant[] = [
   {
     id: 'finance.area_sectors_sum_to_100',
@@ -27,4 +29,6 @@ export const financeInvariants: readonly Invariant[] = [
       for (const row of rows) problem(`activity ${row.code} has no participating organisation`);
     },
   },
+  ...grantInvariants,
+  ...membersInvariants,
 ];

@@ -15,7 +15,7 @@ const memberNames = ['Patrick Mbuyi', 'Odette Kasongo', 'Mamie Tshibangu', 'Rach
 
 beforeAll(async () => {
   t = await createTestContext();
-  const needed = new Set(['accounts', 'journal', 'files', 'sites', 'registry', 'fund']);
+  const needed = new Set(['accounts', 'journal', 'files', 'rates', 'sites', 'registry', 'fund']);
   await loadDemo(t.handle, t.keyring, modules.filter((m) => needed.has(m.name)), { force: true });
 }, 600_000);
 afterAll(() => t?.close());

@@ -8,7 +8,6 @@ import { setCommitteeRules } from './commands/set-committee-rules.ts';
 import { decideProposal } from './commands/decide-proposal.ts';
 import { disburseTranche } from './commands/disburse-tranche.ts';
 import { draftProposal, submitProposal, type DraftProposalProps } from './commands/draft-proposal.ts';
-import { recordExchangeRate } from './commands/record-exchange-rate.ts';
 import { recordIncome } from './commands/record-income.ts';
 import { recordMeeting } from './commands/record-meeting.ts';
 import { budgetLinesOf } from './queries/committee.ts';
@@ -35,7 +34,7 @@ const members: [string, string][] = [
 
 /**
  * The Kamilombe fund: the premium of the registry demo's paid sales booked as income, a CMDS
- * contribution in Congolese francs with the day's rate, a committee of seven with the washers
+ * contribution in Congolese francs at the day's rate (recorded by the rates module's demo), a committee of seven with the washers
  * required, two meetings, five projects from the programme (rain covers and boots completed,
  * metal sheets and school kits funded, bookkeeping training cancelled) and one rejected proposal.
  */
@@ -48,9 +47,7 @@ export async function loadFundDemo(ctx: DemoContext): Promise<void> {
 
   for (const premium of await unbookedPremiums(ctx.db, site)) await run(admin, (c) => bookPremium(c, { creditPremiumId: premium.id }));
 
-  for (const [day, rate] of [['2026-03-02', 2_850_000_000], ['2026-03-05', 2_851_000_000], ['2026-03-20', 2_862_500_000]] as const) {
-    await run(admin, (c) => recordExchangeRate(c, { currency: 'CDF', rateOn: day, unitsPerUsdMicro: rate, source: 'Banque Centrale du Congo, taux indicatif du jour (demo)' }));
-  }
+  // The francs convert with the rates module's demo rates of 2 and 5 March 2026 (src/rates/demo.ts).
   await run(admin, (c) => recordIncome(c, { site, source: 'other', amountMinor: cdf(5_700_000), currency: 'CDF', receivedOn: '2026-03-02', counterparty: 'CMDS', description: 'Cooperative contribution from its depot fees' }));
 
   const ids: number[] = [];

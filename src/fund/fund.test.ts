@@ -7,15 +7,14 @@ import { problemsAfter } from '../../test/invariants.ts';
 import { runInvariants } from '../core/invariants.ts';
 import { rowsOf } from '../db/connect.ts';
 import { runCommand } from '../journal/public.ts';
+import { convertWith, rateBookOf, recordExchangeRate } from '../rates/public.ts';
 import { cancelProject, completeProject } from './commands/close-project.ts';
 import { decideProposal } from './commands/decide-proposal.ts';
 import { disburseTranche } from './commands/disburse-tranche.ts';
 import { accountBalance, fundOf } from './ledger.ts';
-import { recordExchangeRate } from './commands/record-exchange-rate.ts';
 import { recordIncome } from './commands/record-income.ts';
 import { countDecision } from './committee-rules.ts';
 import { fundInvariants } from './invariants.ts';
-import { toReportingMinor } from './money.ts';
 import { budgetLinesOf } from './queries/committee.ts';
 import { balanceMismatches, fundBalances } from './queries/ledger.ts';
 import { publicFundReport } from './queries/public-report.ts';
@@ -184,8 +183,10 @@ describe('The ledger', () => {
     const report = await publicFundReport(t.db, site, '2026-06-01');
     expect(report.moneyIn.find((m) => m.currency === 'CDF')).toMatchObject({ source: 'other', amountMinor: 2_850_000_00, usdMinor: 100_000 });
     expect(report.ratesUsed).toEqual([{ currency: 'CDF', rateOn: '2026-02-02', unitsPerUsdMicro: 2_850_000_000, source: 'BCC daily rate' }]);
-    expect(toReportingMinor(1, 'CDF', 2_850_000_000)).toBe(0);
-    expect(toReportingMinor(2_850_00, 'CDF', 2_850_000_000)).toBe(100);
+    const book = rateBookOf([{ id: 1, currency: 'CDF', rateOn: '2026-02-02', unitsPerUsdMicro: 2_850_000_000, source: 'BCC daily rate' }]);
+    const toUsd = (amountMinor: number) => convertWith(book, { amountMinor, from: 'CDF', to: 'USD', on: '2026-02-02' }).amountMinor;
+    expect(toUsd(1)).toBe(0);
+    expect(toUsd(2_850_00)).toBe(100);
   });
 
   it('refuses a proposal in an unknown area', async () => {

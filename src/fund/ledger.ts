@@ -7,10 +7,10 @@ import { formatMoney } from '../core/i18n/format.ts';
 import { rowsOf, type Queryable } from '../db/connect.ts';
 import { databaseErrorCode } from '../db/transaction.ts';
 import type { CommandContext } from '../journal/public.ts';
+import { convert, isKnownCurrency } from '../rates/public.ts';
 import { sites } from '../sites/public.ts';
 import { fundError } from './messages/errors.ts';
-import { isCurrencyCode } from './money.ts';
-import { fundEntries, fundExchangeRates, fundLedgerAccounts, fundProposals, funds, fundTransactions, reportingCurrency, type IncomeSource, type LedgerAccountKind } from './schema.ts';
+import { fundEntries, fundLedgerAccounts, fundProposals, funds, fundTransactions, reportingCurrency, type IncomeSource, type LedgerAccountKind } from './schema.ts';
 
 /** A site's fund, with the cooperative organisation that operates its site (whose people work on it). */
 export type Fund = typeof funds.$inferSelect & { siteCode: string; siteName: string; siteCooperativeOrgId: number };
@@ -27,7 +27,7 @@ export function assertDate(value: string, today: string): void {
 }
 
 export function assertCurrency(currency: string): void {
-  if (!isCurrencyCode(currency)) throw fundError('currency_invalid', 422, { currency });
+  if (!isKnownCurrency(currency)) throw fundError('currency_invalid', 422, { currency });
 }
 
 export function assertAmount(amountMinor: number): void {
@@ -89,12 +89,9 @@ export async function authorizeOnProposal(db: Queryable, actor: Actor, action: '
   authorize(actor, action, { siteCooperativeOrgId: site?.siteCooperativeOrgId ?? -1 });
 }
 
-/** The rate of a currency on a day, required for every amount not in the reporting currency. */
-export async function rateOn(db: Queryable, currency: string, date: string) {
-  if (currency === reportingCurrency) return null;
-  const [rate] = await db.select().from(fundExchangeRates).where(and(eq(fundExchangeRates.currency, currency), eq(fundExchangeRates.rateOn, date)));
-  if (!rate) throw fundError('rate_missing', 422, { currency, date }, { currency, date });
-  return rate;
+/** Requires the rate of a currency on a day for every amount not in the reporting currency (the rates' 422 `rate_missing` otherwise). */
+async function assertRateOn(db: Queryable, currency: string, date: string): Promise<void> {
+  await convert(db, { amountMinor: 0, from: currency, to: reportingCurrency, on: date });
 }
 
 /** A proposal, locked for the rest of the command: steps on one project queue here. */
@@ -154,7 +151,7 @@ export type TransactionProps = {
  */
 export async function postTransaction(ctx: CommandContext, props: TransactionProps): Promise<FundTransaction> {
   if (props.postings.reduce((sum, p) => sum + p.amountMinor, 0) !== 0) throw new Error('a fund transaction must balance');
-  await rateOn(ctx.tx, props.currency, props.occurredOn);
+  await assertRateOn(ctx.tx, props.currency, props.occurredOn);
   const accounts = await lockAccounts(ctx, props.fundId, props.currency, props.postings);
   for (const posting of props.postings) {
     const account = accounts.get(accountKey(posting.kind, posting.proposalId))!;

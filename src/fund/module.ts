@@ -1,5 +1,6 @@
 import type { OrebookModule } from '../web/module.ts';
 import { loadFundDemo } from './demo.ts';
+import { fundRecordCitingFileIsReadable } from './file-access.ts';
 import { fundIndicators } from './indicators.ts';
 import { fundInvariants } from './invariants.ts';
 import { registerManageFundPages } from './pages/manage.tsx';
@@ -27,4 +28,5 @@ export const fundModule: OrebookModule = {
   indicators: fundIndicators,
   loadDemo: loadFundDemo,
   homeSection: fundHomeSection,
+  readsRestrictedFile: fundRecordCitingFileIsReadable,
 };

@@ -2,12 +2,12 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { authorize } from '../core/auth/policies.ts';
 import { isoDateOf } from '../core/calendar.ts';
 import { runCommand } from '../journal/public.ts';
+import { recordExchangeRate } from '../rates/public.ts';
 import type { AppEnv } from '../web/context.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../web/openapi.ts';
 import { bookPremium } from './commands/book-premium.ts';
 import { decideProposal } from './commands/decide-proposal.ts';
 import { draftProposal, submitProposal } from './commands/draft-proposal.ts';
-import { recordExchangeRate } from './commands/record-exchange-rate.ts';
 import { recordMeeting } from './commands/record-meeting.ts';
 import { areaLabel, publicFundReport } from './queries/public-report.ts';
 import { fundAreas, incomeSources, proposalStatuses, voteChoices } from './schema.ts';
@@ -113,7 +113,7 @@ export function registerFundApi(api: OpenAPIHono<AppEnv>): void {
       method: 'post',
       path: '/funds/{site}/exchange-rates',
       tags: ['Site funds'],
-      summary: 'Record a day’s exchange rate of a currency against the US dollar (secretariat)',
+      summary: 'Record a day’s exchange rate of a currency against the US dollar (secretariat); the same as POST /rates, kept for the clients of the fund',
       security: signedInSecurity,
       request: {
         params: siteParams,

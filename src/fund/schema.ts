@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisations } from '../accounts/public.ts';
+import { baseCurrency } from '../rates/public.ts';
 import { inList } from '../db/columns.ts';
 import { files } from '../files/public.ts';
 import { registryKeys } from '../registry/public.ts';
@@ -21,8 +22,8 @@ export type ProposalStatus = (typeof proposalStatuses)[number];
 export const voteChoices = ['yes', 'no', 'abstain'] as const;
 export type VoteChoice = (typeof voteChoices)[number];
 
-/** The currency the fund reports in; other currencies convert at the rate recorded for the transaction's date. */
-export const reportingCurrency = 'USD';
+/** The currency the fund reports in (its public account says `usdMinor`): the rates' base; other currencies convert at the rate recorded for the transaction's date. */
+export const reportingCurrency = baseCurrency;
 
 /**
  * A site's premium fund and the rules its committee decides by, set by the secretariat. Quorum:
@@ -48,28 +49,6 @@ export const funds = pgTable(
     uniqueIndex('funds_site_idx').on(t.siteId),
     check('funds_quorum_range', sql`${t.quorumBasisPoints} between 1 and 10000`),
     check('funds_majority_range', sql`${t.majorityBasisPoints} between 0 and 9999`),
-  ],
-);
-
-/**
- * Exchange rates for reporting: how many units of `currency` one US dollar bought on `rate_on`, in
- * millionths (2,850.5 CDF per USD is 2,850,500,000), with where the rate comes from. One rate per
- * currency and day, never changed.
- */
-export const fundExchangeRates = pgTable(
-  'fund_exchange_rates',
-  {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    currency: text('currency').notNull(),
-    rateOn: date('rate_on', { mode: 'string' }).notNull(),
-    unitsPerUsdMicro: bigint('units_per_usd_micro', { mode: 'number' }).notNull(),
-    source: text('source').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  },
-  (t) => [
-    uniqueIndex('fund_exchange_rates_day_idx').on(t.currency, t.rateOn),
-    check('fund_exchange_rates_currency_format', sql`${t.currency} ~ '^[A-Z]{3}$' and ${t.currency} <> 'USD'`),
-    check('fund_exchange_rates_positive', sql`${t.unitsPerUsdMicro} > 0`),
   ],
 );
 

@@ -6,6 +6,8 @@ import { creditPremiums } from './schema.ts';
 
 export { recordedPremiums } from './queries/sales.ts';
 export type { RecordedPremium } from './queries/sales.ts';
+export { organisationCredits } from './queries/organisation-credits.ts';
+export type { CreditPurchase, CreditRetirementSummary } from './queries/organisation-credits.ts';
 
 /** Rows of the registry another module's table may point at by foreign key: the premium a fund books. */
 export const registryKeys = { creditPremiumId: () => creditPremiums.id };

@@ -24,7 +24,12 @@ import { updatePit } from './commands/sites/update-pit.ts';
 import { createStandardVersion } from './commands/standard/create-standard-version.ts';
 import { publishStandardVersion } from './commands/standard/publish-standard-version.ts';
 import { updateDraftCriteria } from './commands/standard/update-draft-criteria.ts';
+import { prepareVerificationStatement } from './commands/verifications/prepare-verification-statement.ts';
 import { signVerificationStatement } from './commands/verifications/sign-verification-statement.ts';
+import { submitStatementSignature } from './commands/verifications/submit-statement-signature.ts';
+import { registerVerifierKey } from './commands/verifier-keys/register-verifier-key.ts';
+import { retireVerifierKey } from './commands/verifier-keys/retire-verifier-key.ts';
+import { setKeyCustody } from './commands/verifier-keys/set-key-custody.ts';
 import { importWorkers } from './commands/workers/import-workers.ts';
 import { readWorkerFile } from './worker-import-files.ts';
 import { setWorkerPhoto } from './commands/workers/set-worker-photo.ts';
@@ -186,5 +191,27 @@ describe('Verification statements (verification.sign: an independent verifier)',
   });
   it('asks at the site a URL names before the site is known to exist', async () => {
     await expectRefusedToActor(buyer(), (ctx) => signVerificationStatement(ctx, { site: 'NOPE', assessmentId, mineral: 'cobalt', periodStart: '2024-01-01', periodEnd: '2024-06-30', responsibleKg: 1 }));
+  });
+});
+
+describe('Keys a verifier organisation holds (verifier_key.manage: its own verifiers alone)', () => {
+  const organisation = () => ({ id: otherCooperative.id, code: otherCooperative.code });
+  const commands: Record<string, (ctx: CommandContext) => Promise<unknown>> = {
+    registerVerifierKey: (ctx) => registerVerifierKey(ctx, { organisation: organisation(), publicKey: Buffer.alloc(32, 9).toString('base64') }),
+    retireVerifierKey: (ctx) => retireVerifierKey(ctx, { organisation: organisation(), keyId: 1 }),
+    setKeyCustody: (ctx) => setKeyCustody(ctx, { organisation: organisation(), custody: 'verifier' }),
+  };
+  for (const [name, command] of Object.entries(commands)) {
+    it(`${name} refuses the system and admins, a verifier of another organisation, and a buyer`, async () => {
+      await expectRefusedToActor(system, command);
+      await expectRefusedToActor(actorOf({ ...siteCooperative, kind: 'verifier' }, 'verifier'), command);
+      await expectRefusedToActor(buyer(), command);
+    });
+  }
+  it('prepareVerificationStatement and submitStatementSignature refuse an admin, and a verifier of the organisation that operates the site', async () => {
+    const prepare = (ctx: CommandContext) => prepareVerificationStatement(ctx, { assessmentId, mineral: 'cobalt', periodStart: '2024-01-01', periodEnd: '2024-06-30', responsibleKg: 1 });
+    await expectRefusedToActor(system, prepare);
+    await expectRefusedToActor(verifierOfTheSite(), prepare);
+    await expectRefusedToActor(buyer(), (ctx) => submitStatementSignature(ctx, { draftId: 1, signature: Buffer.alloc(64).toString('base64') }));
   });
 });

@@ -145,8 +145,10 @@ describe('The sites module’s invariants', () => {
 
     it('reports a statement moved onto another key', async () => {
       const problems = await problemsAfter(async (tx) => {
-        await tx.execute(sql`insert into organisation_keys (organisation_id, public_key, private_key_pkcs8) select organisation_id, public_key, private_key_pkcs8 from organisation_keys`);
-        await tx.execute(sql`update organisation_keys set public_key = set_byte(public_key, 0, (get_byte(public_key, 0) + 1) % 256) where id = (select max(id) from organisation_keys)`);
+        // Another key of the organisation: a public key is registered once, and an organisation has one active key.
+        await tx.execute(
+          sql`insert into organisation_keys (organisation_id, public_key, private_key_pkcs8, retired_at) select organisation_id, set_byte(public_key, 0, (get_byte(public_key, 0) + 1) % 256), private_key_pkcs8, now() from organisation_keys where id = (select key_id from verification_statements where id = ${statementIds[1]})`,
+        );
         await tamperWithStatements(tx, sql`update verification_statements set key_id = (select max(id) from organisation_keys) where id = ${statementIds[1]}`);
       });
       expect(problems['sites.verification_signatures']).toEqual([expect.stringMatching(new RegExp(`^verification statement ${statementIds[1]} .*(signature does not match|not a valid Ed25519)`))]);

@@ -1,5 +1,6 @@
 import type { OrebookModule } from '../web/module.ts';
 import { loadSitesDemo } from './demo.ts';
+import { siteRecordCitingFileIsReadable } from './file-access.ts';
 import { sitesIndicators } from './indicators.ts';
 import { sitesInvariants } from './invariants.ts';
 import { registerAssessmentsPages } from './pages/assessments/index.ts';
@@ -26,6 +27,7 @@ import { registerWorkersApi } from './routes/workers.ts';
  */
 export const sitesModule: OrebookModule = {
   name: 'sites',
+  readsRestrictedFile: siteRecordCitingFileIsReadable,
   registerApi(api) {
     registerPublicSitesApi(api);
     registerSitesAdminApi(api);

@@ -18,5 +18,6 @@ export { correctiveActionsOfSite } from './queries/corrective-actions.ts';
 export { listMinerals, siteByCode } from './queries/production.ts';
 export { findSiteByCode, listOperatorGroups, listPits, listSites } from './queries/sites.ts';
 export { getVerification, listVerifications, remainingIssuableKg } from './queries/verifications.ts';
+export { makeVerifierKey, signStatementBytes, StatementSigningError } from './statement-signing.ts';
 export { headcountTotals } from './queries/workers.ts';
 export { childReferrals, correctiveActions, minerals, operatorGroups, pits, sexes, sites, verificationStatements } from './schema.ts';

@@ -329,10 +329,16 @@ export const correctiveActions = pgTable(
   ],
 );
 
+/** Who holds the private half of an organisation's signing key: the registry's server, or the verifier itself. */
+export const keyCustodies = ['registry', 'verifier'] as const;
+export type KeyCustody = (typeof keyCustodies)[number];
+
 /**
- * Ed25519 keys with which organisations (verifiers first) sign what they state. The registry
- * holds the private key for the organisation and signs when one of its users confirms; the
- * public key is published so anyone can check a statement.
+ * Ed25519 keys with which organisations (verifiers first) sign what they state. A key is held
+ * either by the registry (it keeps the private half, PKCS#8, and signs when one of the
+ * organisation's verifiers confirms) or by the verifier (only the public half is here; the
+ * verifier signs on its own machine). An organisation has at most one active key; retired keys stay
+ * so that the statements they signed stay checkable.
  */
 export const organisationKeys = pgTable(
   'organisation_keys',
@@ -342,11 +348,35 @@ export const organisationKeys = pgTable(
       .notNull()
       .references(() => organisations.id),
     publicKey: bytea('public_key').notNull(),
-    privateKeyPkcs8: bytea('private_key_pkcs8').notNull(),
+    custody: text('custody').notNull().default('registry'),
+    /** Only for a key the registry holds. */
+    privateKeyPkcs8: bytea('private_key_pkcs8'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [index('organisation_keys_org_idx').on(t.organisationId)],
+  (t) => [
+    index('organisation_keys_org_idx').on(t.organisationId),
+    uniqueIndex('organisation_keys_public_key_unique').on(t.publicKey),
+    uniqueIndex('organisation_keys_one_active').on(t.organisationId).where(sql`${t.retiredAt} is null`),
+    check('organisation_keys_custody_valid', sql`${t.custody} in (${inList(keyCustodies)})`),
+    check('organisation_keys_private_half_with_registry', sql`(${t.custody} = 'registry') = (${t.privateKeyPkcs8} is not null)`),
+  ],
+);
+
+/**
+ * Each organisation's choice of who holds its signing key. No row: the registry holds it (as before
+ * verifiers could hold their own). With `verifier`, the registry never signs for the organisation.
+ */
+export const organisationKeyCustody = pgTable(
+  'organisation_key_custody',
+  {
+    organisationId: integer('organisation_id')
+      .primaryKey()
+      .references(() => organisations.id),
+    custody: text('custody').notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [check('organisation_key_custody_valid', sql`${t.custody} in (${inList(keyCustodies)})`)],
 );
 
 /**
@@ -389,6 +419,43 @@ export const verificationStatements = pgTable(
     check('verification_responsible_positive', sql`${t.responsibleKg} > 0`),
     check('verification_within_declared', sql`${t.responsibleKg} <= ${t.declaredKg}`),
   ],
+);
+
+/**
+ * A statement prepared for a verifier that holds its own key: the exact canonical bytes it is to
+ * sign, naming the key it is to be signed with. Once the verifier's signature over these bytes is
+ * accepted, it becomes a verification statement (`statementId`) and the draft is never signed again.
+ */
+export const verificationDrafts = pgTable(
+  'verification_drafts',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    siteId: integer('site_id')
+      .notNull()
+      .references(() => sites.id),
+    mineral: text('mineral')
+      .notNull()
+      .references(() => minerals.code),
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    periodEnd: date('period_end', { mode: 'string' }).notNull(),
+    assessmentId: integer('assessment_id')
+      .notNull()
+      .references(() => assessments.id),
+    verifierOrganisationId: integer('verifier_organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    declaredKg: bigint('declared_kg', { mode: 'number' }).notNull(),
+    responsibleKg: bigint('responsible_kg', { mode: 'number' }).notNull(),
+    /** The exact RFC 8785 bytes to be signed. */
+    document: bytea('document').notNull(),
+    keyId: integer('key_id')
+      .notNull()
+      .references(() => organisationKeys.id),
+    preparedByUserId: integer('prepared_by_user_id').references(() => users.id),
+    preparedAt: timestamp('prepared_at', { withTimezone: true, mode: 'date' }).notNull(),
+    statementId: integer('statement_id').references(() => verificationStatements.id),
+  },
+  (t) => [index('verification_drafts_org_idx').on(t.verifierOrganisationId), uniqueIndex('verification_drafts_statement_unique').on(t.statementId)],
 );
 
 /**

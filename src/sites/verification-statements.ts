@@ -1,5 +1,7 @@
 import { isIsoDate } from '../core/calendar.ts';
 import { eq, sql } from 'drizzle-orm';
+import { databaseErrorCode } from '../db/transaction.ts';
+import { appendEvent } from '../journal/public.ts';
 import { authorize } from '../core/auth/policies.ts';
 import type { Actor } from '../core/auth/roles.ts';
 import { formatDate, formatNumber, formatTonnes } from '../core/i18n/format.ts';
@@ -7,9 +9,9 @@ import { locales, type Localized } from '../core/i18n/index.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { CommandContext } from '../journal/public.ts';
 import { verificationError, verificationsText } from './messages/verifications.ts';
-import { assessmentForVerification, baselineStatus, findOverlappingStatement } from './queries/verifications.ts';
+import { assessmentForVerification, baselineStatus, documentSha256, findOverlappingStatement, type VerificationDocument, verificationDocumentType } from './queries/verifications.ts';
 import { declaredContainedKg, listMinerals } from './queries/production.ts';
-import { organisationKeys, verificationDraws, verificationStatements } from './schema.ts';
+import { type KeyCustody, organisationKeys, verificationDraws, verificationStatements } from './schema.ts';
 
 export type SignVerificationProps = {
   /** The submitted assessment the statement rests on; it fixes the site, the standard version and the verifier organisation. */
@@ -96,6 +98,92 @@ export function statementSentences(plan: VerificationPlan): Localized {
       t: formatNumber(locale, plan.responsibleKg / 1000, { minimumFractionDigits: 3, maximumFractionDigits: 3 }),
     });
   return { en: sentence('en'), fr: sentence('fr') };
+}
+
+/** The document a plan is signed as; `signedAt` is when it was signed (registry-held key) or prepared for signing (verifier-held key). */
+export function statementDocument(plan: VerificationPlan, signedAt: Date, publicKey: Buffer): VerificationDocument {
+  return {
+    type: verificationDocumentType,
+    version: 1,
+    site: { code: plan.site.code, name: plan.site.name },
+    mineral: plan.mineral,
+    period: { start: plan.periodStart, end: plan.periodEnd },
+    assessment: { id: plan.assessment.id, standardVersion: plan.assessment.standardVersion, baselineCriteria: plan.baselineCriteria },
+    verifier: { code: plan.verifier.code, name: plan.verifier.name },
+    declaredKg: plan.declaredKg,
+    responsibleKg: plan.responsibleKg,
+    statement: statementSentences(plan),
+    signedAt: signedAt.toISOString(),
+    key: { publicKey: publicKey.toString('base64') },
+  };
+}
+
+export type SignedStatement = typeof verificationStatements.$inferSelect;
+
+/**
+ * Stores a signed statement. Two statements of one site and mineral never overlap, even when signed
+ * at the same moment: the EXCLUDE constraint decides, and the loser is told which statement won.
+ */
+export async function insertStatement(
+  ctx: CommandContext,
+  plan: VerificationPlan,
+  signed: { document: Buffer; signature: Buffer; keyId: number; signedAt: Date },
+): Promise<SignedStatement> {
+  try {
+    // A savepoint, so that when a concurrent signing got the period first we can still say which statement it was.
+    return await ctx.tx.transaction(async (savepoint) => {
+      const [row] = await savepoint
+        .insert(verificationStatements)
+        .values({
+          siteId: plan.site.id,
+          mineral: plan.mineral,
+          periodStart: plan.periodStart,
+          periodEnd: plan.periodEnd,
+          assessmentId: plan.assessment.id,
+          verifierOrganisationId: plan.verifier.id,
+          declaredKg: plan.declaredKg,
+          responsibleKg: plan.responsibleKg,
+          document: signed.document,
+          signature: signed.signature,
+          keyId: signed.keyId,
+          signedByUserId: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
+          signedAt: signed.signedAt,
+        })
+        .returning();
+      return row!;
+    });
+  } catch (error) {
+    // exclusion_violation: verification_statements_no_overlap
+    if (databaseErrorCode(error) !== '23P01') throw error;
+    const other = await findOverlappingStatement(ctx.tx, { siteId: plan.site.id, mineral: plan.mineral, start: plan.periodStart, end: plan.periodEnd });
+    throw overlapError(other?.id ?? null);
+  }
+}
+
+/** The `sites.verification_signed` event: the statement, its signature and its key, fixed in public. Never the signing user. */
+export async function journalSignedStatement(
+  ctx: CommandContext,
+  statement: SignedStatement,
+  plan: VerificationPlan,
+  signed: { document: Buffer; signature: Buffer; publicKey: Buffer; keyId: number; keyCustody: KeyCustody },
+): Promise<void> {
+  await appendEvent(ctx, {
+    type: 'sites.verification_signed',
+    subject: `verification:${statement.id}`,
+    payload: {
+      statementId: statement.id,
+      site: plan.site.code,
+      mineral: plan.mineral,
+      period: { start: plan.periodStart, end: plan.periodEnd },
+      responsibleKg: plan.responsibleKg,
+      documentSha256: documentSha256(signed.document),
+      signature: signed.signature.toString('base64'),
+      verifier: plan.verifier.code,
+      publicKey: signed.publicKey.toString('base64'),
+      keyId: signed.keyId,
+      keyCustody: signed.keyCustody,
+    },
+  });
 }
 
 export type DrawProps = {

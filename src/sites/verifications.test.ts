@@ -196,6 +196,8 @@ describe('Signing a verification statement', () => {
       signature: statement.signature.toString('base64'),
       verifier: document.verifier.code,
       publicKey: document.key.publicKey,
+      keyId: statement.keyId,
+      keyCustody: 'registry',
     });
     for (const personal of [s.verifier.displayName, s.verifier.email, s.verifier.code]) expect(text).not.toContain(personal);
   });
@@ -520,7 +522,8 @@ describe('The public statement and its signature', () => {
     expect(keys.status).toBe(200);
     expect(keys.body).toEqual({
       organisation: statement.body.verifier.code,
-      keys: [{ id: expect.any(Number), algorithm: 'Ed25519', publicKey: statement.body.publicKey, createdAt: expect.any(String), retiredAt: null }],
+      custody: 'registry',
+      keys: [{ id: expect.any(Number), algorithm: 'Ed25519', publicKey: statement.body.publicKey, custody: 'registry', createdAt: expect.any(String), retiredAt: null }],
     });
     expect(keys.text).not.toMatch(/private/i);
     expect((await anonymousGet('/api/v1/organisations/no-such-org/verifier-keys')).status).toBe(404);

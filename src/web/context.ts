@@ -3,6 +3,7 @@ import type { Actor } from '../core/auth/roles.ts';
 import type { Locale } from '../core/i18n/index.ts';
 import type { Database } from '../db/connect.ts';
 import type { ProxyTrust } from './client-address.ts';
+import type { OrebookModule } from './module.ts';
 
 /**
  * What modules need from the process besides the frame's own: each module that needs something
@@ -44,5 +45,7 @@ export type AppEnv = {
     requestId: string;
     /** The CSRF token that forms on this page must send back. */
     csrfToken: string;
+    /** The modules the app runs, for the rare route that asks them all (who may read a restricted file). */
+    modules: readonly OrebookModule[];
   };
 };

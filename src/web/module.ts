@@ -37,4 +37,9 @@ export type OrebookModule = {
   loadDemo?: (ctx: DemoContext) => Promise<void>;
   /** Cards and tasks for the signed-in home page, for the roles this module concerns. */
   homeSection?: (c: Context<AppEnv>) => Promise<Child | null>;
+  /**
+   * Whether the actor may read a record of this module that restricted file `fileId` belongs to
+   * (asking that record's own policy): undefined when no record of this module cites the file.
+   */
+  readsRestrictedFile?: (db: Database, actor: Actor, fileId: number) => Promise<boolean | undefined>;
 };

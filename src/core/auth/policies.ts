@@ -15,13 +15,17 @@ const signedIn: readonly Role[] = everyone.filter((role) => role !== 'public');
 
 const sameOrganisation = (actor: Actor, resource: { orgId: number }) => actor.role === 'admin' || ('orgId' in actor && actor.orgId === resource.orgId);
 
-/** For site records: admins and field officers everywhere, a cooperative only at the sites it operates. */
 type SiteResource = { siteCooperativeOrgId: number };
-const ownSiteForCooperative = (actor: Actor, site: SiteResource) =>
-  actor.role !== 'cooperative' || ('orgId' in actor && actor.orgId === site.siteCooperativeOrgId);
 /** The secretariat runs the programme: its staff work at every site. The system (CLI, demo) acts as the secretariat. */
 const ofSecretariat = (actor: Actor) => actor.kind === 'system' || ('orgKind' in actor && actor.orgKind === 'secretariat');
 const ofSiteCooperative = (actor: Actor, site: SiteResource) => 'orgId' in actor && actor.orgId === site.siteCooperativeOrgId;
+/**
+ * A site's own records (production details, assessments, corrective actions, safety, their
+ * evidence): the secretariat's staff and the verifiers everywhere; the users of a cooperative
+ * (cooperative, field, committee) only at the sites it operates; a partner organisation's field
+ * officers and committee members nowhere (they follow their own child cases).
+ */
+const siteRecords = (actor: Actor, site: SiteResource) => actor.role === 'admin' || actor.role === 'verifier' || ofSecretariat(actor) || ofSiteCooperative(actor, site);
 /**
  * Personal data at a site (the worker register): admins, the secretariat's field officers, and the
  * site's own cooperative (its cooperative and field users). A partner organisation's field user
@@ -65,22 +69,33 @@ const policies = {
   },
   'checkpoint.sign': { roles: ['admin'] },
   'file.read.public': { roles: everyone },
-  'file.read.restricted': { roles: ['admin', 'field', 'cooperative', 'verifier', 'committee'] },
+  // A restricted file (an assay certificate, assessment evidence, a receipt) is read by whoever may
+  // read a record that cites it (each module says so for its records); one that no record cites
+  // (an imported spreadsheet) by the organisation that uploaded it.
+  'file.read.restricted': {
+    roles: ['admin', 'field', 'cooperative', 'verifier', 'committee'],
+    when: (actor: Actor, file: { uploadedByOrgId: number | null; records: 'readable' | 'not readable' | 'none' }) =>
+      actor.role === 'admin' ||
+      file.records === 'readable' ||
+      (file.records === 'none' && 'orgId' in actor && file.uploadedByOrgId !== null && actor.orgId === file.uploadedByOrgId),
+  },
   'site.read.public': { roles: everyone },
   'site.manage': { roles: ['admin'] },
   'worker.read': { roles: ['admin', 'field', 'cooperative'], when: personalDataAtSite },
   'worker.register': { roles: ['admin', 'field', 'cooperative'], when: personalDataAtSite },
   // Children referred for protection are followed by the secretariat's field officers, not the cooperative.
   'child_referral.read': { roles: ['admin', 'field'], when: secretariatFieldWork },
-  'production.read.details': { roles: ['admin', 'field', 'cooperative', 'verifier'], when: ownSiteForCooperative },
-  'production.declare': { roles: ['admin', 'cooperative'], when: ownSiteForCooperative },
+  'production.read.details': { roles: ['admin', 'field', 'cooperative', 'verifier'], when: siteRecords },
+  'production.declare': { roles: ['admin', 'cooperative'], when: siteRecords },
   'standard.read': { roles: everyone },
   'standard.publish': { roles: ['admin'] },
-  'assessment.read': { roles: ['admin', 'field', 'verifier', 'cooperative'], when: ownSiteForCooperative },
+  'assessment.read': { roles: ['admin', 'field', 'verifier', 'cooperative'], when: siteRecords },
   'assessment.write': { roles: ['verifier'], when: independentVerifier },
-  'corrective_action.manage': { roles: ['admin', 'field', 'cooperative', 'verifier'], when: ownSiteForCooperative },
+  'corrective_action.manage': { roles: ['admin', 'field', 'cooperative', 'verifier'], when: siteRecords },
   'verification.sign': { roles: ['verifier'], when: independentVerifier },
   'verification.read.public': { roles: everyone },
+  // A verifier organisation's own key: registered, rotated and retired by its verifiers alone, never by the registry's staff.
+  'verifier_key.manage': { roles: ['verifier'], when: (actor: Actor, org: { orgId: number }) => 'orgId' in actor && actor.orgId === org.orgId },
   'registry.read.public': { roles: everyone },
   'registry.account.open': { roles: ['admin', 'buyer'] },
   'registry.account.read': { roles: signedIn, when: (actor: Actor, account: { orgId: number }) => sameOrganisation(actor, account) },
@@ -100,6 +115,10 @@ const policies = {
   'registry.order.list': { roles: ['admin'] },
   'registry.payment.record': { roles: ['admin'] },
   'registry.footprint.manage': { roles: ['admin', 'buyer'], when: (actor: Actor, owner: { orgId: number }) => sameOrganisation(actor, owner) },
+  // Exchange rates (issue 13): one table for the whole application. Rates are public figures, not
+  // personal data: anyone reads them; the secretariat records them and sets the reporting currency.
+  'rates.read': { roles: everyone },
+  'rates.manage': { roles: ['admin'] },
   // The site premium fund (issue 5): its public page is public; committee members and the
   // secretariat work on proposals and meetings; only the secretariat books money.
   'fund.read.public': { roles: everyone },
@@ -114,8 +133,8 @@ const policies = {
   // Safety (issue 6): incidents and interventions are recorded by the secretariat's field officers
   // and the site's cooperative; aggregates are public.
   'safety.read.public': { roles: everyone },
-  'safety.read': { roles: ['admin', 'field', 'cooperative', 'verifier', 'committee'], when: ownSiteForCooperative },
-  'safety.record': { roles: ['admin', 'field', 'cooperative'], when: ownSiteForCooperative },
+  'safety.read': { roles: ['admin', 'field', 'cooperative', 'verifier', 'committee'], when: siteRecords },
+  'safety.record': { roles: ['admin', 'field', 'cooperative'], when: siteRecords },
   // Children (issue 6): case details only for admin and field users of the organisation that
   // manages the case; aggregates (never under 5) are public.
   'children.read.public': { roles: everyone },
@@ -132,6 +151,14 @@ const policies = {
   'forms.read': { roles: everyone },
   'imports.run': { roles: ['admin', 'field', 'cooperative'] },
   'registry.footprint.read': { roles: ['admin', 'buyer', 'member'], when: (actor: Actor, owner: { orgId: number }) => sameOrganisation(actor, owner) },
+  // Grants (issue 13): a donor's member users read its own grants (budget against actual, what they
+  // fund); individual payees' names and receipts stay with the secretariat's admins.
+  'finance.grant.read': { roles: ['admin', 'member'], when: (actor: Actor, grant: { donorOrgId: number }) => actor.role === 'admin' || ('orgKind' in actor && actor.orgKind === 'donor' && actor.orgId === grant.donorOrgId) },
+  'finance.restricted.read': { roles: ['admin'] },
+  // Members of the alliance (issue 13): the secretariat keeps the list, rates and arrears; a member's
+  // own users (role member) read its membership, calls, payments and invoices, and nobody else does.
+  'finance.members.list': { roles: ['admin'] },
+  'finance.membership.read': { roles: ['admin', 'member'], when: (actor: Actor, member: { orgId: number }) => sameOrganisation(actor, member) },
 } satisfies Record<string, Rule<never>>;
 
 export type Action = keyof typeof policies;

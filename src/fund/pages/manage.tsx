@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import { can } from '../../core/auth/policies.ts';
 import { formatDate, formatMoney, formatTonnes } from '../../core/i18n/format.ts';
 import { runCommand } from '../../journal/public.ts';
+import { listExchangeRates, parseRate, rateText, recordExchangeRate } from '../../rates/public.ts';
 import { CsrfField, DataTable, ErrorSummary, Field, SelectField, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
@@ -10,10 +11,8 @@ import { appointMember } from '../commands/appoint-member.ts';
 import { setCommitteeRules } from '../commands/set-committee-rules.ts';
 import { committeeGroups } from '../committee-groups.ts';
 import { authorizeOnFund, findFund, findSite } from '../ledger.ts';
-import { recordExchangeRate } from '../commands/record-exchange-rate.ts';
-import { parseRate, rateText } from '../money.ts';
 import { listMembers } from '../queries/committee.ts';
-import { fundBalances, listExchangeRates, unbookedPremiums } from '../queries/ledger.ts';
+import { fundBalances, unbookedPremiums } from '../queries/ledger.ts';
 import { formWithFiles, refusalOnForm, type Form } from '../../web/forms.ts';
 import { FundNav, fundCrumbs, translator } from './shared.tsx';
 
@@ -105,7 +104,7 @@ async function ratesPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErr
               { header: t('col_rate_source'), cell: (r) => r.source },
             ]}
           />
-          {can(c.get('actor'), 'fund.manage') && (
+          {can(c.get('actor'), 'rates.manage') && (
             <form method="post" action={`/funds/${site.code}/rates`} novalidate>
               <ErrorSummary locale={locale} errors={errors} />
               <CsrfField token={c.get('csrfToken')} />

@@ -5,9 +5,9 @@ import { formatDate, formatMoney, formatNumber } from '../../core/i18n/format.ts
 import { DataTable, EmptyState } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
+import { rateText } from '../../rates/public.ts';
 import { listSites } from '../../sites/public.ts';
 import { findFund, findSite } from '../ledger.ts';
-import { rateText } from '../money.ts';
 import { areaLabel, publicFundReport } from '../queries/public-report.ts';
 import { reportingCurrency } from '../schema.ts';
 import { ProposalStatusTag, translator } from './shared.tsx';

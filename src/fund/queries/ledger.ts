@@ -1,10 +1,9 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { addMonths } from '../../core/calendar.ts';
 import { rowsOf, type Queryable } from '../../db/connect.ts';
+import { convertWith, loadRates, type RateBook, type RateUsed } from '../../rates/public.ts';
 import { recordedPremiums, type RecordedPremium } from '../../registry/public.ts';
-import { fundError } from '../messages/errors.ts';
-import { toReportingMinor } from '../money.ts';
-import { fundExchangeRates, fundLedgerAccounts, fundTransactions, reportingCurrency, type LedgerAccountKind } from '../schema.ts';
+import { fundLedgerAccounts, fundTransactions, reportingCurrency, type LedgerAccountKind } from '../schema.ts';
 
 /** Balances of a fund by currency: available, committed (still held for projects), disbursed, and income by source. */
 export type FundBalances = { currency: string; available: number; committed: number; disbursed: number; income: Record<'premium' | 'grant' | 'other', number> };
@@ -51,28 +50,16 @@ export async function unbookedPremiums(db: Queryable, siteCode?: string): Promis
   return owed.filter((premium) => !bookedIds.has(premium.id));
 }
 
-export type ExchangeRate = typeof fundExchangeRates.$inferSelect;
-
-export async function listExchangeRates(db: Queryable): Promise<ExchangeRate[]> {
-  return db.select().from(fundExchangeRates).orderBy(asc(fundExchangeRates.currency), desc(fundExchangeRates.rateOn));
+/** The rates of the days a fund's transactions in other currencies fell on, from the rates module. */
+export async function ratesOfTransactions(db: Queryable, fundId: number): Promise<RateBook> {
+  const days = await db.selectDistinct({ currency: fundTransactions.currency, on: fundTransactions.occurredOn }).from(fundTransactions).where(eq(fundTransactions.fundId, fundId));
+  return loadRates(db, days);
 }
 
-/** The rates of the days a fund's transactions in other currencies fell on, keyed `CUR:YYYY-MM-DD`. */
-export async function ratesOfTransactions(db: Queryable, fundId: number): Promise<Map<string, ExchangeRate>> {
-  const rows = await db
-    .selectDistinct({ rate: fundExchangeRates })
-    .from(fundTransactions)
-    .innerJoin(fundExchangeRates, and(eq(fundExchangeRates.currency, fundTransactions.currency), eq(fundExchangeRates.rateOn, fundTransactions.occurredOn)))
-    .where(eq(fundTransactions.fundId, fundId));
-  return new Map(rows.map(({ rate }) => [`${rate.currency}:${rate.rateOn}`, rate]));
-}
-
-/** A transaction's amount in the reporting currency, at the rate of its date; a clear 422 when that day has no rate. */
-export function reportingAmount(rates: Map<string, ExchangeRate>, line: { amountMinor: number; currency: string; occurredOn: string }): { usdMinor: number; rate: ExchangeRate | null } {
-  if (line.currency === reportingCurrency) return { usdMinor: line.amountMinor, rate: null };
-  const rate = rates.get(`${line.currency}:${line.occurredOn}`);
-  if (!rate) throw fundError('rate_missing', 422, { currency: line.currency, date: line.occurredOn }, { currency: line.currency, date: line.occurredOn });
-  return { usdMinor: toReportingMinor(line.amountMinor, line.currency, rate.unitsPerUsdMicro), rate };
+/** A transaction's amount in the reporting currency, at the rate of its date; the rates' 422 `rate_missing` when that day has no rate. */
+export function reportingAmount(rates: RateBook, line: { amountMinor: number; currency: string; occurredOn: string }): { usdMinor: number; rate: RateUsed | null } {
+  const conversion = convertWith(rates, { amountMinor: line.amountMinor, from: line.currency, to: reportingCurrency, on: line.occurredOn });
+  return { usdMinor: conversion.amountMinor, rate: conversion.ratesUsed[0] ?? null };
 }
 
 export type SpendTiming = { currency: string; premiumReceivedMinor: number; premiumSpentWithin12MonthsMinor: number; receiptsStillInWindow: number; averageDaysToDisbursement: number | null };

@@ -9,6 +9,7 @@ import { renderPage } from '../../web/layout.tsx';
 import { publicSiteText } from '../messages/public.ts';
 import { findPublicSite, listPublicSites, siteOverview, todayIso, type PublicSite } from '../queries/public-site.ts';
 import { listChildReferrals } from '../queries/workers.ts';
+import { verificationsText } from '../messages/verifications.ts';
 import { standardAreas } from '../schema.ts';
 
 type Key = Parameters<typeof publicSiteText.t>[1];
@@ -158,6 +159,7 @@ async function sitePage(c: Context<AppEnv>, site: PublicSite) {
               { header: t('mineral'), cell: (v) => mineralName(v.mineral) },
               { header: t('responsible_t'), cell: (v) => formatTonnes(locale, v.responsibleKg), numeric: true },
               { header: t('verifier'), cell: (v) => v.verifierName },
+              { header: verificationsText.t(locale, 'key_held_column'), cell: (v) => verificationsText.t(locale, `key_holder_${v.keyCustody}`) },
             ]}
           />
         )}

@@ -11,7 +11,11 @@ import type { AppEnv } from '../../web/context.ts';
 import { formOf, refusalOnForm, type Form, type RefusalStatus } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { planVerificationStatement, type SignVerificationProps, statementSentences, type VerificationPlan } from '../verification-statements.ts';
+import { prepareVerificationStatement } from '../commands/verifications/prepare-verification-statement.ts';
 import { signVerificationStatement } from '../commands/verifications/sign-verification-statement.ts';
+import { keyCustodyOf } from '../organisation-keys.ts';
+import type { KeyCustody } from '../schema.ts';
+import { registerVerifierKeysPages } from './verifier-keys.tsx';
 import { verificationError, verificationsText, type VerificationsKey } from '../messages/verifications.ts';
 import {
   assessmentForVerification,
@@ -58,6 +62,9 @@ function ViewPage({ c, v, mineralLabel }: { c: Context<AppEnv>; v: VerificationS
       <p>{check.valid ? <StatusTag tone="green">{t('signature_valid')}</StatusTag> : <StatusTag tone="red">{t('signature_invalid')}</StatusTag>}</p>
       {document?.statement?.[locale] && <p class="lead">{document.statement[locale]}</p>}
       <p>{check.valid ? t('signature_valid_text', { verifier }) : t('signature_invalid_text', { reason: check.reason ?? '' })}</p>
+      <p id="key-custody">
+        <StatusTag tone={v.keyCustody === 'verifier' ? 'green' : 'grey'}>{t(`key_held_by_${v.keyCustody}`)}</StatusTag> {t(`key_held_by_${v.keyCustody}_text`)}
+      </p>
       <CardGrid>
         <SummaryCard figure={formatTonnes(locale, v.responsibleKg)} label={t('responsible_label', { mineral: mineralLabel.toLocaleLowerCase(locale) })} />
         <SummaryCard figure={formatTonnes(locale, v.responsibleKg - v.drawnKg)} label={t('remaining_label')} />
@@ -139,6 +146,9 @@ function SigningForm({ c, s, values, errors }: { c: Context<AppEnv>; s: SigningC
       <h1>{t('new_title')}</h1>
       <p class="lead">{t('new_lead', { site: `${site.name} (${site.code})` })}</p>
       <p>{t('assessment_summary', { id: assessment.id, version: assessment.standardVersion, ...period })}</p>
+      <p>
+        <a href="/verifier-keys">{t('keys_title')}</a>
+      </p>
       <h2>{t('baseline_title')}</h2>
       <p>{baseline.failing.length === 0 ? <StatusTag tone="green">{t('baseline_all_met')}</StatusTag> : <StatusTag tone="red">{t('baseline_some_failing')}</StatusTag>}</p>
       <DataTable
@@ -212,7 +222,7 @@ function SigningForm({ c, s, values, errors }: { c: Context<AppEnv>; s: SigningC
   );
 }
 
-function ConfirmPage({ c, plan, quantity }: { c: Context<AppEnv>; plan: VerificationPlan; quantity: string }) {
+function ConfirmPage({ c, plan, quantity, custody }: { c: Context<AppEnv>; plan: VerificationPlan; quantity: string; custody: KeyCustody }) {
   const locale = c.get('locale');
   const t = translator(locale);
   const sentences = statementSentences(plan);
@@ -238,13 +248,14 @@ function ConfirmPage({ c, plan, quantity }: { c: Context<AppEnv>; plan: Verifica
       <p>{t('confirm_sentences')}</p>
       <blockquote lang="en">{sentences.en}</blockquote>
       <blockquote lang="fr">{sentences.fr}</blockquote>
-      <form method="post" action={`/sites/${plan.site.code}/verifications`}>
+      <p>{t(`keys_custody_${custody}`)}</p>
+      <form method="post" action={`/sites/${plan.site.code}/${custody === 'verifier' ? 'verification-drafts' : 'verifications'}`}>
         <CsrfField token={c.get('csrfToken')} />
         {Object.entries(hidden).map(([name, value]) => (
           <input type="hidden" name={name} value={value} />
         ))}
         <button class="button button-warning" type="submit">
-          {t('sign')}
+          {custody === 'verifier' ? t('prepare_button') : t('sign')}
         </button>
       </form>
       <p>
@@ -335,7 +346,8 @@ export function registerVerificationsPages(pages: Hono<AppEnv>) {
       const refusal = refusalOnForm(error, locale, (e) => fieldOfError[e.code] ?? 'form');
       return formPage(c, s, form, refusal.errors, refusal.status);
     }
-    return renderPage(c, { title: verificationsText.t(locale, 'confirm_title'), children: <ConfirmPage c={c} plan={plan} quantity={tonnesInput(plan.responsibleKg)} /> });
+    const custody = await keyCustodyOf(c.get('deps').db, plan.verifier.id);
+    return renderPage(c, { title: verificationsText.t(locale, 'confirm_title'), children: <ConfirmPage c={c} plan={plan} quantity={tonnesInput(plan.responsibleKg)} custody={custody} /> });
   });
 
   pages.post('/sites/:code/verifications', async (c) => {
@@ -352,4 +364,21 @@ export function registerVerificationsPages(pages: Hono<AppEnv>) {
       return formPage(c, s, form, refusal.errors, refusal.status);
     }
   });
+
+  pages.post('/sites/:code/verification-drafts', async (c) => {
+    const form = await formOf(c);
+    const s = await signingContext(c, c.req.param('code'), form.assessment);
+    const locale = c.get('locale');
+    const read = readStatementForm(locale, form, s);
+    if ('errors' in read) return formPage(c, s, form, read.errors, 400);
+    try {
+      const draft = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => prepareVerificationStatement(ctx, read.props));
+      return c.redirect(`/verification-drafts/${draft.id}`, 303);
+    } catch (error) {
+      const refusal = refusalOnForm(error, locale, (e) => fieldOfError[e.code] ?? 'form');
+      return formPage(c, s, form, refusal.errors, refusal.status);
+    }
+  });
+
+  registerVerifierKeysPages(pages);
 }

@@ -103,6 +103,7 @@ export async function siteOverview(db: Queryable, site: PublicSite, today: strin
       responsibleKg: v.responsibleKg,
       verifierCode: v.verifierCode,
       verifierName: v.verifierName,
+      keyCustody: v.keyCustody,
       signedAt: v.signedAt,
     })),
   };

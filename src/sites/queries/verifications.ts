@@ -12,6 +12,8 @@ import {
   sites,
   standardCriteria,
   standardVersions,
+  verificationDrafts,
+  type KeyCustody,
   verificationDraws,
   verificationStatements,
   type ratings,
@@ -110,6 +112,8 @@ function selectVerifications(db: Queryable, where: SQL | undefined) {
       keyId: verificationStatements.keyId,
       publicKey: organisationKeys.publicKey,
       keyRetiredAt: organisationKeys.retiredAt,
+      /** Who held the private key that signed: `registry` or `verifier`. */
+      keyCustody: sql<KeyCustody>`${organisationKeys.custody}`,
       signedAt: verificationStatements.signedAt,
       drawnKg,
     })
@@ -236,3 +240,35 @@ export async function findSiteByCode(db: Queryable, code: string) {
   return row;
 }
 
+
+/** A statement prepared for its verifier to sign, with the key it names; for the verifier alone. */
+export async function getVerificationDraft(db: Queryable, id: number) {
+  const [row] = await db
+    .select({
+      id: verificationDrafts.id,
+      siteCode: sites.code,
+      siteName: sites.name,
+      siteCooperativeOrgId: sites.cooperativeOrganisationId,
+      mineral: verificationDrafts.mineral,
+      periodStart: verificationDrafts.periodStart,
+      periodEnd: verificationDrafts.periodEnd,
+      assessmentId: verificationDrafts.assessmentId,
+      verifierOrganisationId: verificationDrafts.verifierOrganisationId,
+      verifierCode: organisations.code,
+      responsibleKg: verificationDrafts.responsibleKg,
+      declaredKg: verificationDrafts.declaredKg,
+      document: verificationDrafts.document,
+      keyId: verificationDrafts.keyId,
+      publicKey: organisationKeys.publicKey,
+      keyRetiredAt: organisationKeys.retiredAt,
+      preparedAt: verificationDrafts.preparedAt,
+      statementId: verificationDrafts.statementId,
+    })
+    .from(verificationDrafts)
+    .innerJoin(sites, eq(sites.id, verificationDrafts.siteId))
+    .innerJoin(organisations, eq(organisations.id, verificationDrafts.verifierOrganisationId))
+    .innerJoin(organisationKeys, eq(organisationKeys.id, verificationDrafts.keyId))
+    .where(eq(verificationDrafts.id, id));
+  return row;
+}
+export type VerificationDraftView = NonNullable<Awaited<ReturnType<typeof getVerificationDraft>>>;

@@ -47,7 +47,7 @@ const SiteDetail = SiteSummary.extend({
     z.object({ id: z.number().int(), title: z.string(), criterionCode: z.string().nullable(), dueOn: z.string(), status: z.string(), closedOn: z.string().nullable(), overdue: z.boolean() }),
   ),
   verifications: z.array(
-    z.object({ id: z.number().int(), mineral: z.string(), periodStart: z.string(), periodEnd: z.string(), responsibleKg: z.number().int(), verifier: z.string(), signedAt: z.string() }),
+    z.object({ id: z.number().int(), mineral: z.string(), periodStart: z.string(), periodEnd: z.string(), responsibleKg: z.number().int(), verifier: z.string(), signedAt: z.string(), keyCustody: z.enum(['registry', 'verifier']).openapi({ description: 'Who held the key that signed: the verifier, or the registry operator' }) }),
   ),
 }).openapi('SiteDetail');
 

@@ -3,19 +3,20 @@ import { eq } from 'drizzle-orm';
 import { authorize } from '../../../core/auth/policies.ts';
 import { canonicalBytes } from '../../../core/canonical-json.ts';
 import { notFound } from '../../../core/errors.ts';
-import { databaseErrorCode } from '../../../db/transaction.ts';
-import { appendEvent, type CommandContext } from '../../../journal/public.ts';
+import type { CommandContext } from '../../../journal/public.ts';
 import { verificationError } from '../../messages/verifications.ts';
-import { assessmentForVerification, documentSha256, findOverlappingStatement, type VerificationDocument, verificationDocumentType } from '../../queries/verifications.ts';
-import { sites, verificationStatements } from '../../schema.ts';
+import { assessmentForVerification } from '../../queries/verifications.ts';
+import { sites } from '../../schema.ts';
 import { ensureOrganisationKey } from '../../organisation-keys.ts';
-import { overlapError, planVerificationStatement, type SignVerificationProps, statementSentences, type VerificationPlan } from '../../verification-statements.ts';
+import { insertStatement, journalSignedStatement, planVerificationStatement, type SignedStatement, type SignVerificationProps, statementDocument } from '../../verification-statements.ts';
+
+export type { SignedStatement };
 
 /**
  * When a statement is signed at a site's address, the policy is asked of that site before it is
  * known to exist (so that its code cannot be probed), and an assessment of another site is not found.
  */
-async function refuseAssessmentOfAnotherSite(ctx: CommandContext, siteCode: string, assessmentId: number): Promise<void> {
+export async function refuseAssessmentOfAnotherSite(ctx: CommandContext, siteCode: string, assessmentId: number): Promise<void> {
   const [site] = await ctx.tx.select({ id: sites.id, cooperativeOrganisationId: sites.cooperativeOrganisationId }).from(sites).where(eq(sites.code, siteCode));
   authorize(ctx.actor, 'verification.sign', { siteCooperativeOrgId: site?.cooperativeOrganisationId ?? -1 });
   if (!site) throw notFound();
@@ -23,29 +24,12 @@ async function refuseAssessmentOfAnotherSite(ctx: CommandContext, siteCode: stri
   if (assessment?.site.id !== site.id) throw verificationError('assessment_not_found', 404, () => ({ id: assessmentId }));
 }
 
-function statementDocument(plan: VerificationPlan, signedAt: Date, publicKey: Buffer): VerificationDocument {
-  return {
-    type: verificationDocumentType,
-    version: 1,
-    site: { code: plan.site.code, name: plan.site.name },
-    mineral: plan.mineral,
-    period: { start: plan.periodStart, end: plan.periodEnd },
-    assessment: { id: plan.assessment.id, standardVersion: plan.assessment.standardVersion, baselineCriteria: plan.baselineCriteria },
-    verifier: { code: plan.verifier.code, name: plan.verifier.name },
-    declaredKg: plan.declaredKg,
-    responsibleKg: plan.responsibleKg,
-    statement: statementSentences(plan),
-    signedAt: signedAt.toISOString(),
-    key: { publicKey: publicKey.toString('base64') },
-  };
-}
-
-export type SignedStatement = typeof verificationStatements.$inferSelect;
-
 /**
  * The verifier states that every baseline criterion was met at the assessment's site for a
  * mineral and period, and confirms the quantity produced responsibly. The document is signed with
- * the verifier organisation's key and kept as the exact bytes that were signed. Refused (and
+ * the verifier organisation's key held by the registry and kept as the exact bytes that were
+ * signed; refused (`verifier_holds_key`) for an organisation that holds its own key, which signs
+ * through `prepareVerificationStatement` and `submitStatementSignature` instead. Refused (and
  * nothing written) when any rule of `planVerificationStatement` fails; two statements of one site
  * and mineral never overlap, even when signed at the same moment (the EXCLUDE constraint decides).
  */
@@ -55,50 +39,7 @@ export async function signVerificationStatement(ctx: CommandContext, { site: sit
   const key = await ensureOrganisationKey(ctx, plan.verifier.id);
   const document = canonicalBytes(statementDocument(plan, ctx.now, key.publicKey));
   const signature = sign(null, document, createPrivateKey({ key: key.privateKeyPkcs8, format: 'der', type: 'pkcs8' }));
-  let statement: SignedStatement;
-  try {
-    // A savepoint, so that when a concurrent signing got the period first we can still say which statement it was.
-    statement = await ctx.tx.transaction(async (savepoint) => {
-      const [row] = await savepoint
-        .insert(verificationStatements)
-        .values({
-          siteId: plan.site.id,
-          mineral: plan.mineral,
-          periodStart: plan.periodStart,
-          periodEnd: plan.periodEnd,
-          assessmentId: plan.assessment.id,
-          verifierOrganisationId: plan.verifier.id,
-          declaredKg: plan.declaredKg,
-          responsibleKg: plan.responsibleKg,
-          document,
-          signature,
-          keyId: key.id,
-          signedByUserId: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
-          signedAt: ctx.now,
-        })
-        .returning();
-      return row!;
-    });
-  } catch (error) {
-    // exclusion_violation: verification_statements_no_overlap
-    if (databaseErrorCode(error) !== '23P01') throw error;
-    const other = await findOverlappingStatement(ctx.tx, { siteId: plan.site.id, mineral: plan.mineral, start: plan.periodStart, end: plan.periodEnd });
-    throw overlapError(other?.id ?? null);
-  }
-  await appendEvent(ctx, {
-    type: 'sites.verification_signed',
-    subject: `verification:${statement.id}`,
-    payload: {
-      statementId: statement.id,
-      site: plan.site.code,
-      mineral: plan.mineral,
-      period: { start: plan.periodStart, end: plan.periodEnd },
-      responsibleKg: plan.responsibleKg,
-      documentSha256: documentSha256(document),
-      signature: signature.toString('base64'),
-      verifier: plan.verifier.code,
-      publicKey: key.publicKey.toString('base64'),
-    },
-  });
+  const statement = await insertStatement(ctx, plan, { document, signature, keyId: key.id, signedAt: ctx.now });
+  await journalSignedStatement(ctx, statement, plan, { document, signature, publicKey: key.publicKey, keyId: key.id, keyCustody: 'registry' });
   return statement;
 }
