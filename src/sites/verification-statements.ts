@@ -88,6 +88,20 @@ export async function planVerificationStatement(db: Queryable, actor: Actor, pro
 }
 
 /** The one sentence the statement makes, in every language, as it will be signed. */
+/** What a statement states, as the columns a signed statement and a prepared draft both keep. */
+export function statedColumns(plan: VerificationPlan) {
+  return {
+    siteId: plan.site.id,
+    mineral: plan.mineral,
+    periodStart: plan.periodStart,
+    periodEnd: plan.periodEnd,
+    assessmentId: plan.assessment.id,
+    verifierOrganisationId: plan.verifier.id,
+    declaredKg: plan.declaredKg,
+    responsibleKg: plan.responsibleKg,
+  };
+}
+
 export function statementSentences(plan: VerificationPlan): Localized {
   const sentence = (locale: (typeof locales)[number]) =>
     verificationsText.t(locale, 'statement_sentence', {
@@ -135,14 +149,7 @@ export async function insertStatement(
       const [row] = await savepoint
         .insert(verificationStatements)
         .values({
-          siteId: plan.site.id,
-          mineral: plan.mineral,
-          periodStart: plan.periodStart,
-          periodEnd: plan.periodEnd,
-          assessmentId: plan.assessment.id,
-          verifierOrganisationId: plan.verifier.id,
-          declaredKg: plan.declaredKg,
-          responsibleKg: plan.responsibleKg,
+          ...statedColumns(plan),
           document: signed.document,
           signature: signed.signature,
           keyId: signed.keyId,

@@ -5,7 +5,7 @@ import { notFound } from '../../core/errors.ts';
 import { formatDate, formatDateTime, formatTonnes } from '../../core/i18n/format.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import { parseTypedTonnes, tonnesInput } from '../../core/quantities.ts';
-import { runCommand } from '../../journal/public.ts';
+import { runCommand, type CommandContext } from '../../journal/public.ts';
 import { CardGrid, CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, SummaryCard, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { formOf, refusalOnForm, type Form, type RefusalStatus } from '../../web/forms.ts';
@@ -350,35 +350,24 @@ export function registerVerificationsPages(pages: Hono<AppEnv>) {
     return renderPage(c, { title: verificationsText.t(locale, 'confirm_title'), children: <ConfirmPage c={c} plan={plan} quantity={tonnesInput(plan.responsibleKg)} custody={custody} /> });
   });
 
-  pages.post('/sites/:code/verifications', async (c) => {
+  // Signing with the registry-held key, and preparing a draft for a key the verifier holds, read
+  // the same form and refuse the same way; only the command and where it leads differ.
+  const onStatementForm = (act: (ctx: CommandContext, props: SignVerificationProps & { site?: string }) => Promise<{ id: number }>, next: (id: number) => string) => async (c: Context<AppEnv>) => {
     const form = await formOf(c);
-    const s = await signingContext(c, c.req.param('code'), form.assessment);
+    const s = await signingContext(c, c.req.param('code') ?? '', form.assessment);
     const locale = c.get('locale');
     const read = readStatementForm(locale, form, s);
     if ('errors' in read) return formPage(c, s, form, read.errors, 400);
     try {
-      const statement = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => signVerificationStatement(ctx, read.props));
-      return c.redirect(`/verifications/${statement.id}?signed=1`, 303);
+      const done = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => act(ctx, read.props));
+      return c.redirect(next(done.id), 303);
     } catch (error) {
       const refusal = refusalOnForm(error, locale, (e) => fieldOfError[e.code] ?? 'form');
       return formPage(c, s, form, refusal.errors, refusal.status);
     }
-  });
-
-  pages.post('/sites/:code/verification-drafts', async (c) => {
-    const form = await formOf(c);
-    const s = await signingContext(c, c.req.param('code'), form.assessment);
-    const locale = c.get('locale');
-    const read = readStatementForm(locale, form, s);
-    if ('errors' in read) return formPage(c, s, form, read.errors, 400);
-    try {
-      const draft = await runCommand(c.get('deps').db, c.get('actor'), (ctx) => prepareVerificationStatement(ctx, read.props));
-      return c.redirect(`/verification-drafts/${draft.id}`, 303);
-    } catch (error) {
-      const refusal = refusalOnForm(error, locale, (e) => fieldOfError[e.code] ?? 'form');
-      return formPage(c, s, form, refusal.errors, refusal.status);
-    }
-  });
+  };
+  pages.post('/sites/:code/verifications', onStatementForm(signVerificationStatement, (id) => `/verifications/${id}?signed=1`));
+  pages.post('/sites/:code/verification-drafts', onStatementForm(prepareVerificationStatement, (id) => `/verification-drafts/${id}`));
 
   registerVerifierKeysPages(pages);
 }

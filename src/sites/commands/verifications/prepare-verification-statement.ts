@@ -4,7 +4,7 @@ import { verificationError } from '../../messages/verifications.ts';
 import { activeKey, keyCustodyOf } from '../../organisation-keys.ts';
 import { documentSha256 } from '../../queries/verifications.ts';
 import { verificationDrafts } from '../../schema.ts';
-import { planVerificationStatement, type SignVerificationProps, statementDocument } from '../../verification-statements.ts';
+import { planVerificationStatement, type SignVerificationProps, statedColumns, statementDocument } from '../../verification-statements.ts';
 import { refuseAssessmentOfAnotherSite } from './sign-verification-statement.ts';
 
 export type VerificationDraft = typeof verificationDrafts.$inferSelect;
@@ -25,14 +25,7 @@ export async function prepareVerificationStatement(ctx: CommandContext, { site: 
   const [draft] = await ctx.tx
     .insert(verificationDrafts)
     .values({
-      siteId: plan.site.id,
-      mineral: plan.mineral,
-      periodStart: plan.periodStart,
-      periodEnd: plan.periodEnd,
-      assessmentId: plan.assessment.id,
-      verifierOrganisationId: plan.verifier.id,
-      declaredKg: plan.declaredKg,
-      responsibleKg: plan.responsibleKg,
+      ...statedColumns(plan),
       document,
       keyId: key.id,
       preparedByUserId: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
