@@ -7,6 +7,7 @@ import { productionError, type ProductionMessage, productionText } from './messa
 import { effectiveDeclarations, mineralCodes } from './queries/production.ts';
 import { type DeclarationFigures, figureProblems, parseGradePercent, parseTonnes } from './production-figures.ts';
 import { blankToNull } from './production-declarations.ts';
+import { decodeUploadedText } from '../core/text-files.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Import from a spreadsheet
@@ -48,17 +49,9 @@ function recordsWithColumns(header: string[], rows: { row: number; values: unkno
     .map((r) => ({ row: r.row, decimalComma: r.decimalComma, cells: Object.fromEntries(importColumns.map((column) => [column, r.values[index[column]] ?? ''])) as Record<ImportColumn, unknown> }));
 }
 
-function decodeText(content: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(content);
-  } catch {
-    // Excel on French Windows saves CSV in Windows-1252.
-    return new TextDecoder('windows-1252').decode(content);
-  }
-}
 
 function readCsv(content: Buffer): ImportRecord[] {
-  const text = decodeText(content).replace(/^\uFEFF/, '');
+  const text = decodeUploadedText(content);
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = [',', ';', '\t'].reduce((best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best), ',');
   let parsed: { record: string[]; info: { lines: number } }[];

@@ -10,6 +10,7 @@ import { isoDateOf } from '../core/calendar.ts';
 import { findSite } from './site-access.ts';
 import type { Site } from './site-records.ts';
 import { adultAge, type CheckedWorker, checkWorkerFields, loadOperatorGroups, type WorkerColumn, workerColumns, workerIdentityHash } from './worker-records.ts';
+import { decodeUploadedText } from '../core/text-files.ts';
 
 /** What one import may hold: beyond this, the cooperative splits its list. */
 export const importLimits = { maxBytes: 5 * 1024 * 1024, maxRows: 20_000 };
@@ -88,18 +89,10 @@ function toRows(records: { row: number; values: string[] }[], format: 'csv' | 'x
   return { sha256, format, rows, headerIssues: issues };
 }
 
-function decodeText(content: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(content);
-  } catch {
-    // Excel on Windows saves “CSV” in Windows-1252; French names keep their accents that way.
-    return new TextDecoder('windows-1252').decode(content);
-  }
-}
 
 function readCsv(content: Buffer, sha256: string): WorkerFile {
   if (content.includes(0)) throw workerError('import_format_unsupported', 415);
-  const text = decodeText(content).replace(/^\uFEFF/, '');
+  const text = decodeUploadedText(content);
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   // The separator is the one the header uses most: French spreadsheets write “;”.
   const delimiter = [',', ';', '\t'].map((d) => ({ d, n: firstLine.split(d).length })).sort((a, b) => b.n - a.n)[0]!.d;

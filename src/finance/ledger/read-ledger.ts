@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { isIsoDate } from '../../core/calendar.ts';
 import { isKnownCurrency, minorUnitsOf } from '../../rates/public.ts';
 import { ledgerError } from '../messages/ledger.ts';
+import { decodeUploadedText } from '../../core/text-files.ts';
 
 /**
  * Reading a general-ledger export as accounting software writes it (Xero, QuickBooks, Sage, Odoo:
@@ -135,16 +136,9 @@ export function parseLedgerDate(text: string, order: DateOrder): string | null {
   return isIsoDate(date) ? date : null;
 }
 
-function decodeText(content: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(content);
-  } catch {
-    return new TextDecoder('windows-1252').decode(content);
-  }
-}
 
 function csvRows(content: Buffer): Cells[] {
-  const text = decodeText(content).replace(/^\uFEFF/, '');
+  const text = decodeUploadedText(content);
   const sample = text.split(/\r?\n/, 20).join('\n');
   const delimiter = [',', ';', '\t'].reduce((best, d) => (sample.split(d).length > sample.split(best).length ? d : best), ',');
   try {
