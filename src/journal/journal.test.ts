@@ -14,6 +14,7 @@ import type { Transaction } from '../db/connect.ts';
 import { appendEvent, runCommand, signCheckpoint } from './commands.ts';
 import { checkpointWitness, loadKeyring, publicKeyring, rotateKey, type Keyring } from './keys.ts';
 import { journalSize, listCheckpoints } from './queries.ts';
+import { entriesPageBytes, fitPage } from './routes.ts';
 import { journalCheckpoints } from './schema.ts';
 import { verifyJournal, type JournalReport } from './verify.ts';
 
@@ -161,6 +162,21 @@ describe('Journal', () => {
       expect((await response.json()).error).toMatchObject({ code: 'journal_range_invalid', details: { size, reason: 'from 5 is larger than to 3' } });
       const fromEmpty = (await (await t.app.request(`/api/v1/journal/proof/consistency?from=0&to=3`)).json()) as { proof: string[] };
       expect(fromEmpty.proof).toEqual([]);
+    });
+
+    it('ends a page of entries before it passes 128 KiB of entry bytes, always with the first entry, and the next page goes on from there', async () => {
+      const large = 'x'.repeat(50 * 1024);
+      const first = await journalSize(t.db);
+      for (let i = 0; i < 4; i++) {
+        await runCommand(t.db, system, (ctx) => appendEvent(ctx, { type: 'test.large_written', subject: `test:large-${i}`, payload: { text: large } }));
+      }
+      const page = async (start: number, limit: number) =>
+        ((await (await t.app.request(`/api/v1/journal/entries?start=${start}&limit=${limit}`)).json()) as { entries: { index: number; bytes: string }[] }).entries;
+      // Each entry is a little over 50 KiB: two fit in 128 KiB, a third would not.
+      expect((await page(first, 4)).map((entry) => entry.index)).toEqual([first, first + 1]);
+      expect((await page(first + 2, 4)).map((entry) => entry.index)).toEqual([first + 2, first + 3]);
+      expect((await page(first + 3, 1)).map((entry) => entry.index)).toEqual([first + 3]);
+      expect(fitPage([{ bytes: Buffer.alloc(entriesPageBytes * 2) }, { bytes: Buffer.alloc(1) }])).toHaveLength(1);
     });
 
     it('serves entries as NDJSON on request', async () => {

@@ -11,6 +11,25 @@ import { cosignedNote } from './witnesses.ts';
 
 const base64 = z.string().openapi({ description: 'base64 (standard alphabet, padded)' });
 
+/**
+ * The most entry bytes one page of entries carries after its first entry. A page of 100 worker
+ * registers would be ~800 KiB; like RFC 6962's get-entries, the log answers fewer entries than
+ * asked and the client goes on from the last index it got, so a crawler's page stays small.
+ */
+export const entriesPageBytes = 128 * 1024;
+
+/** The entries that fit one page: the first always, then each while the page stays within `entriesPageBytes`. */
+export function fitPage<T extends { bytes: Buffer }>(rows: readonly T[]): T[] {
+  let total = 0;
+  const page: T[] = [];
+  for (const row of rows) {
+    total += row.bytes.length;
+    if (page.length > 0 && total > entriesPageBytes) break;
+    page.push(row);
+  }
+  return page;
+}
+
 const checkpointRoute = createRoute({
   method: 'get',
   path: '/journal/checkpoint',
@@ -25,7 +44,8 @@ const entriesRoute = createRoute({
   path: '/journal/entries',
   tags: ['Journal'],
   summary: 'Journal entries: the exact canonical JSON bytes of each event, base64',
-  description: 'Send `Accept: application/x-ndjson` for one JSON object per line.',
+  description:
+    'Send `Accept: application/x-ndjson` for one JSON object per line. A page holds at most `limit` entries and, after its first, at most 128 KiB of entry bytes: it may hold fewer entries than asked, so go on from the index after the last one received.',
   request: {
     query: z.object({
       start: z.coerce.number().int().min(0).default(0),
@@ -34,7 +54,7 @@ const entriesRoute = createRoute({
   },
   responses: {
     200: {
-      description: 'Entries from `start`, at most `limit`',
+      description: 'Entries from `start`: at most `limit`, and fewer where the page would pass 128 KiB of entry bytes',
       content: {
         'application/json': { schema: z.object({ size: z.number().int(), entries: z.array(z.object({ index: z.number().int(), bytes: base64 })) }) },
         'application/x-ndjson': { schema: z.string() },
@@ -106,7 +126,7 @@ export function registerJournalApi(api: OpenAPIHono<AppEnv>) {
     const { start, limit } = c.req.valid('query');
     const db = c.get('deps').db;
     const size = await journalSize(db);
-    const rows = await listEntries(db, start, Math.min(limit, Math.max(0, size - start)));
+    const rows = fitPage(await listEntries(db, start, Math.min(limit, Math.max(0, size - start))));
     const entries = rows.map((row) => ({ index: row.seq, bytes: row.bytes.toString('base64') }));
     if ((c.req.header('accept') ?? '').includes('application/x-ndjson')) {
       const body = entries.map((entry) => JSON.stringify(entry)).join('\n');
