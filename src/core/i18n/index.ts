@@ -1,3 +1,5 @@
+import { formatNumber } from './format.ts';
+
 export const locales = ['en', 'fr'] as const;
 export type Locale = (typeof locales)[number];
 
@@ -10,9 +12,30 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (locales as readonly string[]).includes(value);
 }
 
-function interpolate(template: string, params?: Params): string {
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+const pluralCategory = (locale: Locale, count: number) => {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  return rules.select(count);
+};
+
+/** `{name, plural, =0 {…} one {…} other {…}}` (the ICU MessageFormat plural argument; `#` is the count) with its branches. */
+const pluralArgument = /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{[^{}]*(?:\{\w+\}[^{}]*)*\})+)\s*\}/g;
+const pluralBranch = /(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*(?:\{\w+\}[^{}]*)*)\}/g;
+
+function selectPlurals(template: string, locale: Locale, params: Params): string {
+  return template.replace(pluralArgument, (whole, name: string, body: string) => {
+    const count = Number(params[name]);
+    if (!(name in params) || !Number.isFinite(count)) return whole;
+    const branches = new Map([...body.matchAll(pluralBranch)].map((match) => [match[1]!, match[2]!]));
+    const chosen = branches.get(`=${count}`) ?? branches.get(pluralCategory(locale, count)) ?? branches.get('other') ?? whole;
+    return chosen.replaceAll('#', formatNumber(locale, count));
+  });
+}
+
+function interpolate(template: string, locale: Locale, params?: Params): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return selectPlurals(template, locale, params).replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 /**
@@ -22,14 +45,19 @@ function interpolate(template: string, params?: Params): string {
  * @example
  * const msg = defineMessages({ en: { hello: 'Hello {name}' }, fr: { hello: 'Bonjour {name}' } });
  * msg.t('fr', 'hello', { name: 'Agathe' }); // 'Bonjour Agathe'
+ *
+ * A count chooses its words by the language's plural rules (Intl.PluralRules), in ICU's syntax:
+ * `'{count, plural, one {# incident} other {# incidents}}'`, where `count` is a number and `#` is it
+ * formatted for the language (`formatNumber`); a branch may also hold other parameters:
+ * `'{count, plural, =0 {no incident at {site}} one {one incident at {site}} other {# incidents at {site}}}'`.
  */
 export function defineMessages<K extends string>(catalogue: { en: Record<K, string>; fr: Record<NoInfer<K>, string> }) {
   return {
     t(locale: Locale, key: K, params?: Params): string {
-      return interpolate(catalogue[locale][key], params);
+      return interpolate(catalogue[locale][key], locale, params);
     },
     localized(key: K, params?: Params): Localized {
-      return { en: interpolate(catalogue.en[key], params), fr: interpolate(catalogue.fr[key], params) };
+      return { en: interpolate(catalogue.en[key], 'en', params), fr: interpolate(catalogue.fr[key], 'fr', params) };
     },
     keys: Object.keys(catalogue.en) as K[],
   };
