@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hashLeaf } from '../src/core/merkle.ts';
 import { openNote, parseCheckpoint } from '../src/core/signed-note.ts';
 import { TileReader } from '../src/core/tlog-tiles.ts';
@@ -118,5 +119,77 @@ describe('GET /api/v1/journal/tile/...', () => {
       const response = await t.app.request(`/api/v1/journal/${tile}`);
       expect(response.status, tile).toBe(404);
     }
+  });
+});
+
+type VerifyMirror = (options: { dir: string; verifierKey: string; witnessKeys?: string[]; quorum?: number }) => { size: number; entries: Buffer[] };
+
+describe('verify-mirror.mjs in docs/journal.md: a reader checks a static copy of the log with nothing else', () => {
+  let verifyMirror: VerifyMirror;
+  let verifierKey: string;
+  let copy: string;
+
+  beforeAll(async () => {
+    const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../docs/journal.md'), 'utf8');
+    const source = /<!-- verify-mirror -->\n```js\n([\s\S]*?)\n```\n/.exec(doc)?.[1];
+    if (!source) throw new Error('docs/journal.md has no ```js block after <!-- verify-mirror -->');
+    const file = path.join(dir, '..', `${path.basename(dir)}-verify-mirror.mjs`);
+    fs.writeFileSync(file, source);
+    ({ verifyMirror } = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { verifyMirror: VerifyMirror });
+    verifierKey = ((await (await t.app.request('/.well-known/orebook-key')).json()) as { keys: { verifierKey: string }[] }).keys[0]!.verifierKey;
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+  beforeEach(() => {
+    // Each test tampers with its own copy of the export.
+    copy = fs.mkdtempSync(path.join(os.tmpdir(), 'orebook-mirror-'));
+    fs.cpSync(dir, copy, { recursive: true });
+  });
+  afterEach(() => fs.rmSync(copy, { recursive: true, force: true }));
+
+  it('reaches the signed root from the files alone, with every entry as the API gives it', async () => {
+    await exportTiles(t.db, dir);
+    fs.cpSync(dir, copy, { recursive: true });
+    const { size, entries } = verifyMirror({ dir: copy, verifierKey });
+    const checkpoint = parseCheckpoint(openNote(fs.readFileSync(path.join(dir, 'checkpoint'), 'utf8'), t.keyring.verifiers).text);
+    expect(size).toBe(checkpoint.size);
+    expect(entries).toHaveLength(size);
+    expect(entries.at(-1)!.length).toBeGreaterThan(70_000); // read from entries32, which 2-byte lengths cannot frame
+    const api = (await (await t.app.request(`/api/v1/journal/entries?start=7&limit=1`)).json()) as { entries: { bytes: string }[] };
+    expect(entries[7]!.toString('base64')).toBe(api.entries[0]!.bytes);
+  });
+
+  it('refuses a changed byte of an entry, a changed tile, a missing entry, a checkpoint signed by another key, and too few witnesses', () => {
+    const bundle = path.join(copy, 'entries32/000');
+    const bytes = fs.readFileSync(bundle);
+    bytes[100] = bytes[100]! ^ 1;
+    fs.writeFileSync(bundle, bytes);
+    expect(() => verifyMirror({ dir: copy, verifierKey })).toThrow('entry 0 does not hash to its tile');
+
+    // Rewriting the entry and its tile hash together still cannot reach the signed root.
+    fs.cpSync(dir, copy, { recursive: true });
+    const tile = path.join(copy, 'tile/0/000');
+    const entries = fs.readFileSync(path.join(copy, 'entries32/000'));
+    entries[100] = entries[100]! ^ 1;
+    fs.writeFileSync(path.join(copy, 'entries32/000'), entries);
+    const hashes = fs.readFileSync(tile);
+    hashLeaf(entries.subarray(4, 4 + entries.readUInt32BE(0))).copy(hashes, 0);
+    fs.writeFileSync(tile, hashes);
+    expect(() => verifyMirror({ dir: copy, verifierKey })).toThrow(/entries do not give the signed root/);
+
+    fs.cpSync(dir, copy, { recursive: true });
+    fs.rmSync(path.join(copy, 'tile/0/000'));
+    expect(() => verifyMirror({ dir: copy, verifierKey })).toThrow(/ENOENT/);
+
+    fs.cpSync(dir, copy, { recursive: true });
+    const other = `${verifierKey.split('+')[0]}+00000000+${Buffer.concat([Buffer.from([1]), Buffer.alloc(32, 7)]).toString('base64')}`;
+    expect(() => verifyMirror({ dir: copy, verifierKey: other })).toThrow(/bad verifier key/);
+    const note = fs.readFileSync(path.join(copy, 'checkpoint'), 'utf8');
+    fs.writeFileSync(path.join(copy, 'checkpoint'), note.replace(/\n(\d+)\n/, (_, n: string) => `\n${Number(n) - 1}\n`));
+    expect(() => verifyMirror({ dir: copy, verifierKey })).toThrow('the checkpoint is not signed by your key');
+
+    fs.cpSync(dir, copy, { recursive: true });
+    const witness = `witness.example+${'0'.repeat(8)}+${Buffer.concat([Buffer.from([4]), Buffer.alloc(32, 9)]).toString('base64')}`;
+    expect(() => verifyMirror({ dir: copy, verifierKey, witnessKeys: [witness], quorum: 1 })).toThrow(/bad verifier key/);
+    expect(() => verifyMirror({ dir: copy, verifierKey, quorum: 1 })).toThrow('cosigned by 0 of your witnesses, you require 1');
   });
 });
