@@ -354,6 +354,16 @@ describe('Role matrix of the verifier-key and draft routes', () => {
     });
   }
 
+  it('shows the organisation’s verifiers, on their home page, the draft that waits for their signature instead of asking for a new statement, and links their signing keys', async () => {
+    const home = await (await t.app.request('/', { headers: { authorization: v.token } })).text();
+    expect(home).toContain(`href="/verification-drafts/${draft.id}"`);
+    expect(home).not.toContain(`verifications/new?assessment=${v.assessment.id}`);
+    expect(home).toContain('href="/verifier-keys"');
+    const other = await (await t.app.request('/', { headers: { authorization: tokens.otherVerifier! } })).text();
+    expect(other).not.toContain(`/verification-drafts/${draft.id}`);
+    expect(await (await t.app.request('/', { headers: { authorization: tokens.admin! } })).text()).not.toContain('href="/verifier-keys"');
+  });
+
   it('lets the organisation’s own verifiers read their draft and its exact bytes', async () => {
     const read = await call<Draft>('GET', `/api/v1/verification-drafts/${draft.id}`, v.token);
     expect(read.status).toBe(200);

@@ -28,6 +28,7 @@ function navigation(locale: Locale): NavItem[] {
     { href: '/organisations', label: t('nav_organisations'), visible: (a) => can(a, 'organisation.list') },
     { href: '/users', label: t('nav_users'), visible: (a) => can(a, 'user.list') },
     { href: '/tokens', label: t('nav_tokens'), visible: (a) => can(a, 'token.list') },
+    { href: '/verifier-keys', label: t('nav_verifier_keys'), visible: (a) => rolesFor('verifier_key.manage').includes(a.role) },
     { href: '/journal', label: t('nav_journal'), visible: () => true },
     { href: '/api/docs', label: t('nav_api'), visible: () => true },
   ];

@@ -38,6 +38,7 @@ export async function sitesHomeSection(c: Context<AppEnv>): Promise<Child | null
     for (const a of found.unverified) {
       tasks.push(<a href={`/sites/${a.siteCode}/verifications/new?assessment=${a.id}`}>{t('home_unverified', { site: a.siteName, period: period(a.periodStart, a.periodEnd) })}</a>);
     }
+    for (const d of found.awaitingSignature) tasks.push(<a href={`/verification-drafts/${d.id}`}>{t('home_awaiting_signature', { site: d.siteName, period: period(d.periodStart, d.periodEnd) })}</a>);
   } else if (actor.role === 'cooperative' && 'orgId' in actor && actor.orgId !== null) {
     const own = await sitesOfCooperative(db, actor.orgId);
     const monthStart = `${today.slice(0, 7)}-01`;

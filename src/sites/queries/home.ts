@@ -1,6 +1,6 @@
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/connect.ts';
-import { assessments, childReferrals, correctiveActions, sites } from '../schema.ts';
+import { assessments, childReferrals, correctiveActions, sites, verificationDrafts } from '../schema.ts';
 
 /** What waits for the secretariat and field officers across sites: reviews due, overdue actions, new referrals. */
 export async function siteTasks(db: Queryable, today: string, horizon: string) {
@@ -31,7 +31,10 @@ export async function siteTasks(db: Queryable, today: string, horizon: string) {
   };
 }
 
-/** A verifier organisation's assessments still in draft, and submitted ones no statement rests on yet. */
+/**
+ * A verifier organisation's assessments still in draft, submitted ones no statement rests on yet,
+ * and statements prepared for its own key that wait for its signature.
+ */
 export async function verifierTasks(db: Queryable, organisationId: number) {
   const rows = await db
     .select({
@@ -47,9 +50,17 @@ export async function verifierTasks(db: Queryable, organisationId: number) {
     .innerJoin(sites, eq(sites.id, assessments.siteId))
     .where(eq(assessments.verifierOrganisationId, organisationId))
     .orderBy(asc(assessments.periodEnd));
+  const awaitingSignature = await db
+    .select({ id: verificationDrafts.id, assessmentId: verificationDrafts.assessmentId, periodStart: verificationDrafts.periodStart, periodEnd: verificationDrafts.periodEnd, siteName: sites.name })
+    .from(verificationDrafts)
+    .innerJoin(sites, eq(sites.id, verificationDrafts.siteId))
+    .where(and(eq(verificationDrafts.verifierOrganisationId, organisationId), isNull(verificationDrafts.statementId)))
+    .orderBy(asc(verificationDrafts.id));
+  const prepared = new Set(awaitingSignature.map((draft) => draft.assessmentId));
   return {
     drafts: rows.filter((r) => r.status === 'draft'),
-    unverified: rows.filter((r) => r.status === 'submitted' && Number(r.statements) === 0),
+    unverified: rows.filter((r) => r.status === 'submitted' && Number(r.statements) === 0 && !prepared.has(r.id)),
+    awaitingSignature,
   };
 }
 
