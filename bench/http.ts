@@ -24,7 +24,8 @@
  * keeps a gzipped copy of each answer); BENCH_ENCODING=identity measures the uncompressed answers.
  *
  * Knobs: BENCH_SCALE (1), BENCH_SECONDS per route (3), BENCH_CONNECTIONS (20), BENCH_ENCODING, BENCH_ONLY (a
- * substring: measure only the routes that contain it), OREBOOK_BENCH_DIR.
+ * substring: measure only the routes that contain it), BENCH_ENGINE (both, pglite or postgresql),
+ * OREBOOK_BENCH_DIR.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,6 +47,9 @@ const SECONDS = positiveInt('BENCH_SECONDS', 3);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 20);
 const ENCODING = process.env.BENCH_ENCODING ?? 'gzip, deflate, br';
 const ONLY = process.env.BENCH_ONLY ?? '';
+/** `postgresql` skips the PGlite run (with DATABASE_URL set), `pglite` the PostgreSQL one; both by default. */
+const ENGINE = process.env.BENCH_ENGINE ?? 'both';
+if (!['both', 'pglite', 'postgresql'].includes(ENGINE)) throw new Error(`BENCH_ENGINE is both, pglite or postgresql, not ${ENGINE}`);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const admin: Actor = { kind: 'system', orgId: null, orgCode: null, role: 'admin' };
 
@@ -233,8 +237,9 @@ const ms = (value: number) => (Number.isNaN(value) ? '-' : value < 10 ? value.to
 async function main(): Promise<void> {
   printMachine('Orebook HTTP benchmark: public reads against /healthz');
   console.log(`  load    : ${CONNECTIONS} concurrent clients, keep-alive, ${SECONDS} s per route, loopback, Accept-Encoding: ${ENCODING}; scale ${SCALE}`);
-  const results = [await onPglite()];
-  if (process.env.DATABASE_URL) results.push(await onPostgres(process.env.DATABASE_URL));
+  const results = ENGINE === 'postgresql' && process.env.DATABASE_URL ? [] : [await onPglite()];
+  if (ENGINE === 'pglite') console.log('  (BENCH_ENGINE=pglite: PostgreSQL skipped)');
+  else if (process.env.DATABASE_URL) results.push(await onPostgres(process.env.DATABASE_URL));
   else console.log('  (DATABASE_URL not set: PostgreSQL skipped)');
   console.log(`  load    : ${loadAverage()} (1/5/15 min) at the end`);
 
@@ -259,7 +264,7 @@ async function main(): Promise<void> {
     console.log(table(lines, (c) => c >= 1 && c <= 7));
   }
   console.log(`\nGoal: every public read ≥ 0.5 × /healthz's rate and p99 < 1000 ms: ${failed === 0 ? 'PASS' : `${failed} BELOW`}`);
-  const knobs = ['BENCH_SCALE', 'BENCH_SECONDS', 'BENCH_CONNECTIONS', 'BENCH_ENCODING', 'BENCH_ONLY', 'OREBOOK_BENCH_DIR']
+  const knobs = ['BENCH_SCALE', 'BENCH_SECONDS', 'BENCH_CONNECTIONS', 'BENCH_ENCODING', 'BENCH_ONLY', 'BENCH_ENGINE', 'OREBOOK_BENCH_DIR']
     .filter((name) => process.env[name])
     .map((name) => `${name}=${process.env[name]} `)
     .join('');
