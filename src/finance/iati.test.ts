@@ -228,6 +228,14 @@ describe('The IATI files’ money', () => {
     expect(ohs).not.toMatch(/[^-]currency="EUR"/);
   });
 
+  it('dates each activity by its latest record, its money included, so that a reader of the file sees it changed', async () => {
+    const [latest] = rowsOf<{ at: Date | string }>(
+      await t.db.execute(sql`select max(e.created_at) as at from finance_expenditures e join finance_activities a on a.id = e.activity_id where a.code = 'OHS-A'`),
+    );
+    const stated = /last-updated-datetime="([^"]+)"/.exec(activityElement(await activitiesFile(), 'OHS-A'))![1]!;
+    expect(stated).toBe(new Date(latest!.at).toISOString());
+  });
+
   it('places an activity at its sites by name and town, without coordinates, since the public site page shows none', async () => {
     const ohs = activityElement(await activitiesFile(), 'OHS-A');
     expect(ohs).toMatch(/<location ref="KAM">\s*<name>\s*<narrative>Site KAM<\/narrative>\s*<\/name>\s*<description>\s*<narrative>Kolwezi, Lualaba<\/narrative>/);

@@ -42,8 +42,8 @@ export type IatiTransaction = {
  */
 export type IatiLocation = { ref: string; name: string; town: string; province: string };
 
-/** What the activity file publishes of an activity's money and places. */
-export type ActivityFinance = { locations: IatiLocation[]; budgets: IatiBudget[]; transactions: IatiTransaction[] };
+/** What the activity file publishes of an activity's money and places, and when the latest record of it was made (null: none yet). */
+export type ActivityFinance = { locations: IatiLocation[]; budgets: IatiBudget[]; transactions: IatiTransaction[]; lastRecordedAt: Date | null };
 
 const transactionOrder: readonly IatiTransactionType[] = [11, 1, 2, 3, 4];
 
@@ -100,6 +100,7 @@ export async function currentBudgetLines(db: Queryable) {
     .select({
       grantId: financeGrantBudgetVersions.grantId,
       version: financeGrantBudgetVersions.version,
+      versionCreatedAt: financeGrantBudgetVersions.createdAt,
       currency: financeGrants.currency,
       activityId: financeGrantBudgetLines.activityId,
       year: financeGrantBudgetLines.year,
@@ -128,7 +129,11 @@ function individualsDescription(category: string, month: string): Localized {
  * to a person appears; no free-text description of spending is published either.
  */
 export async function loadActivityFinance(db: Queryable, activities: readonly { id: number; areaId: number }[]): Promise<Map<number, ActivityFinance>> {
-  const result = new Map<number, ActivityFinance>(activities.map((a) => [a.id, { locations: [], budgets: [], transactions: [] }]));
+  const result = new Map<number, ActivityFinance>(activities.map((a) => [a.id, { locations: [], budgets: [], transactions: [], lastRecordedAt: null }]));
+  const recorded = (activityId: number, at: Date) => {
+    const finance = result.get(activityId);
+    if (finance && (finance.lastRecordedAt === null || at > finance.lastRecordedAt)) finance.lastRecordedAt = at;
+  };
   if (activities.length === 0) return result;
   const ids = activities.map((a) => a.id);
 
@@ -143,6 +148,7 @@ export async function loadActivityFinance(db: Queryable, activities: readonly { 
   const budgets = new Map<string, { activityId: number; year: number; currency: string; amountMinor: number; revised: boolean }>();
   for (const line of await currentBudgetLines(db)) {
     if (!result.has(line.activityId)) continue;
+    recorded(line.activityId, line.versionCreatedAt);
     const key = `${line.activityId}|${line.year}|${line.currency}`;
     const sum = budgets.get(key) ?? { activityId: line.activityId, year: line.year, currency: line.currency, amountMinor: 0, revised: false };
     sum.amountMinor += line.amountMinor;
@@ -166,6 +172,7 @@ export async function loadActivityFinance(db: Queryable, activities: readonly { 
     const parts = splitByWeights(money.amountMinor, funded.map((share) => share.weight));
     funded.forEach(({ activityId }, index) => {
       if (parts[index]! <= 0) return;
+      recorded(activityId, money.createdAt);
       result.get(activityId)!.transactions.push({
         ref: money.reference,
         type: money.transactionType as 11 | 1,
@@ -183,6 +190,7 @@ export async function loadActivityFinance(db: Queryable, activities: readonly { 
     .where(inArray(financePartnerCommitments.activityId, ids))
     .orderBy(asc(financePartnerCommitments.signedOn), asc(financePartnerCommitments.id));
   for (const { commitment, partner } of commitments) {
+    recorded(commitment.activityId, commitment.createdAt);
     result.get(commitment.activityId)!.transactions.push({
       ref: commitment.reference,
       type: 2,
@@ -203,6 +211,7 @@ export async function loadActivityFinance(db: Queryable, activities: readonly { 
       activityId: financeExpenditures.activityId,
       category: financeExpenditures.costCategory,
       payee: organisations.name,
+      createdAt: financeExpenditures.createdAt,
     })
     .from(financeExpenditures)
     .leftJoin(organisations, eq(organisations.id, financeExpenditures.payeeOrganisationId))
@@ -211,6 +220,7 @@ export async function loadActivityFinance(db: Queryable, activities: readonly { 
   const toIndividuals = new Map<string, IatiTransaction>();
   for (const row of spending) {
     const type = row.type as 3 | 4;
+    recorded(row.activityId, row.createdAt);
     if (row.payee !== null) {
       result.get(row.activityId)!.transactions.push({
         ref: row.reference,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { Queryable } from '../../db/connect.ts';
 import { reportingCurrencyOf } from '../../rates/public.ts';
 import { financeExpenditures } from '../grants-schema.ts';
@@ -48,6 +49,12 @@ export async function loadOrganisationFigures(db: Queryable): Promise<Organisati
  */
 export const annualReportPath = '/finance/public';
 
+/** The period (a calendar year) and value of a yearly figure, in the element given. */
+function yearFigure(element: XMLBuilder, total: YearTotal, defaultCurrency: string): void {
+  periodElements(element, `${total.year}-01-01`, `${total.year}-12-31`);
+  valueElement(element, { amountMinor: total.amountMinor, currency: total.currency, valueDate: `${total.year}-01-01` }, defaultCurrency);
+}
+
 /**
  * The IATI 2.03 organisation file of the alliance (iati-organisations-schema.xsd, elements in schema
  * order): the reporting organisation, its total budget and expenditure per year, its budget for the
@@ -58,21 +65,20 @@ export const annualReportPath = '/finance/public';
 export function organisationXml(figures: OrganisationFigures, publicBaseUrl: string, generatedAt: Date): string {
   const currency = figures.defaultCurrency;
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('iati-organisations', { version: '2.03', 'generated-datetime': generatedAt.toISOString() });
-  const organisation = root.ele('iati-organisation', { 'last-updated-datetime': generatedAt.toISOString(), 'xml:lang': 'en', 'default-currency': currency });
+  const organisation = root.ele('iati-organisation', { 'xml:lang': 'en', 'default-currency': currency });
   organisation.ele('organisation-identifier').txt(reportingOrg.ref);
   narratives(organisation.ele('name'), { en: reportingOrg.nameEn, fr: reportingOrg.nameFr });
   narratives(organisation.ele('reporting-org', { ref: reportingOrg.ref, type: reportingOrg.type }), { en: reportingOrg.nameEn, fr: reportingOrg.nameFr });
-  const yearly = (name: string, total: YearTotal, extra?: (element: ReturnType<typeof organisation.ele>) => void, status = true) => {
-    const element = organisation.ele(name, status ? { status: '2' } : {});
-    extra?.(element);
-    periodElements(element, `${total.year}-01-01`, `${total.year}-12-31`);
-    valueElement(element, { amountMinor: total.amountMinor, currency: total.currency, valueDate: `${total.year}-01-01` }, currency);
-  };
   // BudgetStatus 2, committed: the budgets are the lines of signed grant agreements.
-  for (const total of figures.totalBudgets) yearly('total-budget', total);
-  for (const total of figures.totalBudgets) yearly('recipient-country-budget', total, (element) => element.ele('recipient-country', { code: recipientCountry }));
-  for (const total of figures.totalExpenditure) yearly('total-expenditure', total, undefined, false);
-  const report = organisation.ele('document-link', { format: 'text/html', url: new URL(annualReportPath, publicBaseUrl).toString() });
+  const committed = { status: '2' };
+  for (const total of figures.totalBudgets) yearFigure(organisation.ele('total-budget', committed), total, currency);
+  for (const total of figures.totalBudgets) {
+    const budget = organisation.ele('recipient-country-budget', committed);
+    budget.ele('recipient-country', { code: recipientCountry });
+    yearFigure(budget, total, currency);
+  }
+  for (const total of figures.totalExpenditure) yearFigure(organisation.ele('total-expenditure'), total, currency);
+  const report = organisation.ele('document-link', { format: 'text/html', url: `${publicBaseUrl.replace(/\/+$/, '')}${annualReportPath}` });
   narratives(report.ele('title'), { en: 'Impact and Finance Report', fr: 'Rapport d’impact et financier' });
   report.ele('category', { code: 'B01' });
   report.ele('language', { code: 'en' });
