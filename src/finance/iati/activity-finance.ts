@@ -54,9 +54,9 @@ const transactionOrder: readonly IatiTransactionType[] = [11, 1, 2, 3, 4];
 export function splitByWeights(amountMinor: number, weights: readonly number[]): number[] {
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   if (total <= 0) return weights.map(() => 0);
-  const exact = weights.map((weight) => (BigInt(amountMinor) * BigInt(weight)) / BigInt(total));
-  const parts = exact.map(Number);
-  const remainders = weights.map((weight, index) => ({ index, remainder: (BigInt(amountMinor) * BigInt(weight)) % BigInt(total) }));
+  const shares = weights.map((weight) => BigInt(amountMinor) * BigInt(weight));
+  const parts = shares.map((share) => Number(share / BigInt(total)));
+  const remainders = shares.map((share, index) => ({ index, remainder: share % BigInt(total) }));
   remainders.sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
   let left = amountMinor - parts.reduce((sum, part) => sum + part, 0);
   for (const { index } of remainders) {
@@ -72,19 +72,15 @@ export function splitByWeights(amountMinor: number, weights: readonly number[]):
  * restricted to (directly, or through their programme area), weighted by the grant's current
  * budget for each (equal shares while it has no budget). A grant for one activity gives it all.
  */
-async function grantShares(db: Queryable, activities: readonly { id: number; areaId: number }[]) {
+async function grantShares(db: Queryable, activities: readonly { id: number; areaId: number }[], budgets: readonly BudgetLine[]) {
   const restrictions = await db.select().from(financeGrantRestrictions);
-  const budgets = await currentBudgetLines(db);
   const shares = new Map<number, { activityId: number; weight: number }[]>();
   for (const grantId of new Set(restrictions.map((r) => r.grantId))) {
     const own = restrictions.filter((r) => r.grantId === grantId);
     const funded = activities.filter((a) => own.some((r) => r.activityId === a.id || r.areaId === a.areaId)).map((a) => a.id);
     const budgeted = funded.map((activityId) => budgets.filter((line) => line.grantId === grantId && line.activityId === activityId).reduce((sum, line) => sum + line.amountMinor, 0));
     const weights = budgeted.some((amount) => amount > 0) ? budgeted : funded.map(() => 1);
-    shares.set(
-      grantId,
-      funded.map((activityId, index) => ({ activityId, weight: weights[index]! })),
-    );
+    shares.set(grantId, funded.map((activityId, index) => ({ activityId, weight: weights[index]! })));
   }
   return shares;
 }
@@ -112,6 +108,8 @@ export async function currentBudgetLines(db: Queryable) {
     .innerJoin(financeGrants, eq(financeGrants.id, financeGrantBudgetVersions.grantId))
     .orderBy(asc(financeGrantBudgetLines.year));
 }
+
+type BudgetLine = Awaited<ReturnType<typeof currentBudgetLines>>[number];
 
 const categoryLabel = (category: string): Localized => grantPageText.localized(`category_${category as CostCategory}`);
 
@@ -146,7 +144,8 @@ export async function loadActivityFinance(db: Queryable, activities: readonly { 
   for (const { activityId, code, ...site } of siteRows) result.get(activityId)?.locations.push({ ref: code, ...site });
 
   const budgets = new Map<string, { activityId: number; year: number; currency: string; amountMinor: number; revised: boolean }>();
-  for (const line of await currentBudgetLines(db)) {
+  const budgetLines = await currentBudgetLines(db);
+  for (const line of budgetLines) {
     if (!result.has(line.activityId)) continue;
     recorded(line.activityId, line.versionCreatedAt);
     const key = `${line.activityId}|${line.year}|${line.currency}`;
@@ -160,7 +159,7 @@ export async function loadActivityFinance(db: Queryable, activities: readonly { 
     result.get(budget.activityId)!.budgets.push({ type: budget.revised ? '2' : '1', periodStart, periodEnd: `${budget.year}-12-31`, value: { amountMinor: budget.amountMinor, currency: budget.currency, valueDate: periodStart } });
   }
 
-  const shares = await grantShares(db, activities);
+  const shares = await grantShares(db, activities, budgetLines);
   const grantMoney = await db
     .select({ money: financeGrantTransactions, currency: financeGrants.currency, donor: organisations.name })
     .from(financeGrantTransactions)
