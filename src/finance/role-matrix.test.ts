@@ -117,7 +117,10 @@ describe('Finance role matrix: the API', () => {
 });
 
 describe('Finance role matrix: the public files', () => {
-  const files: { name: string; allow: readonly Caller[] }[] = [{ name: '/iati/activities.xml', allow: callers }];
+  const files: { name: string; allow: readonly Caller[] }[] = [
+    { name: '/iati/activities.xml', allow: callers },
+    { name: '/iati/organisation.xml', allow: callers },
+  ];
   for (const file of files) {
     for (const caller of callers) {
       const allowed = file.allow.includes(caller);

@@ -37,11 +37,14 @@ export function activityProps(code: string, overrides: Partial<ActivityProps> = 
 /** Records an activity as the actor. */
 export const recordActivity = (db: Database, actor: Actor, props: ActivityProps) => runCommand(db, actor, (ctx) => createActivity(ctx, props));
 
-/** Which codelist each code attribute of the activity file takes its values from (IATI 2.03 rulesets). */
+/** Which codelist each code attribute of the activity and organisation files takes its values from (IATI 2.03 rulesets). */
 const codeAttributes: Record<string, string> = {
   'iati-activities@version': 'Version',
   'iati-activity@xml:lang': 'Language',
   'iati-activity@default-currency': 'Currency',
+  'iati-organisations@version': 'Version',
+  'iati-organisation@xml:lang': 'Language',
+  'iati-organisation@default-currency': 'Currency',
   'narrative@xml:lang': 'Language',
   'reporting-org@type': 'OrganisationType',
   'description@type': 'DescriptionType',
@@ -52,18 +55,27 @@ const codeAttributes: Record<string, string> = {
   'recipient-country@code': 'Country',
   'sector@vocabulary': 'SectorVocabulary',
   'sector@code': 'Sector',
+  'budget@type': 'BudgetType',
+  'budget@status': 'BudgetStatus',
+  'value@currency': 'Currency',
+  'transaction-type@code': 'TransactionType',
+  'total-budget@status': 'BudgetStatus',
+  'recipient-country-budget@status': 'BudgetStatus',
+  'document-link@format': 'FileFormat',
+  'category@code': 'DocumentCategory',
+  'language@code': 'Language',
 };
 /** Attributes that carry a code in IATI: any of them not in the table above fails the check, so a new element cannot slip by unchecked. */
-const codeLikeAttributes = new Set(['code', 'type', 'role', 'vocabulary', 'version', 'default-currency', 'currency', 'xml:lang', 'status']);
+const codeLikeAttributes = new Set(['code', 'type', 'role', 'vocabulary', 'version', 'default-currency', 'currency', 'xml:lang', 'status', 'format']);
 
 /**
- * Validates an IATI activity file as an IATI validator does: against the official XSD (with the
- * WebAssembly build of libxml2's xmllint) and every code attribute against its codelist (withdrawn
- * codes refused). Answers the problems found, none when the file is valid.
+ * Validates an IATI file as an IATI validator does: against the official XSD (with the WebAssembly
+ * build of libxml2's xmllint) and every code attribute against its codelist (withdrawn codes
+ * refused). Answers the problems found, none when the file is valid.
  */
-export async function iatiActivityFileProblems(xml: string): Promise<string[]> {
+async function iatiFileProblems(xml: string, schema: string): Promise<string[]> {
   const file = (name: string) => ({ fileName: name, contents: readFileSync(`${iatiStandardDir}${name}`, 'utf8') });
-  const result = await validateXML({ xml: { fileName: 'activities.xml', contents: xml }, schema: file('iati-activities-schema.xsd'), preload: [file('iati-common.xsd'), file('xml.xsd')] });
+  const result = await validateXML({ xml: { fileName: 'iati.xml', contents: xml }, schema: file(schema), preload: [file('iati-common.xsd'), file('xml.xsd')] });
   const problems = result.errors.map((error) => `XSD: ${error.message}`);
   create(xml).root().each(
     (node) => {
@@ -81,3 +93,9 @@ export async function iatiActivityFileProblems(xml: string): Promise<string[]> {
   );
   return problems;
 }
+
+/** The problems of an IATI activity file (iati-activities-schema.xsd and the codelists), none when valid. */
+export const iatiActivityFileProblems = (xml: string) => iatiFileProblems(xml, 'iati-activities-schema.xsd');
+
+/** The problems of an IATI organisation file (iati-organisations-schema.xsd and the codelists), none when valid. */
+export const iatiOrganisationFileProblems = (xml: string) => iatiFileProblems(xml, 'iati-organisations-schema.xsd');

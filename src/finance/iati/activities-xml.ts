@@ -1,7 +1,10 @@
 import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import type { PublishedActivity } from '../queries/activities.ts';
-import { iatiDefaultCurrency, iatiIdentifier, recipientCountry, reportingOrg } from './reporting-org.ts';
+import type { Queryable } from '../../db/connect.ts';
+import { reportingCurrencyOf } from '../../rates/public.ts';
+import { listPublishedActivities, type PublishedActivity } from '../queries/activities.ts';
+import { defaultCurrencyOf, loadActivityFinance, type ActivityFinance } from './activity-finance.ts';
+import { iatiIdentifier, recipientCountry, reportingOrg } from './reporting-org.ts';
+import { narratives, periodElements, valueElement } from './xml-parts.ts';
 
 /** ActivityDateType codes (IATI 2.03): 1 planned start, 2 actual start, 3 planned end, 4 actual end. */
 const activityDates = [
@@ -11,19 +14,30 @@ const activityDates = [
   ['4', 'actualEnd'],
 ] as const;
 
-function narratives(parent: XMLBuilder, texts: { en: string; fr: string }): void {
-  parent.ele('narrative', { 'xml:lang': 'en' }).txt(texts.en);
-  parent.ele('narrative', { 'xml:lang': 'fr' }).txt(texts.fr);
+/** An activity with everything its IATI record holds: the activity, its money and places, and the currency its amounts default to. */
+export type IatiActivity = PublishedActivity & ActivityFinance & { defaultCurrency: string };
+
+/** Every activity, in code order, ready for the activity file. */
+export async function listIatiActivities(db: Queryable): Promise<IatiActivity[]> {
+  const activities = await listPublishedActivities(db);
+  const finance = await loadActivityFinance(db, activities);
+  const reportingCurrency = await reportingCurrencyOf(db);
+  return activities.map((activity) => {
+    const own = finance.get(activity.id)!;
+    return { ...activity, ...own, defaultCurrency: defaultCurrencyOf(own, reportingCurrency) };
+  });
 }
 
 /**
  * The IATI 2.03 activity file of the alliance's activities, its elements in the order the schema
  * requires (iati-activities-schema.xsd). Publishes organisations and codes only, never a person.
  */
-export function activitiesXml(activities: readonly PublishedActivity[], generatedAt: Date): string {
+export function activitiesXml(activities: readonly IatiActivity[], generatedAt: Date): string {
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('iati-activities', { version: '2.03', 'generated-datetime': generatedAt.toISOString() });
   for (const activity of activities) {
-    const element = root.ele('iati-activity', { 'last-updated-datetime': activity.updatedAt.toISOString(), 'xml:lang': 'en', 'default-currency': iatiDefaultCurrency });
+    const currency = activity.defaultCurrency;
+    const lastUpdated = activity.lastRecordedAt && activity.lastRecordedAt > activity.updatedAt ? activity.lastRecordedAt : activity.updatedAt;
+    const element = root.ele('iati-activity', { 'last-updated-datetime': lastUpdated.toISOString(), 'xml:lang': 'en', 'default-currency': currency });
     element.ele('iati-identifier').txt(iatiIdentifier(activity.code));
     narratives(element.ele('reporting-org', { ref: reportingOrg.ref, type: reportingOrg.type }), { en: reportingOrg.nameEn, fr: reportingOrg.nameFr });
     narratives(element.ele('title'), { en: activity.titleEn, fr: activity.titleFr });
@@ -39,7 +53,26 @@ export function activitiesXml(activities: readonly PublishedActivity[], generate
       if (date) element.ele('activity-date', { type, 'iso-date': date });
     }
     element.ele('recipient-country', { code: recipientCountry, percentage: '100' });
+    for (const site of activity.locations) {
+      const location = element.ele('location', { ref: site.ref });
+      location.ele('name').ele('narrative').txt(site.name);
+      location.ele('description').ele('narrative').txt(`${site.town}, ${site.province}`);
+    }
     for (const sector of activity.sectors) element.ele('sector', { vocabulary: '1', code: sector.code, percentage: String(sector.percentage) });
+    for (const budget of activity.budgets) {
+      const budgetElement = element.ele('budget', { type: budget.type, status: '2' });
+      periodElements(budgetElement, budget.periodStart, budget.periodEnd);
+      valueElement(budgetElement, budget.value, currency);
+    }
+    for (const transaction of activity.transactions) {
+      const transactionElement = element.ele('transaction', transaction.ref ? { ref: transaction.ref } : {});
+      transactionElement.ele('transaction-type', { code: String(transaction.type) });
+      transactionElement.ele('transaction-date', { 'iso-date': transaction.date });
+      valueElement(transactionElement, transaction.value, currency);
+      if (transaction.description) narratives(transactionElement.ele('description'), transaction.description);
+      if (transaction.providerOrg) transactionElement.ele('provider-org').ele('narrative').txt(transaction.providerOrg);
+      if (transaction.receiverOrg) transactionElement.ele('receiver-org').ele('narrative').txt(transaction.receiverOrg);
+    }
   }
   return root.end({ prettyPrint: true });
 }

@@ -14,8 +14,5 @@ export const reportingOrg = {
 /** The IATI identifier of an activity: the reporting organisation's identifier, a hyphen, the activity's code. */
 export const iatiIdentifier = (activityCode: string) => `${reportingOrg.ref}-${activityCode}`;
 
-/** The currency amounts of the activity file are in until finance records its own (a later part of issue 13's finance work). */
-export const iatiDefaultCurrency = 'USD';
-
 /** Every activity happens in the Democratic Republic of the Congo (Country codelist, ISO 3166-1). */
 export const recipientCountry = 'CD';
