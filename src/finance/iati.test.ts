@@ -279,14 +279,12 @@ describe('The IATI files’ money', () => {
     expect(helmets.body).not.toContain('Qxorgdescription');
   });
 
-  it('sums payments to individuals per category and month, naming no person and none of their descriptions', async () => {
+  it('sums payments to individuals per year over every category, naming no person and none of their descriptions, and showing no month’s pay', async () => {
     const xml = await activitiesFile();
     const toPeople = transactionsOf(activityElement(xml, 'OHS-A')).filter((tx) => tx.body.includes('Payments to individuals'));
-    expect(toPeople.map((tx) => [tx.type, tx.date, tx.amount])).toEqual([
-      [4, '2024-05-20', '4000.00'],
-      [4, '2024-06-10', '1500.00'],
-    ]);
-    expect(toPeople[0]!.body).toContain('<narrative xml:lang="en">Payments to individuals, staff, 2024-05</narrative>');
+    expect(toPeople.map((tx) => [tx.type, tx.date, tx.amount])).toEqual([[4, '2024-06-10', '5500.00']]);
+    expect(toPeople[0]!.body).toContain('<narrative xml:lang="en">Payments to individuals in 2024, all cost categories together</narrative>');
+    expect(toPeople[0]!.body).toContain('<narrative xml:lang="fr">Paiements à des personnes en 2024, toutes catégories de coûts confondues</narrative>');
     for (const tx of toPeople) expect(tx.body).not.toMatch(/receiver-org|ref=/);
     const organisationFile = await (await t.app.request('/iati/organisation.xml')).text();
     for (const file of [xml, organisationFile]) for (const secret of [...individuals, ...secretDescriptions, 'Qxperson', 'Qxsecret']) expect(file).not.toContain(secret);

@@ -113,18 +113,20 @@ type BudgetLine = Awaited<ReturnType<typeof currentBudgetLines>>[number];
 
 const categoryLabel = (category: string): Localized => grantPageText.localized(`category_${category as CostCategory}`);
 
-/** Payments to people, summed per activity, kind, cost category, month and currency: the file shows the sum, never a person or one payment. */
-function individualsDescription(category: string, month: string): Localized {
-  const label = categoryLabel(category);
-  return { en: `Payments to individuals, ${label.en.toLowerCase()}, ${month}`, fr: `Paiements à des personnes, ${label.fr.toLowerCase()}, ${month}` };
+/**
+ * Payments to people, summed per activity, kind, year and currency over every cost category: the
+ * file shows the year's sum, never a person, a month's pay or one payment to a person.
+ */
+function individualsDescription(year: string): Localized {
+  return { en: `Payments to individuals in ${year}, all cost categories together`, fr: `Paiements à des personnes en ${year}, toutes catégories de coûts confondues` };
 }
 
 /**
  * An activity's budgets per year, its transactions and its sites, read from the finance records:
  * grant budget lines (current version), grant commitments and receipts (shared among the
  * activities a grant funds), partner commitments, disbursements and expenditure. Expenditure paid
- * to individuals is summed per cost category and month, so no person, salary or single payment
- * to a person appears; no free-text description of spending is published either.
+ * to individuals is summed per year over all cost categories, so no person, month's salary or
+ * single payment to a person appears; no free-text description of spending is published either.
  */
 export async function loadActivityFinance(db: Queryable, activities: readonly { id: number; areaId: number }[]): Promise<Map<number, ActivityFinance>> {
   const result = new Map<number, ActivityFinance>(activities.map((a) => [a.id, { locations: [], budgets: [], transactions: [], lastRecordedAt: null }]));
@@ -231,16 +233,16 @@ export async function loadActivityFinance(db: Queryable, activities: readonly { 
       });
       continue;
     }
-    const month = row.spentOn.slice(0, 7);
-    const key = `${row.activityId}|${type}|${row.category}|${month}|${row.currency}`;
+    const year = row.spentOn.slice(0, 4);
+    const key = `${row.activityId}|${type}|${year}|${row.currency}`;
     const sum = toIndividuals.get(key);
     if (sum) {
       sum.value.amountMinor += row.amountMinor;
-      // Dated on the month's last payment (rows come in date order): never later than the money left.
+      // Dated on the year's last payment (rows come in date order): never later than the money left.
       sum.date = row.spentOn;
       sum.value.valueDate = row.spentOn;
     } else {
-      const transaction: IatiTransaction = { type, date: row.spentOn, value: { amountMinor: row.amountMinor, currency: row.currency, valueDate: row.spentOn }, description: individualsDescription(row.category, month) };
+      const transaction: IatiTransaction = { type, date: row.spentOn, value: { amountMinor: row.amountMinor, currency: row.currency, valueDate: row.spentOn }, description: individualsDescription(year) };
       toIndividuals.set(key, transaction);
       result.get(row.activityId)!.transactions.push(transaction);
     }
