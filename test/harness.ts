@@ -134,6 +134,19 @@ export async function createTestContext(options: { demo?: boolean; extraModules?
   };
 }
 
+/**
+ * Every journal entry's text, read as a reader would through the public API: page after page,
+ * each from the index after the last entry received (a page may hold fewer entries than asked).
+ */
+export async function journalEventTexts(app: { request: (path: string) => Response | Promise<Response> }): Promise<string[]> {
+  const texts: string[] = [];
+  for (;;) {
+    const body = (await (await app.request(`/api/v1/journal/entries?start=${texts.length}&limit=1000`)).json()) as { size: number; entries: { index: number; bytes: string }[] };
+    texts.push(...body.entries.map((entry) => Buffer.from(entry.bytes, 'base64').toString('utf8')));
+    if (body.entries.length === 0 || texts.length >= body.size) return texts;
+  }
+}
+
 /** JSON request helper for the API. */
 export function jsonRequest(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
   return { method, headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };

@@ -14,7 +14,7 @@ import { modules } from '../src/modules.ts';
 import { openAccount } from '../src/registry/commands/open-account.ts';
 import { addMember } from '../src/savings/commands/add-member.ts';
 import { registerWorker } from '../src/sites/commands/workers/register-worker.ts';
-import { createTestContext, type TestContext } from './harness.ts';
+import { createTestContext, journalEventTexts, type TestContext } from './harness.ts';
 
 /**
  * Personal data never reaches the public side. On the whole demo, one person of every kind is
@@ -244,11 +244,7 @@ describe('Privacy of the public side', () => {
 
   it('keeps them out of the journal, which carries only codes and commitments', async () => {
     const size = await journalSizeOf();
-    const events: string[] = [];
-    for (let start = 0; start < size; start += 1000) {
-      const body = await json<{ entries: { bytes: string }[] }>(`/api/v1/journal/entries?start=${start}&limit=1000`);
-      events.push(...body.entries.map((entry) => Buffer.from(entry.bytes, 'base64').toString('utf8')));
-    }
+    const events = await journalEventTexts(t.app);
     expect(events).toHaveLength(size);
     for (const type of ['sites.worker_registered', 'savings.member_added', 'fund.member_appointed', 'children.case_opened', 'registry.account_opened']) {
       expect(events.some((event) => event.includes(type)), type).toBe(true);

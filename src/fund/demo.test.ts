@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../test/harness.ts';
+import { createTestContext, journalEventTexts, type TestContext } from '../../test/harness.ts';
 import { demoPassword } from '../accounts/public.ts';
 import { runInvariants } from '../core/invariants.ts';
 import { loadDemo } from '../demo.ts';
@@ -48,8 +48,7 @@ describe('The KAM fund demo', () => {
   it('names no committee member, and links only public files, on the public page, its API or the journal', async () => {
     const page = await (await t.app.request('/funds/KAM')).text();
     const api = await (await t.app.request('/api/v1/funds/KAM')).text();
-    const journal = (await (await t.app.request('/api/v1/journal/entries?limit=1000')).json()) as { entries: { bytes: string }[] };
-    const events = journal.entries.map((e) => Buffer.from(e.bytes, 'base64').toString('utf8')).join('\n');
+    const events = (await journalEventTexts(t.app)).join('\n');
     expect(events).toContain('fund.proposal_decided');
     for (const [label, text] of [['page', page], ['api', api], ['journal', events]] as const) {
       for (const name of memberNames) expect(text.includes(name), `${label} shows ${name}`).toBe(false);

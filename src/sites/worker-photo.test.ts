@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, system, type TestContext } from '../../test/harness.ts';
+import { createTestContext, journalEventTexts, system, type TestContext } from '../../test/harness.ts';
 import { journalSize, runCommand } from '../journal/public.ts';
 import { createSite } from './commands/sites/create-site.ts';
 import { registerWorker } from './commands/workers/register-worker.ts';
@@ -59,8 +59,7 @@ describe('Worker photos', () => {
   });
 
   it('journals that a photo was set, without its hash', async () => {
-    const entries = (await (await t.app.request('/api/v1/journal/entries?limit=1000')).json()) as { entries: { bytes: string }[] };
-    const event = entries.entries.map((e) => JSON.parse(Buffer.from(e.bytes, 'base64').toString('utf8'))).find((e) => e.type === 'sites.worker_photo_set');
+    const event = (await journalEventTexts(t.app)).map((text) => JSON.parse(text)).find((e) => e.type === 'sites.worker_photo_set');
     expect(event.payload).toEqual({ site: 'PHO', worker: workerCode });
   });
 

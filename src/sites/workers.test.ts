@@ -3,7 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { count, eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
+import { createTestContext, journalEventTexts, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import { commitPersonalData } from '../core/commitment.ts';
 import { journalSize, runCommand } from '../journal/public.ts';
 import { createSite } from './commands/sites/create-site.ts';
@@ -58,9 +58,9 @@ async function lastEvent() {
 
 async function allJournalText() {
   const size = await journalSize(t.db);
-  const body = (await (await t.app.request(`/api/v1/journal/entries?start=0&limit=1000`)).json()) as { entries: { bytes: string }[] };
-  expect(body.entries.length).toBe(size);
-  return body.entries.map((entry) => Buffer.from(entry.bytes, 'base64').toString('utf8')).join('\n');
+  const texts = await journalEventTexts(t.app);
+  expect(texts.length).toBe(size);
+  return texts.join('\n');
 }
 
 const workerCount = async () => Number((await t.db.select({ n: count() }).from(workers))[0]!.n);
