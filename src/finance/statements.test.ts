@@ -4,7 +4,6 @@ import { expectApiRefusal } from '../../test/expect.ts';
 import { buyAndRetireCredits } from '../../test/factories/credit-sale.ts';
 import { createTestContext, system, type TestContext } from '../../test/harness.ts';
 import { isoDateOf } from '../core/calendar.ts';
-import { bookPremium } from '../fund/commands/book-premium.ts';
 import { runCommand } from '../journal/public.ts';
 import { recordExchangeRate, setReportingCurrency } from '../rates/public.ts';
 import { recordedPremiums } from '../registry/public.ts';
@@ -62,7 +61,9 @@ beforeAll(async () => {
   const buyer = await t.buildOrganisation({ kind: 'buyer' });
   ({ order } = await buyAndRetireCredits(t, buyer, { boughtKg: 2_000, retiredKg: 1_000, beneficiary: 'Buyer' }));
   const [premium] = await recordedPremiums(t.db);
-  await runCommand(t.db, system, (ctx) => bookPremium(ctx, { creditPremiumId: premium!.id }));
+  const admin = await t.buildToken({ role: 'admin' });
+  const booking = await t.app.request(`/api/v1/funds/premiums/${premium!.id}/booking`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}` } });
+  expect(booking.status).toBe(201);
 });
 afterAll(() => t?.close());
 
