@@ -245,8 +245,14 @@ async function publicPage(c: Context<AppEnv>) {
         </form>
         <h2>{t('statement_title', { year })}</h2>
         {year >= Number(today.slice(0, 4)) && <p>{t('year_incomplete', { year })}</p>}
-        {'statement' in result ? <StatementSections locale={locale} statement={result.statement} year={year} /> : <div class="panel" role="status">{t('rate_missing', { reason: result.reason })}</div>}
-        <Downloads locale={locale} year={year} />
+        {'statement' in result ? (
+          <>
+            <StatementSections locale={locale} statement={result.statement} year={year} />
+            <Downloads locale={locale} year={year} />
+          </>
+        ) : (
+          <div class="panel" role="status">{t('rate_missing', { reason: result.reason })}</div>
+        )}
         <h2>{t('iati_title')}</h2>
         <ul>
           <li><a href="/iati/activities.xml">{t('iati_activities')}</a></li>
@@ -299,8 +305,14 @@ async function dashboardPage(c: Context<AppEnv>) {
         )}
         <h2>{t('statement_title', { year })}</h2>
         {year >= Number(today.slice(0, 4)) && <p>{t('year_incomplete', { year })}</p>}
-        {'statement' in result ? <StatementSections locale={locale} statement={result.statement} year={year} /> : <div class="panel" role="status">{t('rate_missing', { reason: result.reason })}</div>}
-        <Downloads locale={locale} year={year} />
+        {'statement' in result ? (
+          <>
+            <StatementSections locale={locale} statement={result.statement} year={year} />
+            <Downloads locale={locale} year={year} />
+          </>
+        ) : (
+          <div class="panel" role="status">{t('rate_missing', { reason: result.reason })}</div>
+        )}
       </>
     ),
   });
