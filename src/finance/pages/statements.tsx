@@ -140,13 +140,14 @@ function StatementSections({ locale, statement, year }: { locale: Locale; statem
               locale,
               categories: statement.budgetAgainstActual.map((grant) => grant.reference),
               series: [
-                { name: t('col_budget'), values: statement.budgetAgainstActual.map((grant) => major(grant.total.budgetMinor, grant.currency)) },
-                { name: t('col_actual'), values: statement.budgetAgainstActual.map((grant) => major(grant.total.actualMinor, grant.currency)) },
+                { name: t('col_share_spent'), values: statement.budgetAgainstActual.map((grant) => Math.round((grant.total.shareSpent ?? 0) * 100)) },
+                { name: t('col_share_elapsed'), values: statement.budgetAgainstActual.map((grant) => Math.round(grant.total.shareElapsed * 100)) },
               ],
+              unit: '%',
             })}
             table={{
-              columns: [t('col_grant'), t('col_currency'), t('col_budget'), t('col_actual')],
-              rows: statement.budgetAgainstActual.map((grant) => [grant.reference, grant.currency, major(grant.total.budgetMinor, grant.currency), major(grant.total.actualMinor, grant.currency)]),
+              columns: [t('col_grant'), t('col_currency'), t('col_budget'), t('col_actual'), t('col_share_spent'), t('col_share_elapsed')],
+              rows: statement.budgetAgainstActual.map((grant) => [grant.reference, grant.currency, major(grant.total.budgetMinor, grant.currency), major(grant.total.actualMinor, grant.currency), percent(locale, grant.total.shareSpent), percent(locale, grant.total.shareElapsed)]),
             }}
             source={t('chart_source')}
           />
