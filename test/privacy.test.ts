@@ -57,8 +57,9 @@ beforeAll(async () => {
   expect(planted.outcome).toBe('registered');
   await runCommand(t.db, actors['field@orebook.demo']!, (c) => addMember(c, { groupCode: 'KAM-VSLA-15', name: markers.savingsMemberName, sex: 'female', joinedOn: '2026-02-03' }));
   await runCommand(t.db, actors['admin@orebook.demo']!, (c) => appointMember(c, { site: 'KAM', personName: markers.committeeMemberName, groupCode: 'washers', termStart: '2026-01-01', termEnd: '2027-12-31' }));
+  // In US dollars, the reporting currency: the year's public statement, which must answer 2xx below, needs no rate for it.
   await runCommand(t.db, actors['admin@orebook.demo']!, (c) =>
-    recordExpenditure(c, { kind: 'expenditure', reference: 'QX-PAYEE', spentOn: '2025-05-05', amountMinor: 50_000, currency: 'EUR', activity: 'SECRETARIAT', category: 'services_consultants', payee: { individual: markers.individualPayeeName }, description: 'Translation', allocations: [{ grantId: null, amountMinor: 50_000 }] }),
+    recordExpenditure(c, { kind: 'expenditure', reference: 'QX-PAYEE', spentOn: '2025-05-05', amountMinor: 50_000, currency: 'USD', activity: 'SECRETARIAT', category: 'services_consultants', payee: { individual: markers.individualPayeeName }, description: 'Translation', allocations: [{ grantId: null, amountMinor: 50_000 }] }),
   );
   const [careOrganisation] = rowsOf<{ id: number }>(await t.db.execute(sql`select id from organisations where code = 'kolwezi-care'`));
   await runCommand(t.db, actors['casework@orebook.demo']!, (c) =>
@@ -162,6 +163,9 @@ describe('Privacy of the public side', () => {
       '/savings/summary': [`?year=${year}`, `?year=${year + 1}`],
       '/rates': ['', '?currency=CDF'],
       '/rates/conversion': ['?amountMinor=100000&from=USD&to=USD&on=2026-03-02'],
+      '/finance/statements': [`?year=${year}`, `?from=${year}-03-01&to=${year}-09-30`],
+      '/finance/statements.csv': [`?year=${year}`],
+      '/finance/statements.xlsx': [`?year=${year}`],
     };
     const publicGets = Object.entries(document.paths).filter(([, methods]) => methods.get && !methods.get.security?.length).map(([path]) => path);
     expect(publicGets.length).toBeGreaterThanOrEqual(35);

@@ -4,8 +4,8 @@
  */
 import { creditPremiums } from './schema.ts';
 
-export { recordedPremiums } from './queries/sales.ts';
-export type { RecordedPremium } from './queries/sales.ts';
+export { paidSalesBetween, recordedPremiums } from './queries/sales.ts';
+export type { PaidSale, RecordedPremium } from './queries/sales.ts';
 export { organisationCredits } from './queries/organisation-credits.ts';
 export type { CreditPurchase, CreditRetirementSummary } from './queries/organisation-credits.ts';
 

@@ -20,6 +20,8 @@ function navigation(locale: Locale): NavItem[] {
     { href: '/registry/orders', label: t('nav_orders'), visible: (a) => rolesFor('registry.order.read').includes(a.role) },
     { href: '/registry/footprints', label: t('nav_footprints'), visible: (a) => a.role === 'buyer' },
     { href: '/funds', label: t('nav_fund'), visible: () => true },
+    { href: '/finance', label: t('nav_finance'), visible: (a) => can(a, 'finance.manage') },
+    { href: '/finance/public', label: t('nav_finance'), visible: (a) => !can(a, 'finance.manage') },
     { href: '/safety', label: t('nav_safety'), visible: () => true },
     { href: '/children', label: t('nav_children'), visible: () => true },
     { href: '/children/cases', label: t('nav_child_cases'), visible: (a) => can(a, 'children.case.list') },

@@ -14,6 +14,7 @@ import { ledgerAccountMappings, type LedgerPlan } from '../ledger/plan.ts';
 import type { DateOrder } from '../ledger/read-ledger.ts';
 import { ledgerPageText, type LedgerPageKey } from '../messages/ledger.ts';
 import { categoryLabel } from './grants.tsx';
+import { statementText } from './statements.tsx';
 
 const text = (locale: Locale) => (key: LedgerPageKey, params?: Record<string, string | number>) => ledgerPageText.t(locale, key, params);
 
@@ -64,7 +65,7 @@ async function ledgerPage(c: Context<AppEnv>, options: { values?: Form; errors?:
     c,
     {
       title: t('title'),
-      breadcrumbs: [{ href: '/finance/grants', label: 'Finance' }],
+      breadcrumbs: [{ href: '/finance', label: statementText(locale)('dashboard_title') }],
       children: (
         <>
           {imported !== undefined && /^\d+$/.test(imported) && <div class="panel" role="status">{t('imported_panel', { count: imported })}</div>}

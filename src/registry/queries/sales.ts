@@ -348,3 +348,35 @@ export async function recordedPremiums(db: Queryable, filter: { siteCode?: strin
     .where(and(filter.siteCode === undefined ? undefined : eq(sites.code, filter.siteCode), filter.id === undefined ? undefined : eq(creditPremiums.id, filter.id)))
     .orderBy(asc(creditPayments.receivedOn), asc(creditPremiums.id));
 }
+
+/** A buyer's payment of a credit sale, split as the registry split it: the premium owed to the site's fund and the registry fee the secretariat keeps. */
+export type PaidSale = {
+  paymentId: number;
+  /** The day the buyer's payment arrived: the day of the sale in any statement. */
+  receivedOn: string;
+  currency: string;
+  amountMinor: number;
+  premiumMinor: number;
+  feeMinor: number;
+};
+
+/**
+ * The sales paid in a period (both days included), oldest first, each with the premium and fee
+ * recorded for it (zero when none was recorded, which the finance statements show as a difference).
+ */
+export async function paidSalesBetween(db: Queryable, period: { from: string; to: string }): Promise<PaidSale[]> {
+  return db
+    .select({
+      paymentId: creditPayments.id,
+      receivedOn: creditPayments.receivedOn,
+      currency: creditPayments.currency,
+      amountMinor: creditPayments.amountMinor,
+      premiumMinor: sql<number>`coalesce(sum(${creditPremiums.premiumMinor}), 0)`.mapWith(Number),
+      feeMinor: sql<number>`coalesce(sum(${creditPremiums.feeMinor}), 0)`.mapWith(Number),
+    })
+    .from(creditPayments)
+    .leftJoin(creditPremiums, eq(creditPremiums.paymentId, creditPayments.id))
+    .where(sql`${creditPayments.receivedOn} between ${period.from} and ${period.to}`)
+    .groupBy(creditPayments.id)
+    .orderBy(asc(creditPayments.receivedOn), asc(creditPayments.id));
+}
