@@ -91,8 +91,8 @@ describe('Finance in a real browser', () => {
 
     await uploadLedger(page, 'Check (dry run)');
     const plan = await page.locator('section[aria-labelledby="plan-title"]').innerText();
-    expect(plan).toContain('4 postings read (CSV, grouped): 0 to record as spending, 2 on accounts that are not spending, 0 imported before, 2 that cannot be taken.');
-    const unmapped = page.getByRole('table', { name: 'Accounts not mapped yet' });
+    expect(plan).toContain('4 postings read (CSV, grouped by account): 0 to record as spending, 2 on accounts that are not spending, 0 imported before, 2 that cannot be taken.');
+    const unmapped = page.getByRole('table', { name: /^Accounts of the file that no mapping covers/ });
     expect(await unmapped.innerText()).toContain('6420');
     expect(await unmapped.innerText()).toContain('Cloud hosting and software');
     // Importing before mapping is refused whole, with the same list.
@@ -109,7 +109,7 @@ describe('Finance in a real browser', () => {
     await page.getByRole('button', { name: 'Save the mapping' }).click();
     await page.waitForURL(/\/finance\/ledger\?mapped=6420$/);
     expect(await page.getByRole('status').innerText()).toContain('Account 6420 is mapped.');
-    expect(await page.getByRole('table', { name: 'Account mappings' }).getByRole('row', { name: /6420/ }).innerText()).toContain('EPRM-2024-017');
+    expect(await page.getByRole('table', { name: 'Each account of the books, and what it is to Orebook' }).getByRole('row', { name: /6420/ }).innerText()).toContain('EPRM-2024-017');
 
     await uploadLedger(page, 'Check (dry run)');
     expect(await page.locator('section[aria-labelledby="plan-title"]').innerText()).toContain('2 to record as spending, 2 on accounts that are not spending, 0 imported before, 0 that cannot be taken.');
@@ -131,7 +131,11 @@ describe('Finance in a real browser', () => {
       .filter({ hasText: '2025' });
     expect(await line.count()).toBe(1);
     expect(await line.innerText()).toContain(formatMoney('en', after.actualMinor, 'EUR'));
-    expect(await page.getByRole('table', { name: 'Spending charged to the grant, latest first' }).innerText()).toContain('Registry servers, October 2025');
+    // Paid in dollars, charged to the grant in euros.
+    const hosting = page.getByRole('table', { name: 'Spending charged to the grant, latest first' }).getByRole('row').filter({ hasText: 'Registry servers, October 2025' });
+    const servers = await convert(t.db, { amountMinor: hostingPostings[0]!.amountMinor, from: 'USD', to: 'EUR', on: hostingPostings[0]!.on });
+    expect(await hosting.innerText()).toContain(formatMoney('en', hostingPostings[0]!.amountMinor, 'USD'));
+    expect(await hosting.innerText()).toContain(formatMoney('en', servers.amountMinor, 'EUR'));
 
     // The same export again imports nothing.
     await page.goto(`${baseUrl}/finance/ledger`);
@@ -149,6 +153,7 @@ describe('Finance in a real browser', () => {
     expect(list).not.toContain('NFFSC-2025-2');
     await page.getByRole('link', { name: 'EPRM-2024-017' }).click();
     await page.waitForURL(/\/finance\/grants\/\d+$/);
+    expect(await page.locator('main').innerText()).toMatch(/European Partnership for Responsible Minerals · EUR\s320,000\.00 · 1 Jan 2024 to 31 Dec 2026/);
     expect(await page.locator('h2').allInnerTexts()).toContain('Budget against actual');
     expect(await page.locator('figure.chart svg').count()).toBeGreaterThan(0);
     expect(await page.getByRole('table', { name: /Budget version 1 against what is charged/ }).getByRole('row').count()).toBeGreaterThan(10);
