@@ -141,6 +141,15 @@ describe('Finance in a real browser', () => {
     await page.goto(`${baseUrl}/finance/ledger`);
     await uploadLedger(page, 'Check (dry run)');
     expect(await page.locator('section[aria-labelledby="plan-title"]').innerText()).toContain('0 to record as spending, 0 on accounts that are not spending, 4 imported before, 0 that cannot be taken.');
+
+    // The spending page shows a year at a time, the latest first, each year a link away.
+    await page.goto(`${baseUrl}/finance/spending`);
+    expect(await page.getByRole('table', { name: 'Spending and disbursements of 2025, latest first' }).innerText()).toContain('Registry servers, October 2025');
+    await page.getByRole('navigation', { name: 'Spending of the year' }).getByRole('link', { name: '2023' }).click();
+    await page.waitForURL(/year=2023/);
+    const spent2023 = await page.getByRole('table', { name: 'Spending and disbursements of 2023, latest first' }).innerText();
+    expect(spent2023).toContain('Office rent Kolwezi, January 2023');
+    expect(spent2023).not.toContain('2024');
     await page.context().close();
   }, 180_000);
 
@@ -178,7 +187,7 @@ describe('Finance in a real browser', () => {
     const page = await signIn(admin, { width: 390, height: 844 });
     await page.goto(`${baseUrl}/finance/ledger`);
     await uploadLedger(page, 'Check (dry run)');
-    const paths = ['/finance/grants', `/finance/grants/${grants['EPRM-2024-017']!.id}`, '/finance/spending', '/finance/ledger'];
+    const paths = ['/finance/grants', `/finance/grants/${grants['EPRM-2024-017']!.id}`, '/finance/spending', '/finance/spending?year=2023', '/finance/ledger'];
     const overflowing: string[] = [];
     const check = async (label: string) => {
       const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
