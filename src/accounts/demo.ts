@@ -30,6 +30,8 @@ export const demoUsers: { org: string; email: string; displayName: string; role:
   { org: 'fairphone', email: 'buyer@orebook.demo', displayName: 'Lotte de Vries', role: 'buyer' },
   { org: 'nordcell', email: 'buyer2@orebook.demo', displayName: 'Erik Lindqvist', role: 'buyer' },
   { org: 'arm', email: 'member@orebook.demo', displayName: 'Sofía Restrepo', role: 'member' },
+  // A buyer that is also a member of the alliance: its member page shows the credits it bought and retired.
+  { org: 'nordcell', email: 'member2@orebook.demo', displayName: 'Ingrid Sandberg', role: 'member' },
   { org: 'eprm', email: 'donor@orebook.demo', displayName: 'Anna Keller', role: 'member' },
   { org: 'kolwezi-care', email: 'casework@orebook.demo', displayName: 'Grâce Mutombo', role: 'field' },
 ];

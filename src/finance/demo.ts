@@ -3,10 +3,12 @@ import type { DemoContext } from '../web/module.ts';
 import type { ActivityProps } from './activity-input.ts';
 import { createActivity } from './commands/create-activity.ts';
 import { createProgrammeArea } from './commands/create-programme-area.ts';
-import { loadGrantsDemo } from './grants-demo.ts';
+import { createFinanceDemoOrganisations, loadGrantsDemo } from './grants-demo.ts';
+import { loadLedgerDemo } from './ledger-demo.ts';
 import { loadMembersDemo } from './members-demo.ts';
 import { reportingOrg } from './iati/reporting-org.ts';
 import { allianceProgrammeAreas } from './programme-areas.ts';
+import { financeMoneyDays, recordDemoRates } from './rates-demo.ts';
 
 const funding = 1;
 const accountable = 2;
@@ -88,6 +90,7 @@ const demoActivities: ActivityProps[] = [
     participants: [
       { role: funding, ...alliance },
       { role: implementing, organisation: 'cmds' },
+      { role: implementing, organisation: 'tujenge' },
     ],
   },
   {
@@ -127,11 +130,19 @@ const demoActivities: ActivityProps[] = [
   },
 ];
 
-/** The six programme areas and the alliance's activities, which the IATI activity file publishes; then the members and their contributions. */
+/**
+ * The six programme areas and the alliance's activities, which the IATI activity file publishes;
+ * the grants, partner contracts and spending; the members and their contributions; the field
+ * office's ledger export; and the exchange rate of every day money moved, so that 2023, 2024 and
+ * 2025 each have a full year of finance to state in either reporting currency.
+ */
 export async function loadFinanceDemo(ctx: DemoContext): Promise<void> {
+  await createFinanceDemoOrganisations(ctx);
   for (const area of allianceProgrammeAreas) await runCommand(ctx.db, ctx.system, (c) => createProgrammeArea(c, area));
   for (const activity of demoActivities) await runCommand(ctx.db, ctx.system, (c) => createActivity(c, activity));
   ctx.say(`finance: ${allianceProgrammeAreas.length} programme areas, ${demoActivities.length} IATI activities`);
   await loadGrantsDemo(ctx);
   await loadMembersDemo(ctx);
+  await loadLedgerDemo(ctx);
+  ctx.say(`finance: ${await recordDemoRates(ctx, await financeMoneyDays(ctx))} more exchange rates for the statements`);
 }

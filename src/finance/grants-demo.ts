@@ -4,15 +4,24 @@ import type { DemoContext } from '../web/module.ts';
 import { createGrant, type CreateGrantProps } from './commands/create-grant.ts';
 import { recordExpenditure, type RecordExpenditureProps } from './commands/record-expenditure.ts';
 import { recordGrantMoney } from './commands/record-grant-receipt.ts';
-import { recordPartnerCommitment } from './commands/record-partner-commitment.ts';
+import { recordPartnerCommitment, type RecordPartnerCommitmentProps } from './commands/record-partner-commitment.ts';
 import { reviseGrantBudget, type BudgetLineProps } from './commands/revise-grant-budget.ts';
 import type { CostCategory } from './grants-schema.ts';
+import { recordDemoRates } from './rates-demo.ts';
 
 /** Two donors invented for the demo, beside the EPRM that the accounts demo creates. */
 const inventedDonors = [
   { code: 'lumen-fdn', name: 'Fondation Lumen pour les Mines Responsables (demo)', kind: 'donor' as const, country: 'CH' },
   { code: 'nordic-fund', name: 'Nordic Fund for Fair Supply Chains (demo)', kind: 'donor' as const, country: 'NO' },
 ];
+
+/** An implementing partner of the savings groups, invented for the demo. */
+const inventedPartners = [{ code: 'tujenge', name: 'Association Tujenge pour l’Épargne (demo)', kind: 'partner' as const, country: 'CD' }];
+
+/** The donors and the partner the finance demo invents: before the activities, which name the partner. */
+export async function createFinanceDemoOrganisations(ctx: DemoContext): Promise<void> {
+  for (const organisation of [...inventedDonors, ...inventedPartners]) ctx.organisations[organisation.code] = (await runCommand(ctx.db, ctx.system, (c) => createOrganisation(c, organisation))).id;
+}
 
 const grants: (CreateGrantProps & { budget: BudgetLineProps[]; receipts: [string, number][] })[] = [
   {
@@ -82,8 +91,21 @@ const grants: (CreateGrantProps & { budget: BudgetLineProps[]; receipts: [string
   },
 ];
 
+type SpendingLine = {
+  category: CostCategory;
+  payee: RecordExpenditureProps['payee'];
+  amountMinor: number;
+  /** EUR unless said: the field office pays in US dollars and francs, the Geneva meetings in francs suisses. */
+  currency?: string;
+  description: string;
+  /** The month it is paid in; by default March, May, July... in the order of the lines. */
+  month?: number;
+  /** A disbursement, paying this outgoing commitment (by its reference). */
+  disburses?: string;
+};
+
 /** Where the demo's spending goes, per activity: the grant that pays part of it (by reference), the categories and payees. */
-const spendingPlan: { activity: string; grant: string | null; years: number[]; lines: { category: CostCategory; payee: RecordExpenditureProps['payee']; amountMinor: number; description: string; kind?: 'disbursement' }[] }[] = [
+const spendingPlan: { activity: string; grant: string | null; years: number[]; lines: SpendingLine[] }[] = [
   {
     activity: 'CREDIT-DIGITAL',
     grant: 'EPRM-2024-017',
@@ -93,25 +115,47 @@ const spendingPlan: { activity: string; grant: string | null; years: number[]; l
       { category: 'services_consultants', payee: { individual: 'Didier Mbuyi (demo)' }, amountMinor: 1_800_000, description: 'Software development contract' },
       { category: 'travel', payee: { organisation: 'fca' }, amountMinor: 1_300_000, description: 'Site visits Kolwezi' },
       { category: 'equipment_supplies', payee: { organisation: 'cmds' }, amountMinor: 420_000, description: 'Tablets for site records' },
+      { category: 'travel', payee: { organisation: 'fca' }, amountMinor: 640_000, currency: 'USD', month: 10, description: 'Field team flights Lubumbashi–Kolwezi and per diems' },
+      { category: 'indirect_costs', payee: { organisation: 'fca' }, amountMinor: 450_000, month: 12, description: 'Share of the secretariat’s office and audit' },
     ],
   },
   {
     activity: 'CHILD-REMEDIATION',
     grant: 'LFMR-23-04',
     years: [2024, 2025],
-    lines: [{ category: 'grants_to_partners', payee: { organisation: 'kolwezi-care' }, amountMinor: 2_600_000, description: 'Case management and schooling', kind: 'disbursement' }],
+    lines: [{ category: 'grants_to_partners', payee: { organisation: 'kolwezi-care' }, amountMinor: 2_600_000, description: 'Case management and schooling', disburses: 'KC-2024-01', month: 8 }],
   },
   {
     activity: 'OHS-KAM',
     grant: 'LFMR-23-04',
     years: [2024, 2025],
     lines: [
-      { category: 'equipment_supplies', payee: { organisation: 'cmds' }, amountMinor: 2_900_000, description: 'Pit shoring and protective equipment' },
-      { category: 'staff', payee: { individual: 'Aline Kasongo (demo)' }, amountMinor: 1_200_000, description: 'Safety trainer' },
+      { category: 'equipment_supplies', payee: { organisation: 'cmds' }, amountMinor: 2_900_000, month: 6, description: 'Pit shoring and protective equipment' },
+      { category: 'staff', payee: { individual: 'Aline Kasongo (demo)' }, amountMinor: 1_200_000, month: 7, description: 'Safety trainer' },
+      { category: 'equipment_supplies', payee: { organisation: 'cmds' }, amountMinor: 950_000_000, currency: 'CDF', month: 9, description: 'First-aid posts restocked, bought in Kolwezi' },
+      { category: 'services_consultants', payee: { organisation: 'cmds' }, amountMinor: 380_000, month: 11, description: 'Pit safety inspections' },
     ],
   },
-  { activity: 'SAVINGS-GROUPS', grant: 'NFFSC-2025-2', years: [2025], lines: [{ category: 'staff', payee: { organisation: 'cmds' }, amountMinor: 1_700_000, description: 'Savings group facilitators' }] },
-  { activity: 'SITE-QUALIFICATION', grant: null, years: [2023, 2024], lines: [{ category: 'services_consultants', payee: { organisation: 'cmds' }, amountMinor: 1_100_000, description: 'Qualification mission preparation' }] },
+  {
+    activity: 'SAVINGS-GROUPS',
+    grant: 'NFFSC-2025-2',
+    years: [2025],
+    lines: [
+      { category: 'staff', payee: { organisation: 'cmds' }, amountMinor: 1_700_000, description: 'Savings group facilitators' },
+      { category: 'grants_to_partners', payee: { organisation: 'tujenge' }, amountMinor: 1_800_000, description: 'Savings group training and lockboxes', disburses: 'TJ-2025-01', month: 6 },
+      { category: 'equipment_supplies', payee: { organisation: 'tujenge' }, amountMinor: 260_000, currency: 'USD', month: 9, description: 'Starter kits for micro-enterprises' },
+    ],
+  },
+  {
+    activity: 'SITE-QUALIFICATION',
+    grant: null,
+    years: [2023],
+    lines: [
+      { category: 'services_consultants', payee: { organisation: 'cmds' }, amountMinor: 1_100_000, month: 9, description: 'Qualification mission preparation' },
+      { category: 'equipment_supplies', payee: { organisation: 'cmds' }, amountMinor: 380_000, month: 11, description: 'Boundary markers and GPS survey of the site' },
+    ],
+  },
+  { activity: 'SITE-QUALIFICATION', grant: null, years: [2024], lines: [{ category: 'services_consultants', payee: { organisation: 'cmds' }, amountMinor: 1_100_000, month: 2, description: 'Qualification mission and its report' }] },
   {
     activity: 'SECRETARIAT',
     grant: null,
@@ -119,18 +163,27 @@ const spendingPlan: { activity: string; grant: string | null; years: number[]; l
     lines: [
       { category: 'staff', payee: { organisation: 'fca' }, amountMinor: 6_000_000, description: 'Secretariat salaries' },
       { category: 'indirect_costs', payee: { organisation: 'fca' }, amountMinor: 1_500_000, description: 'Office and audit' },
+      { category: 'travel', payee: { organisation: 'fca' }, amountMinor: 1_450_000, currency: 'CHF', month: 6, description: 'Board and members’ meeting in Geneva' },
+      { category: 'services_consultants', payee: { individual: 'Hélène Marchal (demo)' }, amountMinor: 900_000, month: 10, description: 'Annual Impact and Finance Report: editing and translation' },
     ],
   },
 ];
 
+/** The outgoing commitments (contracts) with implementing partners, which disbursements pay. */
+const partnerCommitments: RecordPartnerCommitmentProps[] = [
+  { reference: 'KC-2024-01', partner: 'kolwezi-care', activity: 'CHILD-REMEDIATION', amountMinor: 5_200_000, currency: 'EUR', signedOn: '2024-06-10', description: 'Child remediation case management 2024–2025' },
+  { reference: 'TJ-2025-01', partner: 'tujenge', activity: 'SAVINGS-GROUPS', amountMinor: 3_600_000, currency: 'EUR', signedOn: '2025-02-10', description: 'Savings group training and accompaniment 2025–2026' },
+];
+
 /**
  * The alliance's grants and spending: the EPRM grant of EUR 320,000 for 2024–2026, two invented
- * donors' grants, and spending for 2023–2025 across the programme areas, part of it charged to the
- * grants (with a partner's disbursement, an overspent line and individual payees, whose names stay
- * with the secretariat).
+ * donors' grants with their tranches, the contracts with two implementing partners, and spending
+ * for 2023–2025 across the programme areas and cost categories, part of it charged to the grants
+ * (with partners' disbursements, an overspent line, spending in US dollars, francs suisses and
+ * Congolese francs converted at the day's rates, and individual payees, whose names stay with the
+ * secretariat).
  */
 export async function loadGrantsDemo(ctx: DemoContext): Promise<void> {
-  for (const donor of inventedDonors) ctx.organisations[donor.code] = (await runCommand(ctx.db, ctx.system, (c) => createOrganisation(c, donor))).id;
   const grantIds = new Map<string, number>();
   for (const { budget, receipts, ...props } of grants) {
     const grant = await runCommand(ctx.db, ctx.system, (c) => createGrant(c, props));
@@ -141,34 +194,36 @@ export async function loadGrantsDemo(ctx: DemoContext): Promise<void> {
       await runCommand(ctx.db, ctx.system, (c) => recordGrantMoney(c, { grantId: grant.id, kind: 'receipt', amountMinor, valueOn, reference: `${grant.reference}-T${index + 1}` }));
     }
   }
-  await runCommand(ctx.db, ctx.system, (c) =>
-    recordPartnerCommitment(c, { reference: 'KC-2024-01', partner: 'kolwezi-care', activity: 'CHILD-REMEDIATION', amountMinor: 5_200_000, currency: 'EUR', signedOn: '2024-06-10', description: 'Child remediation case management 2024–2025' }),
-  );
+  for (const commitment of partnerCommitments) await runCommand(ctx.db, ctx.system, (c) => recordPartnerCommitment(c, commitment));
   let voucher = 0;
   for (const plan of spendingPlan) {
+    const grant = plan.grant ? grants.find((g) => g.reference === plan.grant)! : null;
     for (const year of plan.years) {
       for (const [index, line] of plan.lines.entries()) {
-        const grantId = plan.grant ? grantIds.get(plan.grant)! : null;
-        // Two thirds to the grant (if it funds the activity that year), the rest from unrestricted funds.
-        const grantShare = grantId ? Math.round((line.amountMinor * 2) / 3) : 0;
-        const allocations = grantShare > 0 ? [{ grantId, amountMinor: grantShare }, { grantId: null, amountMinor: line.amountMinor - grantShare }] : [{ grantId: null, amountMinor: line.amountMinor }];
+        const currency = line.currency ?? 'EUR';
+        const spentOn = `${year}-${String(line.month ?? 3 + index * 2).padStart(2, '0')}-15`;
+        // Spending in another currency than its grant's is charged at that day's rates.
+        if (grant && currency !== grant.currency) await recordDemoRates(ctx, [{ currency, on: spentOn }, { currency: grant.currency, on: spentOn }]);
+        // Two thirds to the grant, the rest from unrestricted funds.
+        const grantShare = grant ? Math.round((line.amountMinor * 2) / 3) : 0;
+        const allocations = grant ? [{ grantId: grantIds.get(grant.reference)!, amountMinor: grantShare }, { grantId: null, amountMinor: line.amountMinor - grantShare }] : [{ grantId: null, amountMinor: line.amountMinor }];
         await runCommand(ctx.db, ctx.system, (c) =>
           recordExpenditure(c, {
-            kind: line.kind ?? 'expenditure',
+            kind: line.disburses ? 'disbursement' : 'expenditure',
             reference: `FCA-${year}-${String(++voucher).padStart(4, '0')}`,
-            spentOn: `${year}-${String(3 + index * 2).padStart(2, '0')}-15`,
+            spentOn,
             amountMinor: line.amountMinor,
-            currency: 'EUR',
+            currency,
             activity: plan.activity,
             category: line.category,
             payee: line.payee,
             description: line.description,
-            ...(line.kind === 'disbursement' ? { partnerCommitment: 'KC-2024-01' } : {}),
+            ...(line.disburses ? { partnerCommitment: line.disburses } : {}),
             allocations,
           }),
         );
       }
     }
   }
-  ctx.say(`finance: ${grants.length} grants from ${inventedDonors.length + 1} donors, ${voucher} payments`);
+  ctx.say(`finance: ${grants.length} grants from ${inventedDonors.length + 1} donors, ${partnerCommitments.length} partner contracts, ${voucher} payments`);
 }

@@ -126,7 +126,7 @@ async function grantPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErr
           {c.req.query('saved') === '1' && <div class="panel" role="status">{t('saved_panel')}</div>}
           <h1>{t('grant_title', { reference: grant.reference })}</h1>
           <p class="lead">{grant.title}</p>
-          <p>{t('grant_facts', { donor: grant.donorName, currency: grant.currency, total: money(grant.totalMinor), start: formatDate(locale, grant.periodStart), end: formatDate(locale, grant.periodEnd), signed: formatDate(locale, grant.signedOn) })}</p>
+          <p>{t('grant_facts', { donor: grant.donorName, total: money(grant.totalMinor), start: formatDate(locale, grant.periodStart), end: formatDate(locale, grant.periodEnd), signed: formatDate(locale, grant.signedOn) })}</p>
           <p>{grant.purpose}</p>
           <p>{t('restricted_to', { targets: [...grant.areas, ...grant.activities].join(', ') })}</p>
           <ErrorSummary locale={locale} errors={errors} />
@@ -185,7 +185,7 @@ async function grantPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErr
           />
 
           <h2>{t('spending_title')}</h2>
-          {spending.length === 0 ? <p>{t('spending_none')}</p> : <SpendingTable locale={locale} rows={spending} grantId={grant.id} caption={t('spending_caption')} />}
+          {spending.length === 0 ? <p>{t('spending_none')}</p> : <SpendingTable locale={locale} rows={spending} grant={grant} caption={t('spending_caption')} />}
 
           <h2>{t('versions_title')}</h2>
           {grant.versions.map((version) => (
@@ -244,8 +244,12 @@ async function grantPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErr
   );
 }
 
-/** Spending rows: the payee an organisation or "individual" (named for the secretariat's admin only), the receipt linked for the admin only. */
-export function SpendingTable({ locale, rows, caption, grantId }: { locale: Locale; rows: SpendingRow[]; caption: string; grantId?: number }) {
+/**
+ * Spending rows: the payee an organisation or "individual" (named for the secretariat's admin
+ * only), the receipt linked for the admin only. On a grant's page, the share charged to the grant
+ * in the grant's currency (converted at the day's rates when paid in another), as its budget against actual counts it.
+ */
+export function SpendingTable({ locale, rows, caption, grant }: { locale: Locale; rows: SpendingRow[]; caption: string; grant?: { id: number; currency: string } }) {
   const t = grantText(locale);
   return (
     <DataTable
@@ -259,9 +263,9 @@ export function SpendingTable({ locale, rows, caption, grantId }: { locale: Loca
         { header: t('col_payee'), cell: (r) => payeeText(locale, r) },
         { header: t('col_description'), cell: (r) => r.description },
         { header: t('col_amount'), cell: (r) => formatMoney(locale, r.amountMinor, r.currency), numeric: true },
-        grantId === undefined
+        grant === undefined
           ? { header: t('col_sources'), cell: (r) => r.allocations.map((a) => `${a.grantReference ?? t('unrestricted')}: ${formatMoney(locale, a.amountMinor, r.currency)}`).join('; ') }
-          : { header: t('col_charged'), cell: (r) => formatMoney(locale, r.allocations.find((a) => a.grantId === grantId)?.amountMinor ?? 0, r.currency), numeric: true },
+          : { header: t('col_charged'), cell: (r) => formatMoney(locale, r.allocations.find((a) => a.grantId === grant.id)?.grantAmountMinor ?? 0, grant.currency), numeric: true },
         ...(rows.some((r) => r.receiptFileId !== undefined) ? [{ header: t('col_receipt'), cell: (r: SpendingRow) => (r.receiptFileId ? <a href={`/api/v1/finance/expenditures/${r.id}/receipt`}>{t('receipt_link')}</a> : '') }] : []),
       ]}
     />

@@ -24,13 +24,13 @@ function PlanSection({ locale, plan }: { locale: Locale; plan: LedgerPlan }) {
     <section aria-labelledby="plan-title">
       <h2 id="plan-title">{t('plan_title')}</h2>
       <p>
-        {t('plan_summary', { postings: plan.postings, format: plan.format.toUpperCase(), shape: plan.shape, toImport: plan.toImport.length, notSpending: plan.notSpending.length, already: plan.alreadyImported.length, problems: plan.problems.length })}
+        {t('plan_summary', { postings: plan.postings, format: plan.format.toUpperCase(), shape: t(plan.shape === 'flat' ? 'shape_flat' : 'shape_grouped'), toImport: plan.toImport.length, notSpending: plan.notSpending.length, already: plan.alreadyImported.length, problems: plan.problems.length })}
       </p>
       {plan.unmappedAccounts.length > 0 && (
         <>
           <h3>{t('unmapped_title')}</h3>
           <DataTable
-            caption={t('unmapped_title')}
+            caption={t('unmapped_caption')}
             rows={plan.unmappedAccounts}
             columns={[
               { header: t('col_account'), cell: (a) => a.account },
@@ -44,7 +44,7 @@ function PlanSection({ locale, plan }: { locale: Locale; plan: LedgerPlan }) {
       {plan.problems.length > 0 && (
         <>
           <h3>{t('problems_title')}</h3>
-          <DataTable caption={t('problems_title')} rows={plan.problems.slice(0, 500)} columns={[{ header: t('col_row'), cell: (p) => String(p.row), numeric: true }, { header: t('col_reason'), cell: (p) => p.message[locale] }]} />
+          <DataTable caption={t('problems_caption')} rows={plan.problems.slice(0, 500)} columns={[{ header: t('col_row'), cell: (p) => String(p.row), numeric: true }, { header: t('col_reason'), cell: (p) => p.message[locale] }]} />
         </>
       )}
     </section>
@@ -68,7 +68,7 @@ async function ledgerPage(c: Context<AppEnv>, options: { values?: Form; errors?:
       breadcrumbs: [{ href: '/finance', label: statementText(locale)('dashboard_title') }],
       children: (
         <>
-          {imported !== undefined && /^\d+$/.test(imported) && <div class="panel" role="status">{t('imported_panel', { count: imported })}</div>}
+          {imported !== undefined && /^\d+$/.test(imported) && <div class="panel" role="status">{t('imported_panel', { count: Number(imported) })}</div>}
           {mapped !== undefined && /^[\w.-]{1,40}$/.test(mapped) && <div class="panel" role="status">{t('mapped_panel', { account: mapped })}</div>}
           <h1>{t('title')}</h1>
           <p class="lead">{t('lead')}</p>
@@ -98,7 +98,7 @@ async function ledgerPage(c: Context<AppEnv>, options: { values?: Form; errors?:
           </form>
           <h2>{t('mappings_title')}</h2>
           <DataTable
-            caption={t('mappings_title')}
+            caption={t('mappings_caption')}
             rows={mappings}
             columns={[
               { header: t('col_account'), cell: (m) => m.code },

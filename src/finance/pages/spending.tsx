@@ -2,13 +2,13 @@ import type { Context, Hono } from 'hono';
 import { authorize } from '../../core/auth/policies.ts';
 import { parseMoney } from '../../core/quantities.ts';
 import { runCommand } from '../../journal/public.ts';
-import { CsrfField, ErrorSummary, Field, FileField, SelectField, type FieldErrors } from '../../web/components.tsx';
+import { CsrfField, EmptyState, ErrorSummary, Field, FileField, SelectField, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { formWithFiles, refusalOnForm, type Form } from '../../web/forms.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { recordExpenditure, type SpendingKind } from '../commands/record-expenditure.ts';
 import { costCategories } from '../grants-schema.ts';
-import { listSpending } from '../queries/expenditures.ts';
+import { listSpending, spendingYears } from '../queries/expenditures.ts';
 import { listGrants } from '../queries/grants.ts';
 import { categoryLabel, grantText, SpendingTable } from './grants.tsx';
 
@@ -19,7 +19,11 @@ async function spendingPage(c: Context<AppEnv>, values: Form = {}, errors: Field
   const db = c.get('deps').db;
   const locale = c.get('locale');
   const t = grantText(locale);
-  const spending = await listSpending(db, { withPersonalData: true, limit: 200 });
+  // A year at a time, the latest by default, so that every payment is a link away and none is cut off.
+  const years = await spendingYears(db);
+  const asked = Number(c.req.query('year'));
+  const year = years.includes(asked) ? asked : years[0];
+  const spending = year === undefined ? [] : await listSpending(db, { withPersonalData: true, year, limit: 5_000 });
   const sources = [{ value: '', label: '—' }, { value: 'unrestricted', label: t('unrestricted') }, ...(await listGrants(db)).map((grant) => ({ value: String(grant.id), label: `${grant.reference} (${grant.currency})` }))];
   return renderPage(
     c,
@@ -55,7 +59,21 @@ async function spendingPage(c: Context<AppEnv>, values: Form = {}, errors: Field
             ))}
             <button class="button" type="submit">{t('record_spending_button')}</button>
           </form>
-          <SpendingTable locale={locale} rows={spending} caption={t('spending_page_caption')} />
+          <h2 id="spending-list">{t('spending_list_title')}</h2>
+          {years.length > 1 && (
+            <nav aria-label={t('spending_years_label')}>
+              <ul class="filters">
+                {years.map((y) => (
+                  <li>
+                    <a href={`/finance/spending?year=${y}#spending-list`} aria-current={y === year ? 'page' : undefined}>
+                      {String(y)}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+          {year === undefined ? <EmptyState title={t('spending_page_none')} next={<>{t('spending_page_none_next')} <a href="/finance/ledger">{t('spending_page_import_link')}</a></>} /> : <SpendingTable locale={locale} rows={spending} caption={t('spending_page_caption', { year })} />}
         </>
       ),
     },

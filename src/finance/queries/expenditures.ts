@@ -1,4 +1,4 @@
-import { asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, between, desc, eq, inArray, sql } from 'drizzle-orm';
 import { organisations } from '../../accounts/public.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { financeAllocations, financeExpenditures, financeGrants, financePartnerCommitments } from '../grants-schema.ts';
@@ -25,15 +25,21 @@ export type SpendingRow = {
   allocations: { grantId: number | null; grantReference: string | null; amountMinor: number; grantAmountMinor: number | null }[];
 };
 
-/** Spending, latest first: all of it, or only what is charged to one grant. */
-export async function listSpending(db: Queryable, options: { grantId?: number; withPersonalData: boolean; limit?: number }): Promise<SpendingRow[]> {
+/** The years in which anything was spent, latest first. */
+export async function spendingYears(db: Queryable): Promise<number[]> {
+  const year = sql<number>`extract(year from ${financeExpenditures.spentOn})::int`;
+  return (await db.selectDistinct({ year }).from(financeExpenditures).orderBy(desc(year))).map((row) => row.year);
+}
+
+/** Spending, latest first: all of it, or only what is charged to one grant, or spent in one year. */
+export async function listSpending(db: Queryable, options: { grantId?: number; year?: number; withPersonalData: boolean; limit?: number }): Promise<SpendingRow[]> {
   const charged = options.grantId === undefined ? undefined : db.select({ id: financeAllocations.expenditureId }).from(financeAllocations).where(eq(financeAllocations.grantId, options.grantId));
   const rows = await db
     .select({ expenditure: financeExpenditures, activity: financeActivities.code, payeeOrganisation: organisations.name })
     .from(financeExpenditures)
     .innerJoin(financeActivities, eq(financeActivities.id, financeExpenditures.activityId))
     .leftJoin(organisations, eq(organisations.id, financeExpenditures.payeeOrganisationId))
-    .where(charged ? inArray(financeExpenditures.id, charged) : undefined)
+    .where(and(charged ? inArray(financeExpenditures.id, charged) : undefined, options.year === undefined ? undefined : between(financeExpenditures.spentOn, `${options.year}-01-01`, `${options.year}-12-31`)))
     .orderBy(desc(financeExpenditures.spentOn), desc(financeExpenditures.id))
     .limit(options.limit ?? 500);
   if (rows.length === 0) return [];
