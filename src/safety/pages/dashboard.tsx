@@ -115,7 +115,7 @@ async function dashboardPage(c: Context<AppEnv>) {
           <ChartFrame
             locale={locale}
             title={t('chart_month_title', { year })}
-            message={t('chart_month_message', { total: formatNumber(locale, total), year, rainy: formatNumber(locale, rainy) })}
+            message={t('chart_month_message', { total, year, rainy: formatNumber(locale, rainy) })}
             svg={renderBarChart({
               locale,
               categories: current.byMonth.map((m) => formatMonth(locale, m.month)),
