@@ -132,7 +132,8 @@ describe('Case pages', () => {
       body: new URLSearchParams({ _csrf: session.csrfToken, site: 'KAM', sex: 'male', ageAtIdentification: '12', identifiedOn: '2025-05-01', identifiedBy: 'teacher', activity: 'selling', community: 'Kanina', householdHead: 'both_parents', householdSize: '7', riskLevel: 'low' }).toString(),
     });
     expect(created.status).toBe(303);
-    const location = created.headers.get('location')!;
+    // The case page, without the `?done=opened` confirmation it was opened with.
+    const location = new URL(created.headers.get('location')!, 'http://localhost').pathname;
     const refused = await session.request(`${location}/visits`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${session.cookie}; orebook_lang=fr` },

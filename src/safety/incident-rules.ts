@@ -2,9 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { isIsoDate, isoDateOf } from '../core/calendar.ts';
 import type { Params } from '../core/i18n/index.ts';
 import type { Queryable } from '../db/connect.ts';
-import { correctiveActionsOfSite, operatorGroups, pits, sexes } from '../sites/public.ts';
+import { correctiveActionsOfSite, operatorGroups, pits } from '../sites/public.ts';
 import type { SafetyErrorCode } from './messages/errors.ts';
-import { ageGroups, incidentKinds, incidentSeverities, incidentStatuses, type AgeGroup, type IncidentKind, type IncidentSeverity, type IncidentStatus } from './schema.ts';
+import { ageGroups, incidentKinds, incidentSeverities, incidentStatuses, personSexes, type AgeGroup, type PersonSex, type IncidentKind, type IncidentSeverity, type IncidentStatus } from './schema.ts';
 
 export const maxDescriptionLength = 2_000;
 export const maxPeopleRows = 50;
@@ -46,7 +46,7 @@ export type CheckedIncident = {
   description: string;
   immediateAction: string;
   rootCause: string;
-  people: { sex: (typeof sexes)[number]; ageGroup: AgeGroup; operatorGroupId: number | null; count: number }[];
+  people: { sex: PersonSex; ageGroup: AgeGroup; operatorGroupId: number | null; count: number }[];
   correctiveActionIds: number[];
 };
 
@@ -75,9 +75,11 @@ export async function checkIncident(
   if (occurredTime !== null && !/^([01]\d|2[0-3]):[0-5]\d$/.test(occurredTime)) problem('occurredTime', 'time_invalid', { time: occurredTime });
 
   const kind = facts.kind.trim();
-  if (!isOneOf(incidentKinds, kind)) problem('kind', 'kind_unknown', { kind, known: incidentKinds.join(', ') });
+  if (kind === '') problem('kind', 'kind_missing');
+  else if (!isOneOf(incidentKinds, kind)) problem('kind', 'kind_unknown', { kind, known: incidentKinds.join(', ') });
   const severity = facts.severity.trim();
-  if (!isOneOf(incidentSeverities, severity)) problem('severity', 'severity_unknown', { severity, known: incidentSeverities.join(', ') });
+  if (severity === '') problem('severity', 'severity_missing');
+  else if (!isOneOf(incidentSeverities, severity)) problem('severity', 'severity_unknown', { severity, known: incidentSeverities.join(', ') });
   const status = (facts.status ?? 'reported').trim();
   if (!isOneOf(incidentStatuses, status)) problem('status', 'status_unknown', { status, known: incidentStatuses.join(', ') });
 
@@ -103,7 +105,8 @@ export async function checkIncident(
   facts.people.slice(0, maxPeopleRows).forEach((row, index) => {
     const group = row.operatorGroup?.trim() || null;
     if (!Number.isSafeInteger(row.count) || row.count < 0 || row.count > 1_000) return problem('people', 'count_invalid', { value: String(row.count) }, index);
-    if (!isOneOf(sexes, row.sex)) return problem('people', 'people_sex_unknown', { sex: row.sex }, index);
+    if (row.sex === '' || row.ageGroup === '') return problem('people', 'people_choice_missing', undefined, index);
+    if (!isOneOf(personSexes, row.sex)) return problem('people', 'people_sex_unknown', { sex: row.sex }, index);
     if (!isOneOf(ageGroups, row.ageGroup)) return problem('people', 'people_age_unknown', { age: row.ageGroup, known: ageGroups.join(', ') }, index);
     if (group !== null && !groups.has(group)) return problem('people', 'people_group_unknown', { site: site.code, group }, index);
     const key = `${row.sex}|${row.ageGroup}|${group ?? ''}`;

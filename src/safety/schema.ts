@@ -11,12 +11,15 @@ export const incidentSeverities = ['fatal', 'serious_lost_time', 'minor_first_ai
 export const incidentStatuses = ['reported', 'under_investigation', 'closed', 'withdrawn'] as const;
 /** Age bands of the people affected (ILO youth and adult bands, with children apart). */
 export const ageGroups = ['under_18', '18_24', '25_54', '55_plus', 'unknown'] as const;
+/** The sex of people affected; `unknown` where the field officer was not told (a victim already taken away). */
+export const personSexes = [...sexes, 'unknown'] as const;
 export const interventionKinds = ['covered_pits', 'rain_covers', 'timbering', 'protective_equipment', 'training', 'safety_captains'] as const;
 
 export type IncidentKind = (typeof incidentKinds)[number];
 export type IncidentSeverity = (typeof incidentSeverities)[number];
 export type IncidentStatus = (typeof incidentStatuses)[number];
 export type AgeGroup = (typeof ageGroups)[number];
+export type PersonSex = (typeof personSexes)[number];
 export type InterventionKind = (typeof interventionKinds)[number];
 
 /**
@@ -65,7 +68,7 @@ export const safetyIncidentPeople = pgTable(
     incidentId: integer('incident_id')
       .notNull()
       .references(() => safetyIncidents.id),
-    sex: text('sex', { enum: sexes }).notNull(),
+    sex: text('sex', { enum: personSexes }).notNull(),
     ageGroup: text('age_group', { enum: ageGroups }).notNull(),
     /** Null when the person is not of a registered group (a visitor, a passer-by). */
     operatorGroupId: integer('operator_group_id').references(() => operatorGroups.id),
@@ -73,7 +76,7 @@ export const safetyIncidentPeople = pgTable(
   },
   (t) => [
     index('safety_incident_people_incident_idx').on(t.incidentId),
-    check('safety_incident_people_sex_valid', sql`${t.sex} in (${inList(sexes)})`),
+    check('safety_incident_people_sex_valid', sql`${t.sex} in (${inList(personSexes)})`),
     check('safety_incident_people_age_valid', sql`${t.ageGroup} in (${inList(ageGroups)})`),
     check('safety_incident_people_count_positive', sql`${t.count} between 1 and 1000`),
   ],

@@ -163,7 +163,21 @@ describe('savings forms', () => {
     expect(await rows(savingsEnterpriseRevenues)).toBe(0);
     expect((await officer.request('/savings/enterprises/revenue', form({ enterpriseCode: 'FMA-VSLA-01-E01', month: '2025-03', revenue: '25 000,50' }))).status).toBe(303);
     const [revenue] = await t.db.select().from(savingsEnterpriseRevenues);
-    expect(revenue).toMatchObject({ month: '2025-03', revenueMinor: 2_500_050 });
+    expect(revenue).toMatchObject({ month: '2025-03', revenueMinor: 2_500_050, profitMinor: null });
+  });
+
+  it('records an enterprise’s jobs created and its profit or loss as well as its takings, and lists them with the owner’s sex', async () => {
+    const tooMuch = await officer.request('/savings/enterprises/revenue?lang=fr', form({ enterpriseCode: 'FMA-VSLA-01-E01', month: '2025-04', revenue: '1000', profit: '1500' }));
+    expect(tooMuch.status).toBe(422);
+    expect(await tooMuch.text()).toContain('Le bénéfice ne peut pas dépasser les recettes du mois');
+    const notNumber = await officer.request('/savings/enterprises/revenue', form({ enterpriseCode: 'FMA-VSLA-01-E01', month: '2025-04', revenue: '1000', jobsCreated: 'two' }));
+    expect(await notNumber.text()).toContain('id="jobsCreated-error"');
+    expect((await officer.request('/savings/enterprises/revenue', form({ enterpriseCode: 'FMA-VSLA-01-E01', month: '2025-04', revenue: '30000', profit: '-1500,50', jobsCreated: '2' }))).status).toBe(303);
+    expect(await t.db.select({ profitMinor: savingsEnterpriseRevenues.profitMinor }).from(savingsEnterpriseRevenues).where(eq(savingsEnterpriseRevenues.month, '2025-04'))).toEqual([{ profitMinor: -150_050 }]);
+    expect((await t.db.select({ jobs: savingsEnterprises.jobsCreated }).from(savingsEnterprises))[0]!.jobs).toBe(2);
+    const list = (await (await officer.request('/savings/enterprises?lang=fr')).text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(list).toMatch(/FMA-VSLA-01-E01 FMA-VSLA-01-M02 (Femme|Homme) /);
+    expect(list).toMatch(/-1\s500,50\sCDF 2/);
   });
 
   it('lets no one without savings.record create anything, and sends visitors to sign in', async () => {
@@ -178,7 +192,7 @@ describe('savings forms', () => {
     expect(await rows(savingsMembers)).toBe(4);
     expect(await rows(savingsCycles)).toBe(1);
     expect(await rows(savingsEnterprises)).toBe(1);
-    expect(await rows(savingsEnterpriseRevenues)).toBe(1);
+    expect(await rows(savingsEnterpriseRevenues)).toBe(2);
   });
 });
 

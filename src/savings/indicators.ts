@@ -111,4 +111,18 @@ export const savingsIndicators: readonly Indicator[] = [
     formula: { en: 'Members’ enterprises started by the period’s last day and not closed by it.', fr: 'Entreprises des membres démarrées au dernier jour de la période et non fermées.' },
     value: (f) => f.enterprisesActive,
   }),
+  savingsIndicator({
+    id: 'enterprises_women_owned',
+    label: { en: 'Active micro-enterprises owned by women', fr: 'Micro-entreprises actives tenues par des femmes' },
+    unit: { en: 'enterprises', fr: 'entreprises' },
+    formula: { en: 'Active enterprises (as above) whose owner is a woman member.', fr: 'Entreprises actives (comme ci-dessus) dont la propriétaire est une membre.' },
+    value: (f) => f.enterprisesWomenOwned,
+  }),
+  savingsIndicator({
+    id: 'enterprise_jobs_created',
+    label: { en: 'Jobs created by members’ micro-enterprises', fr: 'Emplois créés par les micro-entreprises des membres' },
+    unit: { en: 'jobs', fr: 'emplois' },
+    formula: { en: 'Sum over the active enterprises of the paid jobs each gives besides its owner’s, as last reported; an enterprise that never reported counts none.', fr: 'Somme, sur les entreprises actives, des emplois rémunérés que chacune donne en plus de celui de sa propriétaire, au dernier rapport ; une entreprise sans rapport n’en compte aucun.' },
+    value: (f) => f.enterpriseJobsCreated,
+  }),
 ];

@@ -66,6 +66,23 @@ describe('savings pages', () => {
     expect(await meetings()).toBe(0);
   });
 
+  it('offers another loan row as often as asked, keeping what was typed and recording nothing, and turns the ledger into cards on a phone', async () => {
+    const response = await officer.request(
+      `${base}/meetings/new`,
+      form({ meetingDate: '2025-01-07', [`shares_${group}-M01`]: '2', loan_rows: '3', loan_member_2: `${group}-M02`, loan_amount_2: '700', add_loan: '1' }),
+    );
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain('name="loan_member_3"');
+    expect(page).not.toContain('name="loan_member_4"');
+    expect(page).toContain('<input type="hidden" name="loan_rows" value="4"/>');
+    expect(page).toContain('name="loan_amount_2" type="text" value="700"');
+    expect(page).toMatch(new RegExp(`id="shares_${group}-M01"[^>]*value="2"`));
+    expect(page).toContain('<table class="ledger">');
+    expect(page).toContain('@media (max-width: 640px)');
+    expect(await meetings()).toBe(0);
+  });
+
   it('records the meeting and its loan from the form', async () => {
     const response = await officer.request(
       `${base}/meetings/new?lang=fr`,
@@ -95,7 +112,7 @@ describe('savings pages', () => {
   it('shares out from the statement page once the loan is repaid', async () => {
     const refused = await officer.request(`${base}/statement?lang=fr`, form({ heldOn: '2025-02-11' }));
     expect(refused.status).toBe(422);
-    expect(await refused.text()).toContain('tant que 1 prêts ne sont pas remboursés');
+    expect(await refused.text()).toContain('tant que 1 prêt n’est pas remboursé');
     const repaid = await officer.request(`${base}/meetings/new?lang=fr`, form({ meetingDate: '2025-02-04', [`present_${group}-M02`]: 'on', [`repayment_${group}-M02`]: '5500' }));
     expect(repaid.status).toBe(303);
     expect((await officer.request(`${base}/statement?lang=fr`, form({ heldOn: '2025-02-11' }))).status).toBe(303);

@@ -211,12 +211,15 @@ export const savingsEnterprises = pgTable(
     startedOn: date('started_on', { mode: 'string' }).notNull(),
     financingLoanId: integer('financing_loan_id').references(() => savingsLoans.id),
     closedOn: date('closed_on', { mode: 'string' }),
+    /** Paid jobs the enterprise gives besides its owner's, as last reported; null until reported. */
+    jobsCreated: integer('jobs_created'),
   },
   (t) => [
     uniqueIndex('savings_enterprises_code_idx').on(t.code),
     index('savings_enterprises_owner_idx').on(t.ownerMemberId),
     check('savings_enterprises_sector_valid', sql`${t.sector} in (${inList(enterpriseSectors)})`),
     check('savings_enterprises_closed_after_start', sql`${t.closedOn} is null or ${t.closedOn} >= ${t.startedOn}`),
+    check('savings_enterprises_jobs_range', sql`${t.jobsCreated} is null or ${t.jobsCreated} between 0 and 1000`),
   ],
 );
 
@@ -229,11 +232,14 @@ export const savingsEnterpriseRevenues = pgTable(
       .references(() => savingsEnterprises.id),
     month: text('month').notNull(),
     revenueMinor: integer('revenue_minor').notNull(),
+    /** Takings less the month's costs, as the owner reports it; negative for a loss, null when not reported. */
+    profitMinor: integer('profit_minor'),
     currency: text('currency').notNull().default('CDF'),
   },
   (t) => [
     uniqueIndex('savings_enterprise_revenues_pk').on(t.enterpriseId, t.month),
     check('savings_enterprise_revenues_month', sql`${t.month} ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`),
     check('savings_enterprise_revenues_amount', sql`${t.revenueMinor} >= 0`),
+    check('savings_enterprise_revenues_profit_within_takings', sql`${t.profitMinor} is null or ${t.profitMinor} <= ${t.revenueMinor}`),
   ],
 );

@@ -4,7 +4,7 @@ import { authorize } from '../../core/auth/policies.ts';
 import { organisationOf } from '../../core/auth/roles.ts';
 import { isoDateOf } from '../../core/calendar.ts';
 import { AppError } from '../../core/errors.ts';
-import { formatDate, formatMoney } from '../../core/i18n/format.ts';
+import { formatDate, formatMoney, formatNumber } from '../../core/i18n/format.ts';
 import { findOrganisation } from '../../accounts/public.ts';
 import { runCommand } from '../../journal/public.ts';
 import { renderBarChart, ChartFrame } from '../../web/chart.tsx';
@@ -35,7 +35,11 @@ function parseCost(text: string): number | null {
   return match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : null;
 }
 
-const options = (locale: 'en' | 'fr', prefix: string, values: readonly string[]) => values.map((value) => ({ value, label: textFor(locale)(`${prefix}${value}` as ChildrenTextKey) }));
+/** The choices of a required field, after an empty “Choose…”: where no answer is more likely than another, a default would be a guess. */
+const options = (locale: 'en' | 'fr', prefix: string, values: readonly string[]) => [
+  { value: '', label: textFor(locale)('choose') },
+  ...values.map((value) => ({ value, label: textFor(locale)(`${prefix}${value}` as ChildrenTextKey) })),
+];
 
 /** Runs a command from a form; a refusal the person can fix comes back as the form's error. */
 async function attempt(c: Context<AppEnv>, run: () => Promise<unknown>): Promise<string | null> {
@@ -89,7 +93,7 @@ function renderNewCase(c: Context<AppEnv>, values: Form, error?: string) {
           <form method="post" action="/children/cases/new" novalidate>
             <CsrfField token={c.get('csrfToken')} />
             <Field name="site" label={t('site')} value={values.site ?? 'KAM'} />
-            <SelectField name="sex" label={t('sex')} value={values.sex} options={options(locale, 'sex_', ['female', 'male'])} />
+            <SelectField name="sex" label={t('sex')} value={values.sex} options={options(locale, 'child_sex_', ['female', 'male'])} />
             <Field name="ageAtIdentification" type="number" label={t('age')} hint={t('age_hint')} value={values.ageAtIdentification} />
             <Field name="identifiedOn" type="date" label={t('identified_on')} hint={t('date_hint')} value={values.identifiedOn ?? isoDateOf(new Date())} />
             <SelectField name="identifiedBy" label={t('identified_by')} value={values.identifiedBy} options={options(locale, 'by_', identificationSources.filter((s) => s !== 'worker_register'))} />
@@ -105,16 +109,20 @@ function renderNewCase(c: Context<AppEnv>, values: Form, error?: string) {
   );
 }
 
+/** The confirmation each action on a case leaves on its page (`?done=`). */
+const doneNotices = { opened: 'done_opened', confirmed: 'done_confirmed', supports: 'done_supports', visits: 'done_visits', close: 'done_close' } as const;
+
 async function renderCase(c: Context<AppEnv>, detail: CaseDetail, errors: FieldErrors = {}, values: Form = {}) {
   const locale = c.get('locale');
   const t = textFor(locale);
   const token = c.get('csrfToken');
   const open = !detail.closedOn;
+  const done = Object.keys(errors).length === 0 ? doneNotices[c.req.query('done') as keyof typeof doneNotices] : undefined;
   const facts: [string, Child][] = [
     [t('stage'), <StatusTag tone={stageTone[detail.stage]}>{t(`stage_${detail.stage}`)}</StatusTag>],
     [t('site'), detail.siteCode],
     [t('case_organisation'), detail.caseOrganisationName],
-    [t('sex'), t(`sex_${detail.sex}`)],
+    [t('sex'), t(`child_sex_${detail.sex}`)],
     [t('age'), String(detail.ageAtIdentification)],
     [t('activity'), t(`activity_${detail.activity}`)],
     [t('community'), detail.community],
@@ -134,6 +142,11 @@ async function renderCase(c: Context<AppEnv>, detail: CaseDetail, errors: FieldE
       breadcrumbs: [{ href: '/children/cases', label: t('dashboard_title') }],
       children: (
         <>
+          {done && (
+            <div class="panel" role="status">
+              {t(done)}
+            </div>
+          )}
           <h1>{detail.code}</h1>
           <ErrorSummary locale={locale} errors={errors} />
           <dl class="summary-list">
@@ -149,7 +162,7 @@ async function renderCase(c: Context<AppEnv>, detail: CaseDetail, errors: FieldE
             <p>{t('plan_none')}</p>
           ) : (
             <DataTable
-              caption={t('plan_title')}
+              caption={t('plan_caption')}
               rows={detail.supports}
               columns={[
                 { header: t('support'), cell: (s) => t(`support_${s.kind}`) },
@@ -231,7 +244,9 @@ export function registerCasePages(pages: Hono<AppEnv>) {
     const today = isoDateOf(new Date());
     const all = await listCases(db, { caseOrganisationId: orgId, schedule, today });
     const stage = caseStages.find((s) => s === c.req.query('stage'));
-    const overdueOnly = c.req.query('overdue') === 'true';
+    // `overdue=1` as older links wrote it, `overdue=true` as the filter below writes it.
+    const overdueOnly = ['true', '1'].includes(c.req.query('overdue') ?? '');
+    const overdueCases = all.filter((k) => k.overdue.length > 0).length;
     const shownCases = all.filter((k) => (!stage || k.stage === stage) && (!overdueOnly || k.overdue.length > 0));
     const byStage = caseStages.map((s) => all.filter((k) => k.stage === s).length);
     const overdueByVisit = new Map<number, number>();
@@ -255,7 +270,7 @@ export function registerCasePages(pages: Hono<AppEnv>) {
           </p>
           <CardGrid>
             <SummaryCard figure={String(all.length - closed)} label={t('stage_chart_message', { open: all.length - closed, closed })} />
-            <SummaryCard figure={String(overdueTotal)} label={t('overdue_chart_title')} />
+            <SummaryCard figure={formatNumber(locale, overdueCases)} label={t('overdue_cases', { count: overdueCases })} />
           </CardGrid>
           <ChartFrame
             locale={locale}
@@ -298,6 +313,7 @@ export function registerCasePages(pages: Hono<AppEnv>) {
               ))}
             </ul>
           </nav>
+          {overdueOnly && <p role="status">{t('showing_overdue', { count: overdueCases })}</p>}
           {shownCases.length === 0 ? (
             <EmptyState title={t('no_cases')} next={t('no_cases_next')} />
           ) : (
@@ -350,7 +366,7 @@ export function registerCasePages(pages: Hono<AppEnv>) {
       );
       createdId = created.id;
     });
-    return error ? renderNewCase(c, form, error) : c.redirect(`/children/cases/${createdId}`, 303);
+    return error ? renderNewCase(c, form, error) : c.redirect(`/children/cases/${createdId}?done=opened`, 303);
   });
 
   pages.get('/children/cases/:id', async (c) => {
@@ -366,7 +382,7 @@ export function registerCasePages(pages: Hono<AppEnv>) {
       const form = await formOf(c);
       const error = await attempt(c, () => run(c, id, form));
       if (error) return renderCase(c, await loadCaseDetail(c, id), { [field]: error }, form);
-      return c.redirect(`/children/cases/${id}`, 303);
+      return c.redirect(`/children/cases/${id}?done=${path}`, 303);
     });
 
   casePost('supports', 'support', async (c, caseId, form) => {
@@ -405,7 +421,7 @@ export function registerCasePages(pages: Hono<AppEnv>) {
               columns={[
                 { header: t('referral'), cell: (r) => <span class="mono">{r.code}</span> },
                 { header: t('site'), cell: (r) => r.siteCode },
-                { header: t('sex'), cell: (r) => t(`sex_${r.sex}`) },
+                { header: t('sex'), cell: (r) => t(`child_sex_${r.sex}`) },
                 { header: t('age'), cell: (r) => String(r.ageYears), numeric: true },
                 { header: t('referred_on'), cell: (r) => formatDate(locale, r.referredOn) },
                 { header: '', cell: (r) => <a href={`/children/referrals/${r.code}/confirm`}>{t('confirm')}</a> },
@@ -454,6 +470,6 @@ export function registerCasePages(pages: Hono<AppEnv>) {
     const error = await attempt(c, async () => {
       createdId = (await runCommand(c.get('deps').db, c.get('actor'), (ctx) => confirmReferral(ctx, { ...circumstancesOf(c, form), referralCode: c.req.param('code') }))).id;
     });
-    return error ? renderConfirm(c, c.req.param('code'), form, error) : c.redirect(`/children/cases/${createdId}`, 303);
+    return error ? renderConfirm(c, c.req.param('code'), form, error) : c.redirect(`/children/cases/${createdId}?done=confirmed`, 303);
   });
 }

@@ -26,7 +26,7 @@ export async function childrenHomeSection(c: Context<AppEnv>): Promise<Child | n
   // The home page of a case worker is only shown to organisations that manage cases (they have cases).
   const referrals = (await listNewReferrals(db)).length;
   const tasks: Child[] = [];
-  if (overdue > 0) tasks.push(<a href="/children/cases?overdue=1">{t('home_overdue', { count: overdue })}</a>);
+  if (overdue > 0) tasks.push(<a href="/children/cases?overdue=true">{t('home_overdue', { count: overdue })}</a>);
   if (referrals > 0) tasks.push(<a href="/children/referrals">{t('home_referrals', { count: referrals })}</a>);
   const cards = (
     <CardGrid>

@@ -65,7 +65,12 @@ export function registerPublicChildrenPages(pages: Hono<AppEnv>) {
             <SummaryCard figure={formatCount(locale, s.followedUp)} label={t('followed_up')} />
             <SummaryCard figure={formatCount(locale, s.notInChildLabour.count)} label={t('not_in_child_labour')} change={share(s.notInChildLabour.sharePercent)} />
             <SummaryCard figure={formatCount(locale, s.closed.total)} label={t('closed')} />
-            <SummaryCard figure={formatCount(locale, s.averageDaysToRemediatedClosure)} label={t('average_days')} />
+            {/* An average is not a count: the small-number rule withholds it (fewer than 5 cases behind it), it never reads “fewer than 5 days”. */}
+            {'value' in s.averageDaysToRemediatedClosure ? (
+              <SummaryCard figure={formatNumber(locale, s.averageDaysToRemediatedClosure.value)} label={t('average_days')} />
+            ) : (
+              <SummaryCard figure="—" label={t('average_days_withheld')} />
+            )}
           </CardGrid>
           <p class="panel">{t('suppression_note')}</p>
           <BreakdownTable locale={locale} caption={t('by_age_group')} cells={s.identified.byAgeGroup} label={as('age_')} />

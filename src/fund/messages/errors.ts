@@ -71,7 +71,7 @@ export const fundErrorText = defineMessages({
     proposal_status: 'La proposition {id} est à l’état « {status} » : cette étape demande l’état « {expected} ».',
     voter_not_present: 'Le membre {id} ne peut pas voter sur cette proposition : seuls les membres du comité présents à la réunion votent.',
     vote_twice: 'Le membre {id} a voté deux fois : chaque membre vote une fois sur une proposition.',
-    quorum_not_met: 'Quorum non atteint : {present} membres présents sur {members}, les règles en demandent au moins {needed}. La proposition reste soumise.',
+    quorum_not_met: 'Quorum non atteint : {present, plural, one {# membre présent} other {# membres présents}} sur {members}, les règles en demandent au moins {needed}. La proposition reste soumise.',
     required_group_absent: 'Aucune décision sans un membre présent pour {groups}. La proposition reste soumise.',
     approved_amount_invalid: 'Le montant approuvé doit être supérieur à zéro et au plus égal aux {requested} demandés.',
     insufficient_available: 'Le fonds dispose de {available}, ce qui ne suffit pas pour {amount}.',

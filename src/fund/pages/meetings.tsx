@@ -10,20 +10,33 @@ import { renderPage } from '../../web/layout.tsx';
 import { decideProposal } from '../commands/decide-proposal.ts';
 import { authorizeOnFund, fundOf } from '../ledger.ts';
 import { recordMeeting } from '../commands/record-meeting.ts';
-import { inOfficeOn, listMeetings, listMembers, listProposals } from '../queries/committee.ts';
+import { committeeGroupNames, inOfficeOn, listMeetings, listMembers, listProposals, votesOn, type CommitteeMember } from '../queries/committee.ts';
+import { countDecision } from '../committee-rules.ts';
+import type { Fund } from '../ledger.ts';
 import { voteChoices, type VoteChoice } from '../schema.ts';
 import { formWithFiles, refusalOnForm, type Form } from '../../web/forms.ts';
 import { fundCrumbs, translator } from './shared.tsx';
+import { DecisionVotes } from './votes.tsx';
 
-async function meetingsPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErrors = {}, status: 200 | 404 | 409 | 422 = 200) {
+/** What the committee's rules make of an attendance before it is recorded: whether the meeting could decide, and if not, why. */
+function attendanceCheck(fund: Fund, inOffice: readonly CommitteeMember[], attendeeIds: readonly number[]) {
+  const present = inOffice.filter((m) => attendeeIds.includes(m.id));
+  const count = countDecision(fund, { membersInOffice: inOffice.length, presentGroups: present.map((m) => m.groupCode), votes: [] });
+  return { ...count, canDecide: count.present >= count.quorumNeeded && count.missingGroups.length === 0 };
+}
+
+async function meetingsPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErrors = {}, status: 200 | 404 | 409 | 422 = 200, warning?: ReturnType<typeof attendanceCheck>) {
   const db = c.get('deps').db;
   await authorizeOnFund(db, c.get('actor'), 'fund.read', c.req.param('site')!);
   const locale = c.get('locale');
   const t = translator(locale);
   const fund = await fundOf(db, c.req.param('site')!);
-  const [meetings, members] = await Promise.all([listMeetings(db, fund.id), listMembers(db, fund.id)]);
+  const [meetings, members, groupName] = await Promise.all([listMeetings(db, fund.id), listMembers(db, fund.id), committeeGroupNames(db, fund.siteId, locale)]);
   const heldOn = values.heldOn ?? isoDateOf(new Date());
   const chosen = new Set((values.attendees ?? '').split(',').filter(Boolean));
+  const inOffice = inOfficeOn(members, heldOn);
+  const rules = attendanceCheck(fund, inOffice, []);
+  const required = new Set(fund.requiredGroups);
   return renderPage(
     c,
     {
@@ -54,14 +67,41 @@ async function meetingsPage(c: Context<AppEnv>, values: Form = {}, errors: Field
                 <TextareaField name="agenda" label={t('agenda_label')} value={values.agenda} />
                 <TextareaField name="minutes" label={t('minutes_label')} value={values.minutes} rows={8} />
                 <SelectField name="minutesLanguage" label={t('minutes_language_label')} value={values.minutesLanguage ?? locale} options={[{ value: 'fr', label: t('language_fr') }, { value: 'en', label: t('language_en') }]} />
-                <fieldset class="field" id="attendees">
-                  <legend>{t('attendance_label')}</legend>
-                  {inOfficeOn(members, heldOn).map((m) => (
-                    <label class="checkbox">
-                      <input type="checkbox" name="attendees" value={String(m.id)} checked={chosen.has(String(m.id))} /> {m.personName} ({m.groupCode})
+                <fieldset id="attendees" aria-describedby="attendees-hint">
+                  <legend>
+                    <strong>{t('attendance_label')}</strong>
+                  </legend>
+                  <p class="hint" id="attendees-hint">
+                    {t('can_decide_needs', {
+                      needed: rules.quorumNeeded,
+                      members: rules.membersInOffice,
+                      groups: fund.requiredGroups.length > 0 ? t('can_decide_groups', { groups: fund.requiredGroups.map(groupName).join(', ') }) : '',
+                    })}
+                  </p>
+                  {inOffice.map((m) => (
+                    <label class="radio">
+                      <input type="checkbox" name="attendees" value={String(m.id)} checked={chosen.has(String(m.id))} />
+                      <span>
+                        {t('member_of_group', { name: m.personName, group: groupName(m.groupCode) })}
+                        {required.has(m.groupCode) && <span class="hint"> · {t('required_mark')}</span>}
+                      </span>
                     </label>
                   ))}
                 </fieldset>
+                {warning && !warning.canDecide && (
+                  <div class="panel" role="alert" id="cannot-decide">
+                    <h3>{t('cannot_decide_title')}</h3>
+                    <ul>
+                      {warning.present < warning.quorumNeeded && <li>{t('cannot_decide_quorum', { present: warning.present, needed: warning.quorumNeeded })}</li>}
+                      {warning.missingGroups.length > 0 && <li>{t('cannot_decide_groups', { groups: warning.missingGroups.map(groupName).join(', ') })}</li>}
+                    </ul>
+                    <p>{t('cannot_decide_lead')}</p>
+                    <label class="radio">
+                      <input type="checkbox" name="recordAnyway" value="1" />
+                      <span>{t('record_anyway_label')}</span>
+                    </label>
+                  </div>
+                )}
                 <button class="button" type="submit">{t('record_meeting_button')}</button>
               </form>
             </>
@@ -73,7 +113,7 @@ async function meetingsPage(c: Context<AppEnv>, values: Form = {}, errors: Field
   );
 }
 
-async function meetingPage(c: Context<AppEnv>, errors: FieldErrors = {}, status: 200 | 404 | 409 | 422 = 200) {
+async function meetingPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErrors = {}, status: 200 | 404 | 409 | 422 = 200) {
   const db = c.get('deps').db;
   await authorizeOnFund(db, c.get('actor'), 'fund.read', c.req.param('site')!);
   const locale = c.get('locale');
@@ -81,10 +121,13 @@ async function meetingPage(c: Context<AppEnv>, errors: FieldErrors = {}, status:
   const fund = await fundOf(db, c.req.param('site')!);
   const meeting = (await listMeetings(db, fund.id)).find((m) => m.id === Number(c.req.param('id')));
   if (!meeting) throw notFound();
-  const members = await listMembers(db, fund.id);
+  const [members, proposals, groupName] = await Promise.all([listMembers(db, fund.id), listProposals(db, fund.id), committeeGroupNames(db, fund.siteId, locale)]);
   const present = members.filter((m) => meeting.attendeeIds.includes(m.id));
-  const waiting = (await listProposals(db, fund.id)).filter((p) => p.status === 'submitted');
+  const waiting = proposals.filter((p) => p.status === 'submitted');
+  const decidedHere = proposals.filter((p) => p.decisionMeetingId === meeting.id);
+  const votes = await votesOn(db, decidedHere.map((p) => p.id));
   const decided = c.req.query('decided');
+  const memberLabel = (m: CommitteeMember) => t('member_of_group', { name: m.personName, group: groupName(m.groupCode) });
   return renderPage(
     c,
     {
@@ -100,30 +143,43 @@ async function meetingPage(c: Context<AppEnv>, errors: FieldErrors = {}, status:
           <h2>{t('minutes_label')}</h2>
           <p lang={meeting.minutesLanguage}>{meeting.minutes}</p>
           <h2>{t('col_present')}</h2>
-          <ul>{present.map((m) => <li>{m.personName} ({m.groupCode})</li>)}</ul>
-          <p>{t('rules_summary', { quorum: `${fund.quorumBasisPoints / 100} %`, majority: `${fund.majorityBasisPoints / 100} %`, groups: fund.requiredGroups.join(', ') || '—' })}</p>
+          <ul>{present.map((m) => <li>{memberLabel(m)}</li>)}</ul>
+          <p>{t('rules_summary', { quorum: `${fund.quorumBasisPoints / 100} %`, majority: `${fund.majorityBasisPoints / 100} %`, groups: fund.requiredGroups.map(groupName).join(', ') || '—' })}</p>
+          <h2>{t('decisions_title')}</h2>
+          {decidedHere.length === 0 && <p>{t('no_decisions')}</p>}
+          {decidedHere.map((p) => (
+            <section>
+              <h3>
+                <a href={`/funds/${fund.siteCode}/proposals/${p.id}`}>{t('proposal_title', { id: p.id, title: p.title })}</a>
+              </h3>
+              <DecisionVotes locale={locale} fund={fund} proposal={p} votes={votes.filter((v) => v.proposalId === p.id)} groupName={groupName} />
+            </section>
+          ))}
           <ErrorSummary locale={locale} errors={errors} />
           {waiting.length === 0 && <p>{t('no_submitted')}</p>}
           {can(c.get('actor'), 'fund.meeting.record', fund) &&
-            waiting.map((p) => (
-              <section>
-                <h2>{t('decide_title', { title: p.title })}</h2>
-                <p>{t('decide_lead', { amount: formatMoney(locale, p.requestedMinor, p.currency) })}</p>
-                <form method="post" action={`/funds/${fund.siteCode}/meetings/${meeting.id}/decisions`}>
-                  <CsrfField token={c.get('csrfToken')} />
-                  <input type="hidden" name="proposal" value={String(p.id)} />
-                  {present.map((m) => (
-                    <SelectField
-                      name={`vote-${m.id}`}
-                      label={`${m.personName} (${m.groupCode})`}
-                      value="none"
-                      options={[{ value: 'none', label: t('vote_none') }, ...voteChoices.map((v) => ({ value: v, label: t(`vote_${v}`) }))]}
-                    />
-                  ))}
-                  <button class="button" type="submit">{t('decide_button', { id: p.id })}</button>
-                </form>
-              </section>
-            ))}
+            waiting.map((p) => {
+              const refused = values.proposal === String(p.id);
+              return (
+                <section>
+                  <h2>{t('decide_title', { title: p.title })}</h2>
+                  <p>{t('decide_lead', { amount: formatMoney(locale, p.requestedMinor, p.currency) })}</p>
+                  <form method="post" action={`/funds/${fund.siteCode}/meetings/${meeting.id}/decisions`}>
+                    <CsrfField token={c.get('csrfToken')} />
+                    <input type="hidden" name="proposal" value={String(p.id)} />
+                    {present.map((m) => (
+                      <SelectField
+                        name={`vote-${m.id}`}
+                        label={memberLabel(m)}
+                        value={refused ? (values[`vote-${m.id}`] ?? 'none') : 'none'}
+                        options={[{ value: 'none', label: t('vote_none') }, ...voteChoices.map((v) => ({ value: v, label: t(`vote_${v}`) }))]}
+                      />
+                    ))}
+                    <button class="button" type="submit">{t('decide_button', { id: p.id })}</button>
+                  </form>
+                </section>
+              );
+            })}
         </>
       ),
     },
@@ -136,6 +192,13 @@ export function registerMeetingPages(pages: Hono<AppEnv>) {
   pages.get('/funds/:site{[A-Z]{3,6}}/meetings', (c) => meetingsPage(c));
   pages.post('/funds/:site{[A-Z]{3,6}}/meetings', async (c) => {
     const { form } = await formWithFiles(c);
+    const attendeeIds = (form.attendees ?? '').split(',').filter(Boolean).map(Number);
+    const fund = await fundOf(c.get('deps').db, c.req.param('site'));
+    if (form.recordAnyway !== '1' && attendeeIds.length > 0 && can(c.get('actor'), 'fund.meeting.record', fund)) {
+      // A meeting that cannot decide is worth recording, but rarely on purpose: ask once before recording it.
+      const check = attendanceCheck(fund, inOfficeOn(await listMembers(c.get('deps').db, fund.id), form.heldOn ?? ''), attendeeIds);
+      if (check.membersInOffice > 0 && !check.canDecide) return meetingsPage(c, form, {}, 200, check);
+    }
     try {
       const meeting = await runCommand(c.get('deps').db, c.get('actor'), (ctx) =>
         recordMeeting(ctx, {
@@ -144,7 +207,7 @@ export function registerMeetingPages(pages: Hono<AppEnv>) {
           agenda: form.agenda ?? '',
           minutes: form.minutes ?? '',
           minutesLanguage: form.minutesLanguage === 'en' ? 'en' : 'fr',
-          attendeeIds: (form.attendees ?? '').split(',').filter(Boolean).map(Number),
+          attendeeIds,
         }),
       );
       return c.redirect(`/funds/${c.req.param('site')}/meetings/${meeting.id}?recorded=1`, 303);
@@ -164,7 +227,7 @@ export function registerMeetingPages(pages: Hono<AppEnv>) {
       return c.redirect(`/funds/${c.req.param('site')}/meetings/${c.req.param('id')}?decided=${proposal.status}`, 303);
     } catch (error) {
       const refusal = refusalOnForm(error, c.get('locale'));
-      return meetingPage(c, refusal.errors, refusal.status);
+      return meetingPage(c, form, refusal.errors, refusal.status);
     }
   });
 }

@@ -13,12 +13,13 @@ import { draftProposal, submitProposal } from '../commands/draft-proposal.ts';
 import { accountBalance, assertAmount, assertDate, authorizeOnFund, cleanText, fundOf } from '../ledger.ts';
 import { fundError } from '../messages/errors.ts';
 import { parseMoney } from '../../core/quantities.ts';
-import { budgetLinesOf, findProposal, listProposals } from '../queries/committee.ts';
+import { budgetLinesOf, committeeGroupNames, findProposal, listMeetings, listProposals, votesOn } from '../queries/committee.ts';
 import { listTransactions } from '../queries/ledger.ts';
 import { areaLabel } from '../queries/public-report.ts';
 import { fundAreas } from '../schema.ts';
 import { formWithFiles, refusalOnForm, type Form } from '../../web/forms.ts';
 import { fundCrumbs, ProposalStatusTag, translator, uploaded } from './shared.tsx';
+import { DecisionVotes } from './votes.tsx';
 
 async function proposalsPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErrors = {}, status: 200 | 400 | 404 | 409 | 422 = 200) {
   const db = c.get('deps').db;
@@ -69,6 +70,9 @@ async function proposalsPage(c: Context<AppEnv>, values: Form = {}, errors: Fiel
   );
 }
 
+/** The confirmation each action on a proposal leaves on its page (`?done=`). */
+const donePanels = { submitted: 'submitted_panel', disbursed: 'disbursed_panel', completed: 'completed_panel', cancelled: 'cancelled_panel' } as const;
+
 async function proposalPage(c: Context<AppEnv>, errors: FieldErrors = {}, status: 200 | 400 | 404 | 409 | 422 = 200) {
   const db = c.get('deps').db;
   await authorizeOnFund(db, c.get('actor'), 'fund.read', c.req.param('site')!);
@@ -77,14 +81,21 @@ async function proposalPage(c: Context<AppEnv>, errors: FieldErrors = {}, status
   const fund = await fundOf(db, c.req.param('site')!);
   const proposal = await findProposal(db, fund.id, Number(c.req.param('id')));
   if (!proposal) throw notFound();
-  const [lines, transactions] = await Promise.all([budgetLinesOf(db, [proposal.id]), listTransactions(db, fund.id, { proposalId: proposal.id })]);
+  const [lines, transactions, votes, groupName, meetings] = await Promise.all([
+    budgetLinesOf(db, [proposal.id]),
+    listTransactions(db, fund.id, { proposalId: proposal.id }),
+    votesOn(db, [proposal.id]),
+    committeeGroupNames(db, fund.siteId, locale),
+    proposal.decisionMeetingId === null ? [] : listMeetings(db, fund.id),
+  ]);
+  const decisionMeeting = meetings.find((m) => m.id === proposal.decisionMeetingId);
   const tranches = transactions.filter((tr) => tr.kind === 'disbursement');
   const remaining = await accountBalance(db, { fundId: fund.id, currency: proposal.currency, kind: 'committed', proposalId: proposal.id });
   const money = (minor: number) => formatMoney(locale, minor, proposal.currency);
   const actor = c.get('actor');
   const csrf = <CsrfField token={c.get('csrfToken')} />;
   const base = `/funds/${fund.siteCode}/proposals/${proposal.id}`;
-  const panel = c.req.query('done');
+  const panel = donePanels[c.req.query('done') as keyof typeof donePanels];
   return renderPage(
     c,
     {
@@ -92,7 +103,11 @@ async function proposalPage(c: Context<AppEnv>, errors: FieldErrors = {}, status
       breadcrumbs: [...fundCrumbs(locale, fund.siteCode, true), { href: `/funds/${fund.siteCode}/proposals`, label: t('proposals_link') }],
       children: (
         <>
-          {panel === 'disbursed' && <div class="panel" role="status">{t('disbursed_panel')}</div>}
+          {panel && (
+            <div class="panel" role="status">
+              {t(panel)}
+            </div>
+          )}
           <h1>{t('proposal_title', { id: proposal.id, title: proposal.title })}</h1>
           <p><ProposalStatusTag locale={locale} status={proposal.status} /> {areaLabel[proposal.area][locale]} · {proposal.proposerName ?? ''}</p>
           <ErrorSummary locale={locale} errors={errors} />
@@ -111,6 +126,15 @@ async function proposalPage(c: Context<AppEnv>, errors: FieldErrors = {}, status
               { header: t('col_final'), cell: (l) => (l.finalCostMinor === null ? '—' : money(l.finalCostMinor)), numeric: true },
             ]}
           />
+          {decisionMeeting && (
+            <>
+              <h2>{t('decision_title')}</h2>
+              <p>
+                <a href={`/funds/${fund.siteCode}/meetings/${decisionMeeting.id}`}>{t('decision_at_meeting', { date: formatDate(locale, decisionMeeting.heldOn) })}</a>
+              </p>
+              <DecisionVotes locale={locale} fund={fund} proposal={proposal} votes={votes} groupName={groupName} />
+            </>
+          )}
           {proposal.cancelReason && <p>{t('cancelled_because', { reason: proposal.cancelReason })}</p>}
           {proposal.completionSummary && <p>{proposal.completionSummary}</p>}
           {proposal.status === 'draft' && can(actor, 'fund.proposal.write', fund) && (

@@ -2,7 +2,10 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { organisations } from '../../accounts/public.ts';
 import { files } from '../../files/public.ts';
 import type { Queryable } from '../../db/connect.ts';
-import { fundBudgetLines, fundCommitteeMembers, fundCompletionPhotos, fundMeetingAttendance, fundMeetings, fundProposals } from '../schema.ts';
+import { listOperatorGroups } from '../../sites/public.ts';
+import type { Locale } from '../../core/i18n/index.ts';
+import { fundPageText } from '../messages/pages.ts';
+import { fundBudgetLines, fundCommitteeMembers, fundCompletionPhotos, fundMeetingAttendance, fundMeetings, fundProposals, fundVotes, type VoteChoice } from '../schema.ts';
 
 export type CommitteeMember = typeof fundCommitteeMembers.$inferSelect;
 export type Meeting = typeof fundMeetings.$inferSelect & { attendeeIds: number[] };
@@ -54,4 +57,28 @@ export async function publicPhotosOf(db: Queryable, proposalIds: number[]) {
     .innerJoin(files, eq(files.id, fundCompletionPhotos.fileId))
     .where(and(inArray(fundCompletionPhotos.proposalId, proposalIds), sql`${files.visibility} = 'public'`))
     .orderBy(asc(files.id));
+}
+
+/** A recorded vote with who cast it: personal data, shown by name only where the committee publishes its members' names. */
+export type RecordedVote = { proposalId: number; meetingId: number; memberId: number; personName: string; groupCode: string; vote: VoteChoice };
+
+/** The votes recorded on these proposals, by group then member. */
+export async function votesOn(db: Queryable, proposalIds: number[]): Promise<RecordedVote[]> {
+  if (proposalIds.length === 0) return [];
+  return db
+    .select({ proposalId: fundVotes.proposalId, meetingId: fundVotes.meetingId, memberId: fundVotes.memberId, personName: fundCommitteeMembers.personName, groupCode: fundCommitteeMembers.groupCode, vote: fundVotes.vote })
+    .from(fundVotes)
+    .innerJoin(fundCommitteeMembers, eq(fundCommitteeMembers.id, fundVotes.memberId))
+    .where(inArray(fundVotes.proposalId, proposalIds))
+    .orderBy(asc(fundCommitteeMembers.groupCode), asc(fundCommitteeMembers.id));
+}
+
+/** The names of a site's committee groups in a language: the alliance, the cooperative and the site's operator groups (by their labels), a code nobody named as itself. */
+export async function committeeGroupNames(db: Queryable, siteId: number, locale: Locale): Promise<(code: string) => string> {
+  const names = new Map<string, string>([
+    ['alliance', fundPageText.t(locale, 'group_alliance')],
+    ['cooperative', fundPageText.t(locale, 'group_cooperative')],
+  ]);
+  for (const group of await listOperatorGroups(db, siteId)) names.set(group.code, locale === 'fr' ? group.labelFr : group.labelEn);
+  return (code) => names.get(code) ?? code;
 }

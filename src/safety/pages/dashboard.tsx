@@ -9,7 +9,7 @@ import { renderPage } from '../../web/layout.tsx';
 import type { Change, Rates } from '../rates.ts';
 import { incidentYears, yearFigures } from '../queries/figures.ts';
 import { safetySites, siteSafetySummary } from '../queries/summary.ts';
-import { incidentSeverities } from '../schema.ts';
+import { incidentSeverities, type PersonSex } from '../schema.ts';
 import { siteResource } from '../site-access.ts';
 import { crumbs, formatRate, safetyPath, siteOf, text, today, yearOf } from './shared.tsx';
 
@@ -115,7 +115,7 @@ async function dashboardPage(c: Context<AppEnv>) {
           <ChartFrame
             locale={locale}
             title={t('chart_month_title', { year })}
-            message={t('chart_month_message', { total: formatNumber(locale, total), year, rainy: formatNumber(locale, rainy) })}
+            message={t('chart_month_message', { total, year, rainy: formatNumber(locale, rainy) })}
             svg={renderBarChart({
               locale,
               categories: current.byMonth.map((m) => formatMonth(locale, m.month)),
@@ -151,7 +151,7 @@ async function dashboardPage(c: Context<AppEnv>) {
         <h2>{t('people_title', { year })}</h2>
         <DataTable
           caption={t('people_caption')}
-          rows={[...summary.peopleAffected.bySex.map((r) => ({ label: t(`sex_${r.key as 'female' | 'male'}`), ...r })), ...summary.peopleAffected.byAgeGroup.map((r) => ({ label: t(`age_${r.key as 'unknown'}`), ...r }))]}
+          rows={[...summary.peopleAffected.bySex.map((r) => ({ label: t(`sex_${r.key as PersonSex}`), ...r })), ...summary.peopleAffected.byAgeGroup.map((r) => ({ label: t(`age_${r.key as 'unknown'}`), ...r }))]}
           columns={[
             { header: t('people'), cell: (r) => r.label },
             { header: t('number_label'), cell: (r) => (r.suppressed ? t('fewer_than_5') : formatNumber(locale, r.people ?? 0)), numeric: true },

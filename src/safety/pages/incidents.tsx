@@ -3,7 +3,7 @@ import { authorize, can } from '../../core/auth/policies.ts';
 import { formatDate, formatDateTime, formatNumber } from '../../core/i18n/format.ts';
 import type { Locale } from '../../core/i18n/index.ts';
 import { runCommand } from '../../journal/public.ts';
-import { listOperatorGroups, listPits, sexes } from '../../sites/public.ts';
+import { listOperatorGroups, listPits } from '../../sites/public.ts';
 import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, TextareaField, type FieldErrors } from '../../web/components.tsx';
 import type { AppEnv } from '../../web/context.ts';
 import { formOf, refusalOnForm, type Form } from '../../web/forms.ts';
@@ -13,7 +13,7 @@ import { recordIncident } from '../commands/record-incident.ts';
 import { checkIncident, type IncidentFacts } from '../incident-rules.ts';
 import { safetyError } from '../messages/errors.ts';
 import { findIncident, linkableCorrectiveActions, listIncidents, type IncidentDetail, type IncidentListRow } from '../queries/incidents.ts';
-import { ageGroups, incidentKinds, incidentSeverities, incidentStatuses, type IncidentSeverity, type IncidentStatus } from '../schema.ts';
+import { ageGroups, incidentKinds, incidentSeverities, incidentStatuses, personSexes, type IncidentSeverity, type IncidentStatus } from '../schema.ts';
 import { siteResource } from '../site-access.ts';
 import { Checkbox, crumbs, errorText, safetyPath, siteOf, text, today, wholeNumber, yearOf, type Site } from './shared.tsx';
 
@@ -160,13 +160,15 @@ async function formErrors(c: Context<AppEnv>, context: FormContext, form: Form, 
 function IncidentFields({ locale, context, values, errors, withStatus }: { locale: Locale; context: FormContext; values: Form; errors: FieldErrors; withStatus: boolean }) {
   const t = text(locale);
   const groupLabel = (g: { labelEn: string; labelFr: string }) => (locale === 'fr' ? g.labelFr : g.labelEn);
+  // A required choice starts empty: a default would be a guess, and the most serious one a false alarm.
+  const choose = { value: '', label: t('choose') };
   return (
     <>
       <Field name="occurredOn" type="date" label={t('occurred_on')} hint={t('occurred_on_hint')} value={values.occurredOn} error={errors.occurredOn} />
       <Field name="occurredTime" label={t('occurred_time')} hint={t('occurred_time_hint')} value={values.occurredTime} error={errors.occurredTime} />
       <SelectField name="pit" label={t('pit_label')} value={values.pit ?? ''} error={errors.pit} options={[{ value: '', label: t('no_pit') }, ...context.pits.map((p) => ({ value: p.code, label: p.code }))]} />
-      <SelectField name="kind" label={t('kind_label')} value={values.kind} error={errors.kind} options={incidentKinds.map((k) => ({ value: k, label: t(`kind_${k}`) }))} />
-      <SelectField name="severity" label={t('severity_label')} hint={t('severity_hint')} value={values.severity} error={errors.severity} options={incidentSeverities.map((s) => ({ value: s, label: t(`severity_${s}`) }))} />
+      <SelectField name="kind" label={t('kind_label')} value={values.kind ?? ''} error={errors.kind} options={[choose, ...incidentKinds.map((k) => ({ value: k, label: t(`kind_${k}`) }))]} />
+      <SelectField name="severity" label={t('severity_label')} hint={t('severity_hint')} value={values.severity ?? ''} error={errors.severity} options={[choose, ...incidentSeverities.map((s) => ({ value: s, label: t(`severity_${s}`) }))]} />
       {withStatus && <SelectField name="status" label={t('status_label')} value={values.status} error={errors.status} options={incidentStatuses.map((s) => ({ value: s, label: t(`status_${s}`) }))} />}
       <TextareaField name="description" label={t('description_label')} hint={t('description_hint')} value={values.description} error={errors.description} />
       <TextareaField name="immediateAction" label={t('immediate_action_label')} value={values.immediateAction} error={errors.immediateAction} rows={2} />
@@ -181,8 +183,8 @@ function IncidentFields({ locale, context, values, errors, withStatus }: { local
             <p>
               <strong>{t('people_row', { n: i + 1 })}</strong>
             </p>
-            <SelectField name={`people${i}sex`} label={t('sex_label')} value={values[`people${i}sex`]} options={sexes.map((s) => ({ value: s, label: t(`sex_${s}`) }))} />
-            <SelectField name={`people${i}age`} label={t('age_label')} value={values[`people${i}age`] ?? '25_54'} options={ageGroups.map((a) => ({ value: a, label: t(`age_${a}`) }))} />
+            <SelectField name={`people${i}sex`} label={t('sex_label')} value={values[`people${i}sex`] ?? ''} options={[choose, ...personSexes.map((s) => ({ value: s, label: t(`sex_${s}`) }))]} />
+            <SelectField name={`people${i}age`} label={t('age_label')} value={values[`people${i}age`] ?? ''} options={[choose, ...ageGroups.map((a) => ({ value: a, label: t(`age_${a}`) }))]} />
             <SelectField name={`people${i}group`} label={t('group_label')} value={values[`people${i}group`]} options={[...context.groups.map((g) => ({ value: g.code, label: groupLabel(g) })), { value: '', label: t('no_group') }]} />
             <Field name={`people${i}count`} label={t('number_label')} value={values[`people${i}count`]} error={errors[`people${i}count`]} />
           </div>

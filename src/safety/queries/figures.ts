@@ -4,6 +4,7 @@ import { headcountTotals, operatorGroups } from '../../sites/public.ts';
 import { changeOf, defaultWorkPattern, exposureOf, lastDayOfMonth, monthsOfYear, ratesOf, recordableCount, type Change, type Exposure, type MonthExposure, type Rates, type SeverityCounts } from '../rates.ts';
 import {
   ageGroups,
+  personSexes,
   incidentKinds,
   incidentSeverities,
   interventionKinds,
@@ -187,7 +188,7 @@ export async function publicPeopleAffected(db: Queryable, props: { siteId: numbe
       return { key, ...suppressSmall(people) };
     });
   const groups = [...new Set(rows.map((r) => r.operatorGroup ?? 'none'))].sort();
-  return { bySex: total((r) => r.sex, ['female', 'male']), byAgeGroup: total((r) => r.ageGroup, ageGroups), byOperatorGroup: total((r) => r.operatorGroup, groups) };
+  return { bySex: total((r) => r.sex, personSexes), byAgeGroup: total((r) => r.ageGroup, ageGroups), byOperatorGroup: total((r) => r.operatorGroup, groups) };
 }
 
 /** A count of people as it may be published: exact at 0 and from 5 on, "fewer than 5" otherwise. */

@@ -17,7 +17,7 @@ const IncidentParams = z.object({ code: z.string().max(6), id: z.coerce.number()
 
 const People = z
   .object({
-    sex: z.string().max(10).openapi({ example: 'female', description: 'female or male' }),
+    sex: z.string().max(10).openapi({ example: 'female', description: 'female, male or unknown (where nobody could say)' }),
     ageGroup: z.string().max(10).openapi({ example: '18_24', description: 'under_18, 18_24, 25_54, 55_plus or unknown' }),
     operatorGroup: z.string().max(40).nullable().optional().openapi({ example: 'washers', description: 'An operator group code of the site; none for someone outside the groups' }),
     count: z.number().openapi({ description: 'How many people of this sex, age group and operator group; a whole number from 0 to 1,000' }),

@@ -13,6 +13,7 @@ export const registerEnterpriseSchema = z
     sector: z.enum(enterpriseSectors),
     startedOn: z.iso.date(),
     financingLoanId: z.number().int().positive().nullable().default(null).openapi({ description: 'The group loan that financed it, if one did' }),
+    jobsCreated: z.number().int().min(0).max(1000).nullable().default(null).openapi({ description: 'Paid jobs it gives besides its owner’s, where known' }),
   })
   .openapi('RegisterSavingsEnterprise');
 
@@ -36,12 +37,12 @@ export async function registerEnterprise(ctx: CommandContext, props: RegisterEnt
   const code = `${groupCode}-E${String(Number(count?.n ?? 0) + 1).padStart(2, '0')}`;
   const [enterprise] = await ctx.tx
     .insert(savingsEnterprises)
-    .values({ code, ownerMemberId: owner.id, sector: input.sector, startedOn: input.startedOn, financingLoanId: input.financingLoanId })
+    .values({ code, ownerMemberId: owner.id, sector: input.sector, startedOn: input.startedOn, financingLoanId: input.financingLoanId, jobsCreated: input.jobsCreated })
     .returning();
   await appendEvent(ctx, {
     type: 'savings.enterprise_registered',
     subject: `savings_enterprise:${code}`,
-    payload: { code, group: groupCode, sector: input.sector, startedOn: input.startedOn, financedByGroupLoan: input.financingLoanId !== null },
+    payload: { code, group: groupCode, sector: input.sector, startedOn: input.startedOn, financedByGroupLoan: input.financingLoanId !== null, jobsCreated: input.jobsCreated },
   });
   return enterprise!;
 }

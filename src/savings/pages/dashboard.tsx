@@ -95,10 +95,13 @@ export function registerSavingsDashboardPages(pages: Hono<AppEnv>) {
               columns={[
                 { header: t('code'), cell: (e) => e.code },
                 { header: t('member_code'), cell: (e) => e.ownerCode },
+                { header: t('owner_sex'), cell: (e) => t(`owner_${e.ownerSex}`) },
                 { header: t('sector'), cell: (e) => t(`sector_${e.sector}`) },
                 { header: t('started_on'), cell: (e) => formatDate(locale, e.startedOn) },
                 { header: t('financed'), cell: (e) => (e.financingLoanId === null ? <StatusTag tone="grey">{t('no')}</StatusTag> : <StatusTag tone="blue">{t('yes')}</StatusTag>) },
                 { header: t('latest_revenue'), cell: (e) => (e.latestMonth ? `${cdf(locale, e.latestRevenueMinor)} (${formatMonth(locale, e.latestMonth)})` : '–'), numeric: true },
+                { header: t('latest_profit'), cell: (e) => (e.latestProfitMinor === null ? '–' : cdf(locale, e.latestProfitMinor)), numeric: true },
+                { header: t('jobs'), cell: (e) => (e.jobsCreated === null ? '–' : formatNumber(locale, e.jobsCreated)), numeric: true },
               ]}
             />
           )}

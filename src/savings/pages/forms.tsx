@@ -228,9 +228,10 @@ export function RegisterEnterpriseForm({ c, values = {}, errors = {} }: { c: Con
     <form method="post" action="/savings/enterprises" novalidate>
       <CsrfField token={c.get('csrfToken')} />
       <Field name="ownerMemberCode" label={t('owner_member_code')} hint={t('member_code_hint')} value={values.ownerMemberCode} error={errors.ownerMemberCode} />
-      <SelectField name="sector" label={t('sector')} value={values.sector ?? 'retail'} options={enterpriseSectors.map((s) => ({ value: s, label: t(`sector_${s}`) }))} error={errors.sector} />
+      <SelectField name="sector" label={t('sector')} value={values.sector ?? ''} options={[{ value: '', label: t('choose') }, ...enterpriseSectors.map((s) => ({ value: s, label: t(`sector_${s}`) }))]} error={errors.sector} />
       <Field name="startedOn" type="date" label={t('started_on')} hint={t('date_hint')} value={values.startedOn} error={errors.startedOn} />
       <Field name="financingLoanId" label={t('financing_loan')} hint={t('financing_loan_hint')} value={values.financingLoanId} error={errors.financingLoanId} />
+      <Field name="jobsCreated" label={t('jobs_created')} hint={t('jobs_created_hint')} value={values.jobsCreated} error={errors.jobsCreated} />
       <button class="button" type="submit">
         {t('register_enterprise')}
       </button>
@@ -246,11 +247,20 @@ export function RevenueForm({ c, values = {}, errors = {} }: { c: Context<AppEnv
       <Field name="enterpriseCode" label={t('enterprise_code')} hint={t('enterprise_code_hint')} value={values.enterpriseCode} error={errors.enterpriseCode} />
       <Field name="month" label={t('month')} hint={t('month_hint')} value={values.month} error={errors.month} />
       <Field name="revenue" label={t('revenue_cdf')} value={values.revenue} error={errors.revenue} />
+      <Field name="profit" label={t('profit_cdf')} hint={t('profit_hint')} value={values.profit} error={errors.profit} />
+      <Field name="jobsCreated" label={t('jobs_created')} hint={t('jobs_created_hint')} value={values.jobsCreated} error={errors.jobsCreated} />
       <button class="button" type="submit">
         {t('record_revenue')}
       </button>
     </form>
   );
+}
+
+/** A whole number typed by a person, or null when left empty; NaN when it does not read. */
+function optionalCount(text: string | undefined): number | null {
+  const trimmed = (text ?? '').trim();
+  if (trimmed === '') return null;
+  return /^\d{1,4}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
 }
 
 /** The pages where field officers create groups, members, cycles and enterprises from the web. */
@@ -306,8 +316,10 @@ export function registerSavingsFormPages(pages: Hono<AppEnv>) {
     const loanText = (form.financingLoanId ?? '').trim();
     const financingLoanId = loanText === '' ? null : parseCount(loanText);
     if (financingLoanId === null && loanText !== '') return renderEnterpriseForm(c, 'register', form, { financingLoanId: t('number_not_understood') });
-    const props = { ownerMemberCode: (form.ownerMemberCode ?? '').trim().toUpperCase(), sector: form.sector as 'retail', startedOn: form.startedOn ?? '', financingLoanId };
-    const messages = messagesOf(t, { ownerMemberCode: 'member_code_hint', sector: 'choose_one', startedOn: 'date_needed', financingLoanId: 'number_not_understood' });
+    const jobsCreated = optionalCount(form.jobsCreated);
+    if (Number.isNaN(jobsCreated)) return renderEnterpriseForm(c, 'register', form, { jobsCreated: t('number_not_understood') });
+    const props = { ownerMemberCode: (form.ownerMemberCode ?? '').trim().toUpperCase(), sector: form.sector as 'retail', startedOn: form.startedOn ?? '', financingLoanId, jobsCreated };
+    const messages = messagesOf(t, { ownerMemberCode: 'member_code_hint', sector: 'choose_one', startedOn: 'date_needed', financingLoanId: 'number_not_understood', jobsCreated: 'number_not_understood' });
     const fieldOfCode = (error: string) => ({ member_unknown: 'ownerMemberCode', enterprise_loan_invalid: 'financingLoanId' })[error] ?? 'startedOn';
     const errors = await submitForm(c, () => runCommand(c.get('deps').db, c.get('actor'), (ctx) => registerEnterprise(ctx, props)), messages, fieldOfCode);
     if (errors) return renderEnterpriseForm(c, 'register', form, errors);
@@ -319,10 +331,19 @@ export function registerSavingsFormPages(pages: Hono<AppEnv>) {
     const form = await formOf(c);
     const revenueMinor = (form.revenue ?? '').trim() === '' ? null : parseFrancs(form.revenue);
     if (revenueMinor === null) return renderEnterpriseForm(c, 'revenue', form, { revenue: t('number_not_understood') });
-    const props = { enterpriseCode: (form.enterpriseCode ?? '').trim().toUpperCase(), month: (form.month ?? '').trim(), revenueMinor };
-    const messages = messagesOf(t, { enterpriseCode: 'enterprise_code_hint', month: 'month_hint', revenueMinor: 'number_not_understood' });
-    const errors = await submitForm(c, () => runCommand(c.get('deps').db, c.get('actor'), (ctx) => recordEnterpriseRevenue(ctx, props)), messages, (error) => (error === 'enterprise_not_found' ? 'enterpriseCode' : 'month'));
-    if (errors) return renderEnterpriseForm(c, 'revenue', form, Object.fromEntries(Object.entries(errors).map(([field, message]) => [field === 'revenueMinor' ? 'revenue' : field, message])));
+    // A loss is a profit below zero: “-1500” reads as francs like any amount.
+    const profitText = (form.profit ?? '').trim();
+    const profitMagnitude = profitText === '' ? null : parseFrancs(profitText.replace(/^[-−]/, ''));
+    if (profitText !== '' && profitMagnitude === null) return renderEnterpriseForm(c, 'revenue', form, { profit: t('number_not_understood') });
+    const profitMinor = profitMagnitude === null ? null : /^[-−]/.test(profitText) ? -profitMagnitude : profitMagnitude;
+    const jobsCreated = optionalCount(form.jobsCreated);
+    if (Number.isNaN(jobsCreated)) return renderEnterpriseForm(c, 'revenue', form, { jobsCreated: t('number_not_understood') });
+    const props = { enterpriseCode: (form.enterpriseCode ?? '').trim().toUpperCase(), month: (form.month ?? '').trim(), revenueMinor, profitMinor, jobsCreated };
+    const messages = messagesOf(t, { enterpriseCode: 'enterprise_code_hint', month: 'month_hint', revenueMinor: 'number_not_understood', profitMinor: 'number_not_understood', jobsCreated: 'number_not_understood' });
+    const fieldOfCode = (error: string) => ({ enterprise_not_found: 'enterpriseCode', profit_above_takings: 'profit' })[error] ?? 'month';
+    const errors = await submitForm(c, () => runCommand(c.get('deps').db, c.get('actor'), (ctx) => recordEnterpriseRevenue(ctx, props)), messages, fieldOfCode);
+    const formFields: Record<string, string> = { revenueMinor: 'revenue', profitMinor: 'profit' };
+    if (errors) return renderEnterpriseForm(c, 'revenue', form, Object.fromEntries(Object.entries(errors).map(([field, message]) => [formFields[field] ?? field, message])));
     return c.redirect('/savings/enterprises', 303);
   });
 }

@@ -104,16 +104,17 @@ export async function meetingAttendance(db: Queryable, window: ReportingWindow):
 }
 
 /** Enterprises running on the day: started by then and not closed. */
-export async function activeEnterprises(db: Queryable, on: string): Promise<{ total: number; financedByGroupLoan: number; womenOwned: number }> {
+export async function activeEnterprises(db: Queryable, on: string): Promise<{ total: number; financedByGroupLoan: number; womenOwned: number; jobsCreated: number }> {
   const [row] = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
       select count(*) as total,
              count(*) filter (where e.financing_loan_id is not null) as financed,
-             count(*) filter (where m.sex = 'female') as women
+             count(*) filter (where m.sex = 'female') as women,
+             coalesce(sum(e.jobs_created), 0) as jobs
       from savings_enterprises e join savings_members m on m.id = e.owner_member_id
       where e.started_on <= ${on} and (e.closed_on is null or e.closed_on > ${on})`),
   );
-  return { total: num(row?.total), financedByGroupLoan: num(row?.financed), womenOwned: num(row?.women) };
+  return { total: num(row?.total), financedByGroupLoan: num(row?.financed), womenOwned: num(row?.women), jobsCreated: num(row?.jobs) };
 }
 
 /** Savings, loans and social fund per month of the window, all groups together, for the dashboard's chart. */
@@ -175,6 +176,8 @@ export async function savingsFigures(db: Queryable, window: ReportingWindow) {
     shareOuts,
     enterprisesActive: enterprises.total,
     enterprisesFinancedByGroupLoan: enterprises.financedByGroupLoan,
+    enterprisesWomenOwned: enterprises.womenOwned,
+    enterpriseJobsCreated: enterprises.jobsCreated,
     months,
   };
 }

@@ -159,11 +159,13 @@ export async function listEnterprises(db: Queryable) {
       financingLoanId: savingsEnterprises.financingLoanId,
       latestMonth: sql<string | null>`(select max(r.month) from ${savingsEnterpriseRevenues} r where r.enterprise_id = ${savingsEnterprises.id})`,
       latestRevenueMinor: sql<number | null>`(select r.revenue_minor from ${savingsEnterpriseRevenues} r where r.enterprise_id = ${savingsEnterprises.id} order by r.month desc limit 1)`,
+      latestProfitMinor: sql<number | null>`(select r.profit_minor from ${savingsEnterpriseRevenues} r where r.enterprise_id = ${savingsEnterprises.id} order by r.month desc limit 1)`,
+      jobsCreated: savingsEnterprises.jobsCreated,
     })
     .from(savingsEnterprises)
     .innerJoin(savingsMembers, eq(savingsMembers.id, savingsEnterprises.ownerMemberId))
     .orderBy(asc(savingsEnterprises.code));
-  return rows.map((r) => ({ ...r, latestRevenueMinor: r.latestRevenueMinor === null ? null : Number(r.latestRevenueMinor) }));
+  return rows.map((r) => ({ ...r, latestRevenueMinor: r.latestRevenueMinor === null ? null : Number(r.latestRevenueMinor), latestProfitMinor: r.latestProfitMinor === null ? null : Number(r.latestProfitMinor) }));
 }
 
 export type EnterpriseSummary = Awaited<ReturnType<typeof listEnterprises>>[number];

@@ -19,6 +19,8 @@ const EnterpriseSchema = z
     financedByGroupLoan: z.boolean(),
     latestMonth: z.string().nullable(),
     latestRevenueMinor: z.number().int().nullable(),
+    latestProfitMinor: z.number().int().nullable().openapi({ description: 'Profit of the latest month reported, where the owner gave it' }),
+    jobsCreated: z.number().int().nullable().openapi({ description: 'Paid jobs besides the owner’s, as last reported' }),
   })
   .openapi('SavingsEnterprise');
 
@@ -57,7 +59,7 @@ export function registerSavingsEnterprisesApi(api: OpenAPIHono<AppEnv>) {
       summary: 'Record an enterprise’s takings for a month (a newer report of the same month replaces it)',
       security: signedInSecurity,
       request: { body: { content: { 'application/json': { schema: enterpriseRevenueSchema } }, required: true } },
-      responses: { 201: json(z.object({ enterpriseCode: z.string(), month: z.string(), revenueMinor: z.number().int() }), 'Revenue recorded'), ...errors(400, 401, 403, 404, 422) },
+      responses: { 201: json(z.object({ enterpriseCode: z.string(), month: z.string(), revenueMinor: z.number().int(), profitMinor: z.number().int().nullable(), jobsCreated: z.number().int().nullable() }), 'Revenue recorded'), ...errors(400, 401, 403, 404, 422) },
     }),
     async (c) => {
       return c.json(await runCommand(c.get('deps').db, c.get('actor'), (ctx) => recordEnterpriseRevenue(ctx, c.req.valid('json'))), 201);
