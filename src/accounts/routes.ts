@@ -97,12 +97,13 @@ export function registerAccountsApi(api: OpenAPIHono<AppEnv>) {
       tags: ['Accounts'],
       summary: 'Sign in with email and password; sets the session cookie',
       request: { body: { content: { 'application/json': { schema: LoginBody } }, required: true } },
-      responses: { 200: json(z.object({ csrfToken: z.string(), expiresAt: z.string() })), ...errors(400, 401, 429) },
+      responses: { 200: json(z.object({ csrfToken: z.string(), expiresAt: z.string(), mustChangePassword: z.boolean() })), ...errors(400, 401, 403, 429) },
     }),
     async (c) => {
       const session = await signInWithinLimit(c, c.req.valid('json'));
       setCookie(c, sessionCookie, session.sessionToken, { httpOnly: true, sameSite: 'Lax', secure: isSecureRequest(c), path: '/', expires: session.expiresAt });
-      return c.json({ csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() }, 200);
+      // A temporary password (after a reset) opens only PUT /me/password until it is replaced.
+      return c.json({ csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString(), mustChangePassword: session.mustChangePassword }, 200);
     },
   );
 

@@ -161,6 +161,8 @@ describe('Resetting a password', () => {
     expect((await session.request('/api/v1/me')).status).toBe(401);
     await expect(signIn(t.db, { email: user.email, password: user.password })).rejects.toMatchObject({ code: 'invalid_credentials' });
 
+    const login = await t.app.request('/api/v1/auth/login', jsonRequest('POST', { email: user.email, password: temporaryPassword }));
+    expect(((await login.json()) as { mustChangePassword: boolean }).mustChangePassword).toBe(true);
     const temporary = await t.signIn(user.email, temporaryPassword);
     const refused = await temporary.request('/api/v1/me');
     expect([refused.status, await errorCode(refused)]).toEqual([403, 'password_change_required']);
