@@ -12,7 +12,7 @@ import { anonymous } from './core/auth/roles.ts';
 import { coreError, type AppError } from './core/errors.ts';
 import { isLocale } from './core/i18n/index.ts';
 import { rowsOf } from './db/connect.ts';
-import { resolveApiToken, resolveSession } from './accounts/public.ts';
+import { passwordChange, resolveApiToken, resolveSession } from './accounts/public.ts';
 import { registerHomePage } from './home.tsx';
 import { journalSize, journalVersion, signCheckpoint } from './journal/public.ts';
 import { renderApiDocs } from './web/api-docs.tsx';
@@ -125,7 +125,7 @@ export function createApp(deps: Deps, modules: readonly OrebookModule[]) {
   app.use('*', refuseControlCharacters());
   app.use('*', keepSignedInAnswersOutOfCaches());
   app.use('*', publicReadCache({ version: () => journalVersion(deps.db), versionFreshForMs: deps.publicVersionFreshForMs ?? 0 }));
-  app.use('*', authenticate({ resolveApiToken, resolveSession }));
+  app.use('*', authenticate({ resolveApiToken, resolveSession, passwordChange }));
   app.use('*', requireCsrfToken());
 
   app.get('/healthz', async (c) => {
@@ -149,8 +149,13 @@ export function createApp(deps: Deps, modules: readonly OrebookModule[]) {
   app.get('/static/:file', (c) => {
     const file = staticFiles.get(c.req.param('file'));
     if (!file) throw coreError('not_found', 404);
-    return c.body(file, 200, { 'Content-Type': contentTypes[path.extname(c.req.param('file'))] ?? 'application/octet-stream', 'Cache-Control': 'public, max-age=3600' });
+    // The icon never changes in place (a new one gets a new name), so browsers keep it for a year; other files for an hour.
+    const cache = c.req.param('file') === 'favicon.svg' ? 'public, max-age=31536000, immutable' : 'public, max-age=3600';
+    return c.body(file, 200, { 'Content-Type': contentTypes[path.extname(c.req.param('file'))] ?? 'application/octet-stream', 'Cache-Control': cache });
   });
+
+  // Browsers and crawlers ask for /favicon.ico whether or not a page names its icon.
+  app.get('/favicon.ico', (c) => c.redirect('/static/favicon.svg', 301));
 
   app.get('/docs/:file{[a-z-]+\\.md}', (c) => {
     const file = path.join(docsDir, c.req.param('file'));

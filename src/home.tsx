@@ -5,7 +5,7 @@ import { can } from './core/auth/policies.ts';
 import { defineMessages } from './core/i18n/index.ts';
 import { formatDateTime, formatNumber } from './core/i18n/format.ts';
 import { journalSize, latestCheckpoint } from './journal/public.ts';
-import { CardGrid, CsrfField, SummaryCard } from './web/components.tsx';
+import { CardGrid, CsrfField, HomeSection, SummaryCard } from './web/components.tsx';
 import type { AppEnv } from './web/context.ts';
 import { renderPage } from './web/layout.tsx';
 import type { OrebookModule } from './web/module.ts';
@@ -22,12 +22,12 @@ export const homeText = defineMessages({
     users: 'users',
     active_tokens: 'active API tokens',
     your_organisation: 'Your organisation: {name} ({kind}).',
-    tasks: 'Tasks',
-    task_locked: '{count} user account(s) locked after failed sign-ins',
-    task_tokens_expiring: '{count} API token(s) expire within 14 days',
+    tasks: 'Accounts and journal',
+    task_locked: '{count, plural, one {# user account locked} other {# user accounts locked}} after failed sign-ins',
+    task_tokens_expiring: '{count, plural, one {# API token expires} other {# API tokens expire}} within 14 days',
     task_checkpoint_stale: 'No checkpoint signed in the last 24 hours',
     sign_checkpoint: 'Sign a checkpoint now',
-    no_tasks: 'Nothing is waiting for you.',
+    no_tasks: 'No locked account, expiring API token or unsigned checkpoint.',
     your_tokens: 'API tokens of your organisation',
     sign_in_prompt: 'Work for the programme? Sign in to see your tasks.',
   },
@@ -42,12 +42,12 @@ export const homeText = defineMessages({
     users: 'utilisateurs',
     active_tokens: 'jetons d’API actifs',
     your_organisation: 'Votre organisation : {name} ({kind}).',
-    tasks: 'Tâches',
-    task_locked: '{count} compte(s) bloqué(s) après des connexions échouées',
-    task_tokens_expiring: '{count} jeton(s) d’API expirent dans les 14 jours',
+    tasks: 'Comptes et journal',
+    task_locked: '{count, plural, one {# compte bloqué} other {# comptes bloqués}} après des connexions échouées',
+    task_tokens_expiring: '{count, plural, one {# jeton d’API expire} other {# jetons d’API expirent}} dans les 14 jours',
     task_checkpoint_stale: 'Aucun point de contrôle signé depuis 24 heures',
     sign_checkpoint: 'Signer un point de contrôle maintenant',
-    no_tasks: 'Rien ne vous attend.',
+    no_tasks: 'Aucun compte bloqué, jeton d’API sur le point d’expirer ni point de contrôle à signer.',
     your_tokens: 'jetons d’API de votre organisation',
     sign_in_prompt: 'Vous travaillez pour le programme ? Connectez-vous pour voir vos tâches.',
   },
@@ -83,16 +83,8 @@ async function AdminHome({ c }: { c: Context<AppEnv> }) {
         <SummaryCard figure={formatNumber(locale, figures.activeTokens)} label={t('active_tokens')} />
         <SummaryCard figure={formatNumber(locale, size)} label={t('journal_events')} />
       </CardGrid>
-      <h2>{t('tasks')}</h2>
-      {tasks.length ? (
-        <ul class="task-list">
-          {tasks.map((task) => (
-            <li>{task}</li>
-          ))}
-        </ul>
-      ) : (
-        <p>{t('no_tasks')}</p>
-      )}
+      {/* Each module's section below lists its own tasks: this one says only whether accounts and the journal need anything. */}
+      <HomeSection title={t('tasks')} tasks={tasks} empty={t('no_tasks')} />
     </>
   );
 }

@@ -91,6 +91,16 @@ describe('Cache-Control', () => {
     expect(css.status).toBe(200);
     expect(css.headers.get('cache-control')).toMatch(/public/);
   });
+
+  it('keeps the favicon for a year, and sends /favicon.ico to it', async () => {
+    const page = await (await t.app.request('/journal')).text();
+    expect(page).toContain('<link rel="icon" href="/static/favicon.svg" type="image/svg+xml"/>');
+    const icon = await t.app.request('/static/favicon.svg');
+    expect([icon.status, icon.headers.get('content-type'), icon.headers.get('cache-control')]).toEqual([200, 'image/svg+xml', 'public, max-age=31536000, immutable']);
+    expect((await icon.text()).startsWith('<svg')).toBe(true);
+    const ico = await t.app.request('/favicon.ico');
+    expect([ico.status, ico.headers.get('location')]).toEqual([301, '/static/favicon.svg']);
+  });
 });
 
 /** Sends raw HTTP/1.1 on one socket and collects everything the server writes until it closes or goes quiet. */

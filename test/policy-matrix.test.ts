@@ -6,6 +6,8 @@ import { createTestContext, jsonRequest, type TestContext } from './harness.ts';
 let t: TestContext;
 const tokens = new Map<UserRole, { token: string; organisationId: number; orgCode: string; tokenId: number }>();
 let otherOrganisation: { id: number; code: string };
+/** Users that the admin's allowed requests act on: one to deactivate then reactivate, one to give another role, one whose password is reset. */
+let managed: { deactivated: number; roleChanged: number; passwordReset: number };
 
 beforeAll(async () => {
   t = await createTestContext();
@@ -15,6 +17,12 @@ beforeAll(async () => {
     tokens.set(role, { token: created.token, organisationId: created.organisationId, orgCode: org.organisation, tokenId: created.record.id });
   }
   otherOrganisation = await t.buildOrganisation({ kind: 'buyer' });
+  const partner = await t.buildOrganisation({ kind: 'partner' });
+  managed = {
+    deactivated: (await t.buildUser({ role: 'buyer', organisationId: otherOrganisation.id })).id,
+    roleChanged: (await t.buildUser({ role: 'field', organisationId: partner.id })).id,
+    passwordReset: (await t.buildUser({ role: 'buyer', organisationId: otherOrganisation.id })).id,
+  };
 });
 afterAll(() => t.close());
 
@@ -50,6 +58,14 @@ const cases: Case[] = [
       init: jsonRequest('POST', { organisationId: otherOrganisation.id, email: `matrix-${++sequence}@example.test`, displayName: 'M', role: 'buyer', password: 'long-enough-password' }),
     }),
   },
+  // User administration (issue 15): the secretariat's admins only.
+  { name: 'POST /users/{id}/deactivate', allow: adminOnly, request: () => ({ path: `/api/v1/users/${managed.deactivated}/deactivate`, init: { method: 'POST' } }) },
+  { name: 'POST /users/{id}/reactivate', allow: adminOnly, request: () => ({ path: `/api/v1/users/${managed.deactivated}/reactivate`, init: { method: 'POST' } }) },
+  { name: 'PUT /users/{id}/role', allow: adminOnly, request: () => ({ path: `/api/v1/users/${managed.roleChanged}/role`, init: jsonRequest('PUT', { role: 'committee' }) }) },
+  { name: 'POST /users/{id}/password-reset', allow: adminOnly, request: () => ({ path: `/api/v1/users/${managed.passwordReset}/password-reset`, init: { method: 'POST' } }) },
+  // One's own password is a person's: no API token changes one, whatever its role (a signed-in user of
+  // every role may: see 'conditions on the resource').
+  { name: 'PUT /me/password (with a token)', allow: [], request: () => ({ path: '/api/v1/me/password', init: jsonRequest('PUT', { currentPassword: 'x', newPassword: 'a long new password' }) }) },
   { name: 'GET /tokens', allow: signedIn, request: () => ({ path: '/api/v1/tokens' }) },
   {
     name: 'POST /tokens (own organisation and role)',
@@ -126,6 +142,15 @@ describe('Policy matrix', () => {
       expect([own.status, await own.json()]).toEqual([200, []]);
       expect((await t.app.request('/api/v1/finance/grants', { headers: { authorization: `Bearer ${tokens.get('member')!.token}` } })).status).toBe(403);
     });
+    it('lets a signed-in user of every role change their own password', async () => {
+      for (const role of userRoles) {
+        const user = await t.buildUser({ role });
+        const session = await t.signIn(user.email, user.password);
+        const response = await session.request('/api/v1/me/password', jsonRequest('PUT', { currentPassword: user.password, newPassword: `${user.password}-new` }));
+        expect([role, response.status]).toEqual([role, 204]);
+      }
+    });
+
     it('refuses a non-admin reading another organisation', async () => {
       const response = await t.app.request(`/api/v1/organisations/${otherOrganisation.code}`, { headers: { authorization: `Bearer ${tokens.get('buyer')!.token}` } });
       expect(response.status).toBe(403);

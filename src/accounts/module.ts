@@ -1,6 +1,6 @@
 import type { OrebookModule } from '../web/module.ts';
 import { loadAccountsDemo } from './demo.ts';
-import { registerAccountsPages } from './pages.tsx';
+import { registerAccountsPages } from './pages/index.tsx';
 import { registerAccountsApi } from './routes.ts';
 
 /** Organisations, users, sessions and API tokens: who may act, for which organisation. */

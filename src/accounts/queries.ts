@@ -14,8 +14,14 @@ export async function findOrganisation(db: Queryable, ref: { id?: number; code?:
   return row;
 }
 
+/** One user with their personal data: for admins only (the page asks the policy). */
+export async function findUser(db: Queryable, id: number) {
+  const rows = await listUsers(db, id);
+  return rows[0];
+}
+
 /** Users with their personal data: for admins only (the route asks the policy). */
-export async function listUsers(db: Queryable) {
+export async function listUsers(db: Queryable, id?: number) {
   return db
     .select({
       id: users.id,
@@ -28,10 +34,13 @@ export async function listUsers(db: Queryable) {
       organisationCode: organisations.code,
       organisationKind: organisations.kind,
       lockedUntil: users.lockedUntil,
+      deactivatedAt: users.deactivatedAt,
+      mustChangePassword: users.mustChangePassword,
       createdAt: users.createdAt,
     })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(id === undefined ? undefined : eq(users.id, id))
     .orderBy(asc(organisations.code), asc(users.displayName));
 }
 
@@ -64,8 +73,8 @@ export async function findToken(db: Queryable, id: number) {
 /** Figures for the secretariat's home page. */
 export async function accountFigures(db: Queryable, now = new Date()) {
   const byKind = await db.select({ kind: organisations.kind, n: count() }).from(organisations).groupBy(organisations.kind);
-  const byRole = await db.select({ role: users.role, n: count() }).from(users).groupBy(users.role);
-  const [locked] = await db.select({ n: count() }).from(users).where(gt(users.lockedUntil, now));
+  const byRole = await db.select({ role: users.role, n: count() }).from(users).where(isNull(users.deactivatedAt)).groupBy(users.role);
+  const [locked] = await db.select({ n: count() }).from(users).where(and(gt(users.lockedUntil, now), isNull(users.deactivatedAt)));
   const soon = new Date(now.getTime() + 14 * 86_400_000);
   const [expiring] = await db
     .select({ n: count() })
@@ -82,4 +91,13 @@ export async function accountFigures(db: Queryable, now = new Date()) {
     tokensExpiringSoon: Number(expiring?.n ?? 0),
     activeTokens: Number(activeTokens?.n ?? 0),
   };
+}
+
+/** How many of the tokens a user created still work (not revoked, not expired): what deactivating them would stop. */
+export async function countLiveTokensCreatedBy(db: Queryable, userId: number, now = new Date()): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.createdByUserId, userId), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))));
+  return Number(row?.n ?? 0);
 }

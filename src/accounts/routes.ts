@@ -8,7 +8,7 @@ import { runCommand } from '../journal/public.ts';
 import type { AppEnv } from '../web/context.ts';
 import { isSecureRequest, sessionCookie } from '../web/middleware.ts';
 import { errorResponses, jsonResponse, signedInSecurity } from '../web/openapi.ts';
-import { createApiToken, createOrganisation, createUser, revokeApiToken } from './commands.ts';
+import { changeOwnPassword, changeUserRole, createApiToken, createOrganisation, createUser, deactivateUser, minPasswordLength, reactivateUser, resetUserPassword, revokeApiToken } from './commands.ts';
 import { findOrganisation, findToken, listOrganisations, listTokens, listUsers } from './queries.ts';
 import { signOut } from './sessions.ts';
 import { signInWithinLimit } from './sign-in-limit.ts';
@@ -28,6 +28,7 @@ const User = z
     displayName: z.string(),
     role: z.enum(userRoles),
     organisationId: z.number().int(),
+    active: z.boolean(),
   })
   .openapi('User');
 const Token = z
@@ -55,9 +56,15 @@ const UserBody = z.strictObject({
   email: z.string().email().max(320),
   displayName: z.string().trim().min(1).max(200),
   role: z.enum(userRoles),
-  password: z.string().min(12, 'at least 12 characters').max(1024),
+  password: z.string().min(minPasswordLength, 'at least 12 characters').max(1024),
   locale: z.enum(locales).optional(),
 });
+const RoleBody = z.strictObject({ role: z.enum(userRoles) });
+const PasswordChangeBody = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(minPasswordLength, 'at least 12 characters').max(1024),
+});
+const UserParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const TokenBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   organisationId: z.number().int().positive(),
@@ -90,12 +97,13 @@ export function registerAccountsApi(api: OpenAPIHono<AppEnv>) {
       tags: ['Accounts'],
       summary: 'Sign in with email and password; sets the session cookie',
       request: { body: { content: { 'application/json': { schema: LoginBody } }, required: true } },
-      responses: { 200: json(z.object({ csrfToken: z.string(), expiresAt: z.string() })), ...errors(400, 401, 429) },
+      responses: { 200: json(z.object({ csrfToken: z.string(), expiresAt: z.string(), mustChangePassword: z.boolean() })), ...errors(400, 401, 403, 429) },
     }),
     async (c) => {
       const session = await signInWithinLimit(c, c.req.valid('json'));
       setCookie(c, sessionCookie, session.sessionToken, { httpOnly: true, sameSite: 'Lax', secure: isSecureRequest(c), path: '/', expires: session.expiresAt });
-      return c.json({ csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() }, 200);
+      // A temporary password (after a reset) opens only PUT /me/password until it is replaced.
+      return c.json({ csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString(), mustChangePassword: session.mustChangePassword }, 200);
     },
   );
 
@@ -207,7 +215,7 @@ export function registerAccountsApi(api: OpenAPIHono<AppEnv>) {
       authorize(c.get('actor'), 'user.list');
       const rows = await listUsers(c.get('deps').db);
       return c.json(
-        { users: rows.map((u) => ({ id: u.id, code: u.code, email: u.email, displayName: u.displayName, role: u.role, organisationId: u.organisationId })) },
+        { users: rows.map((u) => ({ id: u.id, code: u.code, email: u.email, displayName: u.displayName, role: u.role, organisationId: u.organisationId, active: !u.deactivatedAt })) },
         200,
       );
     },
@@ -228,7 +236,91 @@ export function registerAccountsApi(api: OpenAPIHono<AppEnv>) {
       authorize(actor, 'user.create');
       const body = c.req.valid('json');
       const user = await runCommand(c.get('deps').db, actor, (ctx) => createUser(ctx, body));
-      return c.json({ id: user.id, code: user.code, email: user.email, displayName: user.displayName, role: user.role, organisationId: user.organisationId }, 201);
+      return c.json({ id: user.id, code: user.code, email: user.email, displayName: user.displayName, role: user.role, organisationId: user.organisationId, active: true }, 201);
+    },
+  );
+
+  const userChange = (path: string, summary: string) =>
+    createRoute({
+      method: 'post',
+      path,
+      tags: ['Accounts'],
+      summary,
+      security: bearer,
+      request: { params: UserParams },
+      responses: { 200: json(z.object({ code: z.string(), active: z.boolean() })), ...errors(401, 403, 404, 409) },
+    });
+
+  api.openapi(userChange('/users/{id}/deactivate', 'Deactivate a user: their sessions end and the tokens they created are revoked at once (secretariat)'), async (c) => {
+    const actor = c.get('actor');
+    authorize(actor, 'user.manage');
+    const { id } = c.req.valid('param');
+    const { code } = await runCommand(c.get('deps').db, actor, (ctx) => deactivateUser(ctx, { userId: id }));
+    return c.json({ code, active: false }, 200);
+  });
+
+  api.openapi(userChange('/users/{id}/reactivate', 'Reactivate a deactivated user (secretariat)'), async (c) => {
+    const actor = c.get('actor');
+    authorize(actor, 'user.manage');
+    const { id } = c.req.valid('param');
+    const { code } = await runCommand(c.get('deps').db, actor, (ctx) => reactivateUser(ctx, { userId: id }));
+    return c.json({ code, active: true }, 200);
+  });
+
+  api.openapi(
+    createRoute({
+      method: 'put',
+      path: '/users/{id}/role',
+      tags: ['Accounts'],
+      summary: 'Change a user’s role, within what their organisation’s kind allows (secretariat)',
+      security: bearer,
+      request: { params: UserParams, body: { content: { 'application/json': { schema: RoleBody } }, required: true } },
+      responses: { 200: json(z.object({ code: z.string(), role: z.enum(userRoles) })), ...errors(400, 401, 403, 404, 409, 422) },
+    }),
+    async (c) => {
+      const actor = c.get('actor');
+      authorize(actor, 'user.manage');
+      const { id } = c.req.valid('param');
+      const changed = await runCommand(c.get('deps').db, actor, (ctx) => changeUserRole(ctx, { userId: id, role: c.req.valid('json').role }));
+      return c.json(changed, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/users/{id}/password-reset',
+      tags: ['Accounts'],
+      summary: 'Reset a user’s password to a temporary one, shown once in this answer; the user must replace it at sign-in (secretariat)',
+      security: bearer,
+      request: { params: UserParams },
+      responses: { 200: json(z.object({ code: z.string(), temporaryPassword: z.string() })), ...errors(401, 403, 404) },
+    }),
+    async (c) => {
+      const actor = c.get('actor');
+      authorize(actor, 'user.manage');
+      const { id } = c.req.valid('param');
+      const reset = await runCommand(c.get('deps').db, actor, (ctx) => resetUserPassword(ctx, { userId: id }));
+      return c.json(reset, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'put',
+      path: '/me/password',
+      tags: ['Accounts'],
+      summary: 'Change your own password, given the current one; your other sessions end',
+      security: bearer,
+      request: { body: { content: { 'application/json': { schema: PasswordChangeBody } }, required: true } },
+      responses: { 204: { description: 'Changed' }, ...errors(400, 401, 403, 422) },
+    }),
+    async (c) => {
+      const actor = c.get('actor');
+      authorize(actor, 'password.change');
+      const body = c.req.valid('json');
+      await runCommand(c.get('deps').db, actor, (ctx) => changeOwnPassword(ctx, { ...body, currentSessionToken: getCookie(c, sessionCookie) }));
+      return c.body(null, 204);
     },
   );
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { organisationKinds, userRoles } from '../core/auth/roles.ts';
 import { bytea, inList } from '../db/columns.ts';
 
@@ -42,6 +42,10 @@ export const users = pgTable(
     commitmentSalt: bytea('commitment_salt').notNull(),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    /** Set when an admin deactivates the user: no sign-in, no session, no token of theirs works until reactivated. */
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true, mode: 'date' }),
+    /** Set by an admin's password reset: the temporary password signs in only to choose a new one. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [

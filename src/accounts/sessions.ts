@@ -14,7 +14,10 @@ export const sessionLifetimeMs = 12 * 60 * 60 * 1000;
 export const maxFailedLogins = 5;
 export const lockoutMs = 15 * 60 * 1000;
 
-export type SignedIn = { sessionToken: string; csrfToken: string; expiresAt: Date; userId: number; locale: string };
+/** Where a user replaces a temporary password: the only page and API route their session opens until they do. */
+export const passwordChange = { page: '/account/password', api: '/api/v1/me/password' };
+
+export type SignedIn = { sessionToken: string; csrfToken: string; expiresAt: Date; userId: number; locale: string; mustChangePassword: boolean };
 
 /**
  * Checks a password and opens a session. After five failures in a row the account is locked for
@@ -36,7 +39,7 @@ export async function signIn(db: Database, props: { email: string; password: str
     .update(users)
     .set({ failedLogins: tries, lockedUntil: sql`(case when ${tries} >= ${maxFailedLogins} then ${lockEnd.toISOString()}::timestamptz else null end)` })
     .where(and(sql`lower(${users.email}) = ${email}`, or(isNull(users.lockedUntil), lte(users.lockedUntil, now))))
-    .returning({ id: users.id, passwordHash: users.passwordHash, locale: users.locale });
+    .returning({ id: users.id, passwordHash: users.passwordHash, locale: users.locale, deactivatedAt: users.deactivatedAt, mustChangePassword: users.mustChangePassword });
   if (!claim) {
     const [locked] = await db.select({ lockedUntil: users.lockedUntil }).from(users).where(sql`lower(${users.email}) = ${email}`);
     if (locked?.lockedUntil) {
@@ -50,20 +53,29 @@ export async function signIn(db: Database, props: { email: string; password: str
   }
   if (!(await verifyPassword(props.password, claim.passwordHash))) throw coreError('invalid_credentials', 401);
   await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, claim.id));
+  // Said only to whoever knows the password, so that it does not tell others which emails exist.
+  if (claim.deactivatedAt) throw coreError('account_deactivated', 403);
   const sessionToken = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + sessionLifetimeMs);
   await db.delete(sessions).where(lt(sessions.expiresAt, now));
   await db.insert(sessions).values({ tokenHash: hashSecret(sessionToken), userId: claim.id, csrfToken, expiresAt });
-  return { sessionToken, csrfToken, expiresAt, userId: claim.id, locale: claim.locale };
+  return { sessionToken, csrfToken, expiresAt, userId: claim.id, locale: claim.locale, mustChangePassword: claim.mustChangePassword };
 }
 
 export async function signOut(db: Database, sessionToken: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, hashSecret(sessionToken)));
 }
 
-/** The signed-in user behind a session cookie, with the session's CSRF token; null when there is none. */
-export async function resolveSession(db: Database, sessionToken: string, now = new Date()): Promise<{ actor: Actor; csrfToken: string; locale: string } | null> {
+/**
+ * The signed-in user behind a session cookie, with the session's CSRF token and whether they must
+ * first replace a temporary password; null when there is none, or when the user has been deactivated.
+ */
+export async function resolveSession(
+  db: Database,
+  sessionToken: string,
+  now = new Date(),
+): Promise<{ actor: Actor; csrfToken: string; locale: string; mustChangePassword: boolean } | null> {
   const [row] = await db
     .select({
       csrfToken: sessions.csrfToken,
@@ -71,6 +83,7 @@ export async function resolveSession(db: Database, sessionToken: string, now = n
       displayName: users.displayName,
       role: users.role,
       locale: users.locale,
+      mustChangePassword: users.mustChangePassword,
       orgId: organisations.id,
       orgCode: organisations.code,
       orgKind: organisations.kind,
@@ -78,12 +91,13 @@ export async function resolveSession(db: Database, sessionToken: string, now = n
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(and(eq(sessions.tokenHash, hashSecret(sessionToken)), gt(sessions.expiresAt, now)));
+    .where(and(eq(sessions.tokenHash, hashSecret(sessionToken)), gt(sessions.expiresAt, now), isNull(users.deactivatedAt)));
   if (!row) return null;
   return {
     actor: { kind: 'user', userId: row.userId, orgId: row.orgId, orgCode: row.orgCode, orgKind: row.orgKind, role: row.role, displayName: row.displayName },
     csrfToken: row.csrfToken,
     locale: row.locale,
+    mustChangePassword: row.mustChangePassword,
   };
 }
 

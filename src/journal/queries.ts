@@ -159,3 +159,43 @@ export async function recentEvents(db: Queryable, limit: number) {
     .orderBy(desc(journalEntries.seq))
     .limit(limit);
 }
+
+/** One entry with its exact bytes and leaf hash; undefined past the end of the journal. */
+export async function entryAt(db: Queryable, seq: number) {
+  const [row] = await db.select().from(journalEntries).where(eq(journalEntries.seq, seq));
+  return row;
+}
+
+/** What the journal page filters on: a type, and days (UTC) from and to, both included. */
+export type EventListFilter = { type?: string; fromDay?: string; toDay?: string };
+
+/**
+ * A page of events matching `filter`, newest first: those before sequence number `before`, or the
+ * `limit` just after `after` (to page back towards the newest), with whether older and newer ones exist.
+ */
+export async function pageOfEvents(db: Queryable, filter: EventListFilter, position: { before?: number; after?: number }, limit: number) {
+  const conditions: SQL[] = [];
+  if (filter.type) conditions.push(eq(journalEntries.type, filter.type));
+  if (filter.fromDay) conditions.push(gte(journalEntries.recordedAt, new Date(`${filter.fromDay}T00:00:00Z`)));
+  if (filter.toDay) conditions.push(lt(journalEntries.recordedAt, new Date(new Date(`${filter.toDay}T00:00:00Z`).getTime() + 86_400_000)));
+  const columns = { seq: journalEntries.seq, type: journalEntries.type, subject: journalEntries.subject, orgCode: journalEntries.orgCode, recordedAt: journalEntries.recordedAt };
+  const forwards = position.after !== undefined && position.before === undefined;
+  const bound = forwards ? gt(journalEntries.seq, position.after!) : position.before !== undefined ? lt(journalEntries.seq, position.before) : undefined;
+  const rows = await db
+    .select(columns)
+    .from(journalEntries)
+    .where(and(...conditions, bound))
+    .orderBy(forwards ? asc(journalEntries.seq) : desc(journalEntries.seq))
+    .limit(limit + 1);
+  const more = rows.length > limit;
+  const events = rows.slice(0, limit);
+  if (forwards) events.reverse();
+  const exists = async (condition: SQL) => (await db.select({ seq: journalEntries.seq }).from(journalEntries).where(and(...conditions, condition)).limit(1)).length > 0;
+  const newest = events[0]?.seq;
+  const oldest = events.at(-1)?.seq;
+  return {
+    events,
+    hasOlder: forwards ? oldest !== undefined && (await exists(lt(journalEntries.seq, oldest))) : more,
+    hasNewer: forwards ? more : newest !== undefined && (await exists(gt(journalEntries.seq, newest))),
+  };
+}

@@ -36,7 +36,7 @@ async function homeOf(user: { email: string; password: string }, lang = 'en') {
 describe('the registry on the home page', () => {
   it("lists the secretariat's registry work: accounts to approve, invoices awaiting payment, verified credits not yet issued", async () => {
     const html = await homeOf(admin);
-    expect(html).toContain('1 registry account(s) waiting for your approval');
+    expect(html).toContain('1 registry account waiting for your approval');
     expect(html).toMatch(/Order RMC-INV-\d{4}-0001 of Cellco GmbH: USD\s7,500\.00 awaiting payment/);
     expect(html).toContain('2.000 t verified but not yet issued');
   });

@@ -49,8 +49,8 @@ const home = async (who: keyof typeof sessions) => (await sessions[who].request(
 describe('The sites on the home page', () => {
   it('lists overdue corrective actions and new child referrals for the secretariat', async () => {
     const page = await home('admin');
-    expect(page).toContain('1 overdue corrective action(s) at Home site');
-    expect(page).toContain('1 child referral(s) at Home site waiting for a case manager');
+    expect(page).toContain('1 overdue corrective action at Home site');
+    expect(page).toContain('1 child referral at Home site waiting for a case manager');
   });
 
   it('gives the verifier its draft assessment to continue', async () => {

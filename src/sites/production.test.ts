@@ -604,11 +604,11 @@ describe('Production declarations', () => {
       const report = await post('/sites/KAM/production/import', { step: 'check' }, { field: 'file', name: 'p.csv', content: file });
       const html = await report.text();
       expect(report.status).toBe(200);
-      expect(html).toContain('1 new declarations will be imported');
+      expect(html).toContain('1 new declaration will be imported');
       expect(await journalSize(t.db)).toBe(sizeBefore);
       const content = /name="content" value="([^"]+)"/.exec(html)![1]!;
       const done = await post('/sites/KAM/production/import', { step: 'confirm', filename: 'p.csv', content });
-      expect(await done.text()).toContain('1 declarations imported');
+      expect(await done.text()).toContain('1 declaration imported');
       expect(await journalSize(t.db)).toBe(sizeBefore + 1);
       const bad = await post('/sites/KAM/production/import', { step: 'check' }, { field: 'file', name: 'p.csv', content: Buffer.from(file.toString().replace(',2,10,', ',4,10,')) });
       expect(bad.status).toBe(422);

@@ -248,7 +248,7 @@ describe('Worker import pages', () => {
   it('imports a checked file on confirmation, and says nothing is new the second time', async () => {
     const list = [header, 'Ursule Mbaya,F,1996,washers,,2024-03-01', 'Victor Lukusa,M,2010,diggers,,2024-03-01'].join('\n');
     const checked = await (await send(list)).text();
-    expect(checked).toContain('Import 1 workers and 1 referrals');
+    expect(checked).toContain('Import 1 worker and 1 referral');
     const content = /name="content" value="([^"]+)"/.exec(checked)![1]!;
     const before = await counts();
     const confirmation = new FormData();

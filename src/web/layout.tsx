@@ -57,6 +57,7 @@ export function Page({ c, title, children, breadcrumbs }: PageProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${t('app_name')}`}</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/orebook.css" />
       </head>
       <body>
@@ -82,6 +83,7 @@ export function Page({ c, title, children, breadcrumbs }: PageProps) {
               <a class="lang-switch" href={`/lang/${other}?next=${encodeURIComponent(here)}`} hreflang={other} lang={other}>
                 {other === 'fr' ? 'Français' : 'English'}
               </a>
+              {actor.kind === 'user' && <a href="/account/password">{t('your_password')}</a>}
               {actor.kind === 'user' ? (
                 <form method="post" action="/logout" class="inline-form">
                   <input type="hidden" name="_csrf" value={c.get('csrfToken')} />

@@ -49,14 +49,23 @@ export type Authenticator = {
   /** The actor of a bearer token; throws a 401 refusal for a token that is wrong, revoked or expired. */
   resolveApiToken: (db: Deps['db'], token: string) => Promise<Actor>;
   /** The actor, CSRF token and language of a live session; null for none. */
-  resolveSession: (db: Deps['db'], session: string) => Promise<{ actor: Actor; csrfToken: string; locale: string | null } | null>;
+  resolveSession: (db: Deps['db'], session: string) => Promise<{ actor: Actor; csrfToken: string; locale: string | null; mustChangePassword?: boolean } | null>;
+  /**
+   * Where a user whose password was reset chooses a new one: until they do, their session opens
+   * only these paths (and sign-out, static files and the language switch); other pages send them
+   * there and the API refuses with `password_change_required`.
+   */
+  passwordChange?: { page: string; api: string };
 };
+
+const alwaysOpenPaths = ['/logout', '/api/v1/auth/logout', '/favicon.ico'];
+const alwaysOpenPrefixes = ['/static/', '/lang/'];
 
 /**
  * Works out who is asking: a bearer API token, else a session cookie, else nobody. A token that is
  * wrong, revoked or expired is refused outright rather than treated as anonymous.
  */
-export function authenticate({ resolveApiToken, resolveSession }: Authenticator): MiddlewareHandler<AppEnv> {
+export function authenticate({ resolveApiToken, resolveSession, passwordChange }: Authenticator): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     const db = c.get('deps').db;
     const authorization = c.req.header('authorization');
@@ -74,6 +83,11 @@ export function authenticate({ resolveApiToken, resolveSession }: Authenticator)
       c.set('actor', resolved.actor);
       c.set('csrfToken', resolved.csrfToken);
       if (!getCookie(c, languageCookie) && !c.req.query('lang') && isLocale(resolved.locale)) c.set('locale', resolved.locale);
+      const path = c.req.path;
+      if (resolved.mustChangePassword && passwordChange && path !== passwordChange.page && path !== passwordChange.api && !alwaysOpenPaths.includes(path) && !alwaysOpenPrefixes.some((prefix) => path.startsWith(prefix))) {
+        if (c.req.method === 'GET' && !path.startsWith('/api/')) return c.redirect(passwordChange.page, 303);
+        throw coreError('password_change_required', 403);
+      }
     } else if (!c.req.path.startsWith('/api/')) {
       // Pages get a per-browser CSRF token (double-submit) before anyone signs in, for the sign-in form.
       let token = getCookie(c, csrfCookie);

@@ -54,6 +54,10 @@ const policies = {
   'organisation.create': { roles: ['admin'] },
   'user.list': { roles: ['admin'] },
   'user.create': { roles: ['admin'] },
+  // Deactivate, reactivate, change a role, reset a password: the secretariat's admins only.
+  'user.manage': { roles: ['admin'] },
+  // One's own password, with the current one: any person signed in (a machine client has none).
+  'password.change': { roles: signedIn, when: (actor: Actor) => actor.kind === 'user' },
   'token.list': { roles: signedIn },
   'token.create': {
     roles: signedIn,

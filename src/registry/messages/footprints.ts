@@ -91,8 +91,8 @@ export const footprintText = defineMessages({
     order_rest: 'or order {quantity} of credits first, if your accounts hold less',
     fully_covered: 'This footprint is fully covered.',
     covers_summary: '{lines}; footprint {reference}',
-    covers_line: '{name}: {units} units',
-    covers_total: '{count} product lines, {units} units; footprint {reference}',
+    covers_line: '{name}: {units, plural, one {# unit} other {# units}}',
+    covers_total: '{count, plural, one {# product line} other {# product lines}}, {units, plural, one {# unit} other {# units}}; footprint {reference}',
     back_to_footprints: 'All footprints',
   },
   fr: {
@@ -181,8 +181,8 @@ export const footprintText = defineMessages({
     order_rest: 'ou commander d’abord {quantity} de crédits, si vos comptes en détiennent moins',
     fully_covered: 'Cette empreinte est entièrement couverte.',
     covers_summary: '{lines} ; empreinte {reference}',
-    covers_line: '{name} : {units} unités',
-    covers_total: '{count} lignes de produits, {units} unités ; empreinte {reference}',
+    covers_line: '{name} : {units, plural, one {# unité} other {# unités}}',
+    covers_total: '{count, plural, one {# ligne de produits} other {# lignes de produits}}, {units, plural, one {# unité} other {# unités}} ; empreinte {reference}',
     back_to_footprints: 'Toutes les empreintes',
   },
 });

@@ -3,7 +3,7 @@ import { defineMessages } from '../../core/i18n/index.ts';
 export const registryHomeText = defineMessages({
   en: {
     home_registry: 'Credits',
-    home_pending_accounts: '{count} registry account(s) waiting for your approval',
+    home_pending_accounts: '{count, plural, one {# registry account waiting} other {# registry accounts waiting}} for your approval',
     home_orders_to_pay: 'Order {invoice} of {organisation}: {amount} awaiting payment',
     home_issuable: '{site}: {quantity} verified but not yet issued ({period})',
     home_no_tasks: 'Nothing waits for you in the registry.',
@@ -15,7 +15,7 @@ export const registryHomeText = defineMessages({
   },
   fr: {
     home_registry: 'Crédits',
-    home_pending_accounts: '{count} compte(s) de registre en attente de votre approbation',
+    home_pending_accounts: '{count, plural, one {# compte de registre} other {# comptes de registre}} en attente de votre approbation',
     home_orders_to_pay: 'Commande {invoice} de {organisation} : {amount} en attente de paiement',
     home_issuable: '{site} : {quantity} vérifiées mais pas encore émises ({period})',
     home_no_tasks: 'Rien ne vous attend dans le registre.',

@@ -84,7 +84,7 @@ function CertificateBody({ locale, view, document, mineral }: { locale: Locale; 
         ]}
       />
       {factsTable(t('journal_caption'), t, [
-        { label: t('journal_entry'), value: <a href={`/api/v1/journal/entries?start=${journal.index}&limit=1`}>{t('journal_entry_value', { index: journal.index, origin: journal.origin })}</a> },
+        { label: t('journal_entry'), value: <a href={`/journal/${journal.index}`}>{t('journal_entry_value', { index: journal.index, origin: journal.origin })}</a> },
         { label: t('entry_sha256'), value: mono(journal.entrySha256) },
         {
           label: t('checkpoint'),

@@ -22,10 +22,10 @@ const lineKilograms = (locale: Locale, line: { unitsSold: number; milligramsPerU
 export function coversText(locale: Locale, calculation: CalculationDetail): string {
   const t = text(locale);
   const sold = calculation.lines.filter((line) => line.unitsSold > 0);
-  const summary = sold.map((line) => t('covers_line', { name: line.name, units: formatNumber(locale, line.unitsSold) })).join('; ');
+  const summary = sold.map((line) => t('covers_line', { name: line.name, units: line.unitsSold })).join('; ');
   if (summary.length > 0 && summary.length <= maxCovers) return summary;
   const units = sold.reduce((sum, line) => sum + line.unitsSold, 0);
-  return t('covers_total', { count: sold.length, units: formatNumber(locale, units), reference: calculation.reference }).slice(0, maxCovers);
+  return t('covers_total', { count: sold.length, units, reference: calculation.reference }).slice(0, maxCovers);
 }
 
 /** The retirement page, filled in to retire what the calculation still lacks; the reader chooses the account there. */

@@ -78,7 +78,7 @@ function importPage(c: Context<AppEnv>, site: SiteWithDetails, view: ImportView 
                   <input type="hidden" name="content" value={upload.content.toString('base64url')} />
                   <p>{t('confirm_text')}</p>
                   <button class="button" type="submit">
-                    {t('confirm_import', { count: formatNumber(locale, report.toRegister), referrals: formatNumber(locale, report.toRefer) })}
+                    {t('confirm_import', { count: report.toRegister, referrals: report.toRefer })}
                   </button>
                 </form>
               )}

@@ -1,30 +1,27 @@
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { authorize, can } from '../core/auth/policies.ts';
-import { organisationKinds, userRoles, type UserRole } from '../core/auth/roles.ts';
-import { AppError } from '../core/errors.ts';
-import { formatDate } from '../core/i18n/format.ts';
-import { runCommand } from '../journal/public.ts';
-import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, type FieldErrors } from '../web/components.tsx';
-import type { AppEnv } from '../web/context.ts';
-import { renderPage } from '../web/layout.tsx';
-import { sameOriginPath } from '../web/redirect.ts';
-import { frame } from '../web/messages.ts';
-import { isSecureRequest, sessionCookie } from '../web/middleware.ts';
-import { createApiToken, createOrganisation, createUser, revokeApiToken } from './commands.ts';
-import { accountsText } from './messages.ts';
-import { findToken, listOrganisations, listTokens, listUsers } from './queries.ts';
-import { signOut } from './sessions.ts';
-import { signInWithinLimit } from './sign-in-limit.ts';
-import { formOf, type Form } from '../web/forms.ts';
+import { authorize, can } from '../../core/auth/policies.ts';
+import { organisationKinds, type UserRole } from '../../core/auth/roles.ts';
+import { AppError } from '../../core/errors.ts';
+import { formatDate } from '../../core/i18n/format.ts';
+import { runCommand } from '../../journal/public.ts';
+import { CsrfField, DataTable, EmptyState, ErrorSummary, Field, SelectField, StatusTag, type FieldErrors } from '../../web/components.tsx';
+import type { AppEnv } from '../../web/context.ts';
+import { renderPage } from '../../web/layout.tsx';
+import { sameOriginPath } from '../../web/redirect.ts';
+import { frame } from '../../web/messages.ts';
+import { isSecureRequest, sessionCookie } from '../../web/middleware.ts';
+import { createApiToken, createOrganisation, revokeApiToken } from '../commands.ts';
+import { accountsText } from '../messages.ts';
+import { findToken, listOrganisations, listTokens } from '../queries.ts';
+import { passwordChange, signOut } from '../sessions.ts';
+import { signInWithinLimit } from '../sign-in-limit.ts';
+import { formOf, type Form } from '../../web/forms.ts';
+import { fieldErrors } from './field-errors.ts';
+import { registerPasswordPages } from './password.tsx';
+import { registerUserPages } from './users.tsx';
 
-/** Field errors from a zod failure, keyed by field name, in the reader's language where we have words for it. */
-function fieldErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-  return errors;
-}
 
 function LoginPage({ c, values, errors }: { c: Context<AppEnv>; values: Form; errors: FieldErrors }) {
   const locale = c.get('locale');
@@ -59,16 +56,16 @@ export function registerAccountsPages(pages: Hono<AppEnv>) {
     const errors: FieldErrors = {};
     if (!form.email?.trim()) errors.email = accountsText.t(locale, 'email_missing');
     if (!form.password) errors.password = accountsText.t(locale, 'password_missing');
-    let status: 400 | 401 | 429 = 400;
+    let status: 400 | 401 | 403 | 429 = 400;
     if (Object.keys(errors).length === 0) {
       try {
         const session = await signInWithinLimit(c, { email: form.email!, password: form.password! });
         setCookie(c, sessionCookie, session.sessionToken, { httpOnly: true, sameSite: 'Lax', secure: isSecureRequest(c), path: '/', expires: session.expiresAt });
-        return c.redirect(next, 303);
+        return c.redirect(session.mustChangePassword ? `${passwordChange.page}?next=${encodeURIComponent(next)}` : next, 303);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         errors.email = error.text[locale];
-        status = error.status === 429 ? 429 : 401;
+        status = error.status === 429 ? 429 : error.status === 403 ? 403 : 401;
         for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
       }
     }
@@ -151,86 +148,8 @@ export function registerAccountsPages(pages: Hono<AppEnv>) {
     }
   });
 
-  const UserForm = z.object({
-    organisationId: z.coerce.number().int().positive(),
-    email: z.string().email(),
-    displayName: z.string().trim().min(1).max(200),
-    role: z.enum(userRoles),
-    password: z.string().min(12),
-  });
-
-  async function usersPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErrors = {}, notice?: string, status: 200 | 400 | 409 | 422 = 200) {
-    const locale = c.get('locale');
-    const t = (key: Parameters<typeof accountsText.t>[1]) => accountsText.t(locale, key);
-    const db = c.get('deps').db;
-    const [rows, orgs] = await Promise.all([listUsers(db), listOrganisations(db)]);
-    const now = new Date();
-    return renderPage(
-      c,
-      {
-        title: t('users_title'),
-        children: (
-          <>
-            <h1>{t('users_title')}</h1>
-            {notice && <p class="panel" role="status">{notice}</p>}
-            <DataTable
-              caption={t('users_caption')}
-              rows={rows}
-              columns={[
-                { header: t('display_name'), cell: (u) => u.displayName },
-                { header: t('email'), cell: (u) => u.email },
-                { header: t('organisation'), cell: (u) => u.organisationCode },
-                { header: t('role'), cell: (u) => frame.t(locale, `role_${u.role}`) },
-                {
-                  header: t('status'),
-                  cell: (u) =>
-                    u.lockedUntil && u.lockedUntil > now ? (
-                      <StatusTag tone="red">{t('locked').replace('{until}', formatDate(locale, u.lockedUntil))}</StatusTag>
-                    ) : (
-                      <StatusTag tone="green">{t('active')}</StatusTag>
-                    ),
-                },
-              ]}
-            />
-            <h2>{t('add_user')}</h2>
-            <ErrorSummary locale={locale} errors={errors} />
-            <form method="post" action="/users" novalidate>
-              <CsrfField token={c.get('csrfToken')} />
-              <Field name="displayName" label={t('display_name')} value={values.displayName} error={errors.displayName} />
-              <Field name="email" type="email" label={t('email')} value={values.email} error={errors.email} />
-              <SelectField name="organisationId" label={t('organisation')} value={values.organisationId} error={errors.organisationId} options={orgs.map((o) => ({ value: String(o.id), label: o.name }))} />
-              <SelectField name="role" label={t('role')} value={values.role} error={errors.role} options={userRoles.map((r) => ({ value: r, label: frame.t(locale, `role_${r}`) }))} />
-              <Field name="password" type="password" label={t('password')} hint={t('password_hint')} error={errors.password} autocomplete="new-password" />
-              <button class="button" type="submit">
-                {t('add_user')}
-              </button>
-            </form>
-          </>
-        ),
-      },
-      status,
-    );
-  }
-
-  pages.get('/users', async (c) => {
-    authorize(c.get('actor'), 'user.list');
-    return usersPage(c);
-  });
-
-  pages.post('/users', async (c) => {
-    const actor = c.get('actor');
-    authorize(actor, 'user.create');
-    const form = await formOf(c);
-    const parsed = UserForm.safeParse(form);
-    if (!parsed.success) return usersPage(c, { ...form, password: '' }, fieldErrors(parsed.error), undefined, 400);
-    try {
-      const user = await runCommand(c.get('deps').db, actor, (ctx) => createUser(ctx, { ...parsed.data, locale: c.get('locale') }));
-      return usersPage(c, {}, {}, accountsText.t(c.get('locale'), 'user_created', { name: user.displayName }));
-    } catch (error) {
-      if (error instanceof AppError) return usersPage(c, { ...form, password: '' }, { [error.code === 'email_taken' ? 'email' : 'role']: error.text[c.get('locale')] }, undefined, error.status === 409 ? 409 : 422);
-      throw error;
-    }
-  });
+  registerUserPages(pages);
+  registerPasswordPages(pages);
 
   const TokenForm = z.object({ name: z.string().trim().min(1).max(100), expiresOn: z.union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).optional() });
 
