@@ -12,6 +12,8 @@ import { createTestContext, system, type TestContext } from './harness.ts';
 
 let t: TestContext;
 let dir: string;
+/** Files written beside `dir`, removed with it. */
+const afterAllRemove: string[] = [];
 const b64 = (hashes: Buffer[]) => hashes.map((hash) => hash.toString('base64'));
 
 beforeAll(async () => {
@@ -24,6 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
+  for (const file of afterAllRemove) fs.rmSync(file, { force: true });
   await t.close();
 });
 
@@ -135,6 +138,7 @@ describe('verify-mirror.mjs in docs/journal.md: a reader checks a static copy of
     if (!source) throw new Error('docs/journal.md has no ```js block after <!-- verify-mirror -->');
     const file = path.join(dir, '..', `${path.basename(dir)}-verify-mirror.mjs`);
     fs.writeFileSync(file, source);
+    afterAllRemove.push(file);
     ({ verifyMirror } = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { verifyMirror: VerifyMirror });
     verifierKey = ((await (await t.app.request('/.well-known/orebook-key')).json()) as { keys: { verifierKey: string }[] }).keys[0]!.verifierKey;
     vi.spyOn(console, 'log').mockImplementation(() => undefined);

@@ -100,3 +100,18 @@ describe('A journal entry’s page', () => {
     expect((await t.app.request('/journal/999999/entry.json')).status).toBe(404);
   });
 });
+
+describe('event type labels', () => {
+  it('name every event type a module appends, in English and French', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { labelledEventTypes, eventTypeLabel } = await import('./event-types.ts');
+    const src = join(import.meta.dirname, '..');
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter((file) => /\.tsx?$/.test(file) && !/\.test\.|test-support/.test(file));
+    const appended = new Set<string>();
+    for (const file of files) for (const match of readFileSync(join(src, file), 'utf8').matchAll(/type: '([a-z]+\.[a-z_]+)'/g)) if (!match[1]!.startsWith('test.')) appended.add(match[1]!);
+    expect(appended.size).toBeGreaterThan(80);
+    expect([...appended].filter((type) => !labelledEventTypes.includes(type))).toEqual([]);
+    for (const type of appended) expect(eventTypeLabel('fr', type)).not.toBe(type);
+  });
+});
