@@ -19,11 +19,12 @@ const usd = (dollars: number) => dollars * 100;
 
 /** The yearly rates, in US dollars: the fixed amount of each category, and its scale (per tonne of declared cobalt, floor, cap). */
 const ratesByCategory: Record<MembershipCategory, { fixed: number[]; perTonne: number; floor: number; cap: number }> = {
-  upstream: { fixed: [5_000, 5_000, 5_000], perTonne: 10, floor: 2_500, cap: 25_000 },
-  midstream: { fixed: [15_000, 15_000, 16_000], perTonne: 15, floor: 7_500, cap: 40_000 },
-  downstream: { fixed: [25_000, 25_000, 27_500], perTonne: 20, floor: 10_000, cap: 60_000 },
-  civil_society: { fixed: [1_000, 1_000, 1_000], perTonne: 1, floor: 500, cap: 1_000 },
-  associate: { fixed: [2_500, 2_500, 2_500], perTonne: 5, floor: 1_000, cap: 5_000 },
+  // Members' contributions pay for the secretariat and the Kolwezi office, which no grant funds.
+  upstream: { fixed: [20_000, 20_000, 20_000], perTonne: 40, floor: 10_000, cap: 100_000 },
+  midstream: { fixed: [60_000, 60_000, 64_000], perTonne: 60, floor: 30_000, cap: 160_000 },
+  downstream: { fixed: [100_000, 100_000, 110_000], perTonne: 80, floor: 40_000, cap: 240_000 },
+  civil_society: { fixed: [4_000, 4_000, 4_000], perTonne: 4, floor: 2_000, cap: 4_000 },
+  associate: { fixed: [10_000, 10_000, 10_000], perTonne: 20, floor: 4_000, cap: 20_000 },
 };
 const years = [2023, 2024, 2025];
 

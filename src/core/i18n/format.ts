@@ -11,12 +11,14 @@ export function formatTonnes(locale: Locale, kilograms: number): string {
   return `${formatNumber(locale, kilograms / 1000, { minimumFractionDigits: 3, maximumFractionDigits: 3 })} t`;
 }
 
-/** Money is stored in minor units of its currency; shown with the currency code. */
-export function formatMoney(locale: Locale, amountMinor: number, currency: string): string {
+/**
+ * Money is stored in minor units of its currency; shown with the currency code. `whole` rounds to
+ * whole units, for a headline figure whose exact amount is in the table below it.
+ */
+export function formatMoney(locale: Locale, amountMinor: number, currency: string, options: { whole?: boolean } = {}): string {
   const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(intlLocale[locale], { style: 'currency', currency, currencyDisplay: 'code' }).format(
-    amountMinor / 10 ** digits,
-  );
+  const rounding = options.whole ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {};
+  return new Intl.NumberFormat(intlLocale[locale], { style: 'currency', currency, currencyDisplay: 'code', ...rounding }).format(amountMinor / 10 ** digits);
 }
 
 export function formatDate(locale: Locale, date: Date | string): string {

@@ -33,10 +33,10 @@ function StatementSections({ locale, statement, year }: { locale: Locale; statem
   return (
     <>
       <CardGrid>
-        <SummaryCard figure={money(income.totalMinor)} label={t('income_title')} />
-        <SummaryCard figure={money(expenditure.totalMinor)} label={t('expenditure_area_title')} />
-        <SummaryCard figure={money(balances.restrictedMinor)} label={t('restricted_total')} />
-        <SummaryCard figure={money(balances.unrestrictedMinor)} label={t('unrestricted')} />
+        <SummaryCard figure={formatMoney(locale, income.totalMinor, statement.currency, { whole: true })} label={t('income_title')} />
+        <SummaryCard figure={formatMoney(locale, expenditure.totalMinor, statement.currency, { whole: true })} label={t('expenditure_area_title')} />
+        <SummaryCard figure={formatMoney(locale, balances.restrictedMinor, statement.currency, { whole: true })} label={t('restricted_total')} />
+        <SummaryCard figure={formatMoney(locale, balances.unrestrictedMinor, statement.currency, { whole: true })} label={t('unrestricted')} />
       </CardGrid>
 
       <h2>{t('income_title')}</h2>
