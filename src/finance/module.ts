@@ -11,6 +11,7 @@ import { registerFinanceApi } from './routes.ts';
 import { registerGrantsApi } from './routes/grants.ts';
 import { registerLedgerApi } from './routes/ledger.ts';
 import { registerMembersApi } from './routes/members.ts';
+import { registerResultsApi } from './routes/results.ts';
 
 /**
  * The alliance's own programme and finance: its programme areas and their OECD DAC sectors, its
@@ -26,6 +27,7 @@ export const financeModule: OrebookModule = {
     registerMembersApi(api);
     registerGrantsApi(api);
     registerLedgerApi(api);
+    registerResultsApi(api);
   },
   registerPages(pages) {
     registerIatiPages(pages);
