@@ -133,6 +133,7 @@ describe('Results of an activity, from the indicators', () => {
   });
 
   it('is in the activity file after the transactions, valid against the IATI schema and the ResultType and IndicatorMeasure codelists', async () => {
+    const beforeDefining = new Date();
     await runCommand(t.db, system, (ctx) =>
       defineResult(
         ctx,
@@ -150,6 +151,8 @@ describe('Results of an activity, from the indicators', () => {
     const xml = await (await t.app.request('/iati/activities.xml')).text();
     expect(await iatiActivityFileProblems(xml)).toEqual([]);
     const element = activityElement(xml, 'OHS-KAM');
+    // The activity's record changed when a result was defined: readers of the file see it by its date.
+    expect(new Date(/last-updated-datetime="([^"]+)"/.exec(element)![1]!).getTime()).toBeGreaterThanOrEqual(beforeDefining.getTime());
     expect(element).toMatch(/<result type="2">\s*<title>\s*<narrative xml:lang="en">Fewer fatal incidents at Kamilombe<\/narrative>/);
     expect(element).toMatch(/<indicator measure="1" ascending="false">/);
     expect(element).toContain('<baseline year="2023" iso-date="2023-12-31" value="3"/>');

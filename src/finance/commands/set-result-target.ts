@@ -12,7 +12,7 @@ export async function setResultTarget(ctx: CommandContext, props: SetResultTarge
   authorize(ctx.actor, 'finance.manage');
   const activity = await activityForResults(ctx.tx, props.activity);
   const id = props.resultIndicator;
-  const [owned] = Number.isSafeInteger(id) && id > 0
+  const [owned] = Number.isInteger(id) && id > 0 && id <= 2_147_483_647
     ? await ctx.tx
         .select({ id: financeResultIndicators.id, resultId: financeResultIndicators.resultId })
         .from(financeResultIndicators)

@@ -67,7 +67,8 @@ export function activitiesXml(activities: readonly IatiActivity[], generatedAt: 
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('iati-activities', { version: '2.03', 'generated-datetime': generatedAt.toISOString() });
   for (const activity of activities) {
     const currency = activity.defaultCurrency;
-    const lastUpdated = activity.lastRecordedAt && activity.lastRecordedAt > activity.updatedAt ? activity.lastRecordedAt : activity.updatedAt;
+    const recorded = [activity.updatedAt, activity.lastRecordedAt, ...activity.results.map((result) => result.recordedAt)].filter((date): date is Date => date !== null);
+    const lastUpdated = new Date(Math.max(...recorded.map((date) => date.getTime())));
     const element = root.ele('iati-activity', { 'last-updated-datetime': lastUpdated.toISOString(), 'xml:lang': 'en', 'default-currency': currency });
     element.ele('iati-identifier').txt(iatiIdentifier(activity.code));
     narratives(element.ele('reporting-org', { ref: reportingOrg.ref, type: reportingOrg.type }), { en: reportingOrg.nameEn, fr: reportingOrg.nameFr });

@@ -21,7 +21,13 @@ export type PublishedResultIndicator = {
   periods: ResultPeriod[];
 };
 
-export type PublishedResult = { id: number; activityId: number; type: number; title: Localized; description: Localized | null; indicators: PublishedResultIndicator[] };
+export type PublishedResult = {
+  id: number;
+  activityId: number;
+  /** When it or one of its targets was last recorded: the activity's record changed then. */
+  recordedAt: Date;
+  type: number; title: Localized; description: Localized | null; indicators: PublishedResultIndicator[];
+};
 
 /** Whether a value's dimensions match the selection (every selected dimension has the selected value). */
 const matches = (value: IndicatorValue, selection: Record<string, string>) => Object.entries(selection).every(([key, wanted]) => value.dimensions[key] === wanted);
@@ -90,6 +96,7 @@ export async function loadResults(db: Queryable, indicators: readonly Indicator[
     const published: PublishedResult = {
       id: result.id,
       activityId: result.activityId,
+      recordedAt: result.createdAt,
       type: result.typeCode,
       title: { en: result.titleEn, fr: result.titleFr },
       description: result.descriptionEn ? { en: result.descriptionEn, fr: result.descriptionFr } : null,
@@ -99,6 +106,7 @@ export async function loadResults(db: Queryable, indicators: readonly Indicator[
       const indicator = indicators.find((candidate) => candidate.id === row.indicatorId);
       const periods: ResultPeriod[] = [];
       for (const target of targets.filter((candidate) => candidate.resultIndicatorId === row.id)) {
+        if (target.updatedAt > published.recordedAt) published.recordedAt = target.updatedAt;
         periods.push({ year: target.year, target: target.value, actual: await yearActual(db, indicator, { year: target.year, filters: row.filters, selection: row.selection }, now) });
       }
       published.indicators.push({
