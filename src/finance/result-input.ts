@@ -37,7 +37,10 @@ export type ResultProps = {
 
 /** The activity of that code, else a 404 (it is the address of the result). */
 export async function activityForResults(db: Queryable, code: string) {
-  const [activity] = await db
+  // An activity's code (finance_activities_code_format): anything else names none, and is not sent to the database.
+  const [activity] = !/^[A-Z0-9][A-Z0-9-]{0,39}$/.test(String(code))
+    ? []
+    : await db
     .select({ id: financeActivities.id, code: financeActivities.code, plannedStart: financeActivities.plannedStart, plannedEnd: financeActivities.plannedEnd, actualStart: financeActivities.actualStart, actualEnd: financeActivities.actualEnd })
     .from(financeActivities)
     .where(eq(financeActivities.code, String(code)));
@@ -62,7 +65,7 @@ function text(value: string | undefined, max: number, required: boolean): string
 function keyValues(value: Record<string, string> | undefined, allowed: readonly string[], code: 'indicator_filter_invalid' | 'indicator_selection_invalid', indicator: string): Record<string, string> {
   const entries = Object.entries(value ?? {});
   for (const [key, item] of entries) {
-    if (!allowed.includes(key) || typeof item !== 'string' || !item || item.length > 60) throw resultError(code, 422, { indicator, key: key.slice(0, 40), allowed: allowed.join(', ') || '—' });
+    if (!allowed.includes(key) || typeof item !== 'string' || !/^[A-Za-z0-9_.:-]{1,60}$/.test(item)) throw resultError(code, 422, { indicator, key: key.slice(0, 40), allowed: allowed.join(', ') || '—' });
   }
   return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -207,6 +207,7 @@ describe('Results of an activity, from the indicators', () => {
     await expectCommandRefusal(() => define(result({ indicators: [{ ...fatalAtKam, indicator: 'safety.people_affected', selection: {} }] })), 'indicator_restricted', 422, { unchanged });
     await expectCommandRefusal(() => define(result({ indicators: [{ ...fatalAtKam, filters: { worker: 'W-1' } }] })), 'indicator_filter_invalid', 422, { unchanged });
     await expectCommandRefusal(() => define(result({ indicators: [{ ...fatalAtKam, selection: { name: 'x' } }] })), 'indicator_selection_invalid', 422, { unchanged });
+    await expectCommandRefusal(() => define(result({ indicators: [{ ...fatalAtKam, filters: { site: 'K\u0000M' } }] })), 'indicator_filter_invalid', 422, { unchanged });
     await expectCommandRefusal(() => define(result({ type: 4 })), 'result_type_invalid', 422, { unchanged });
     await expectCommandRefusal(() => define(result({ indicators: [{ ...fatalAtKam, measure: 5 }] })), 'measure_invalid', 422, { unchanged });
     await expectCommandRefusal(() => define(result({ indicators: [] })), 'indicators_required', 422, { unchanged });
@@ -226,6 +227,7 @@ describe('Results of an activity, from the indicators', () => {
     const before = await counts();
     await expectApiRefusal(await t.app.request('/api/v1/finance/activities/OHS-KAM/results', jsonRequest('POST', body(result({ indicators: [{ ...fatalAtKam, indicator: 'safety.people_affected', selection: {} }] })), admin)), 422, 'indicator_restricted');
     await expectApiRefusal(await t.app.request('/api/v1/finance/activities/NO-SUCH/results'), 404, 'activity_not_found');
+    await expectApiRefusal(await t.app.request('/api/v1/finance/activities/%00%27/results'), 404, 'activity_not_found');
     expect(await counts()).toEqual(before);
   });
 });

@@ -12,7 +12,7 @@ import { activityForResults } from '../result-input.ts';
 const activityParams = z.object({ code: z.string().max(40).openapi({ example: 'OHS-KAM' }) });
 const targetParams = activityParams.extend({
   id: z.coerce.number().int().positive().max(2_147_483_647).openapi({ description: 'the result indicator’s id (answered when the result is defined)', example: 1 }),
-  year: z.coerce.number().int().openapi({ example: 2025 }),
+  year: z.coerce.number().int().positive().max(9999).openapi({ example: 2025 }),
 });
 const Texts = z.record(z.string().max(40), z.string().max(60));
 
