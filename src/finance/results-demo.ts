@@ -20,8 +20,10 @@ const kamIncidents = (severity: string) => ({ indicator: 'safety.incidents_by_ki
 /**
  * The results of the demo's activities (issue 13, part 7): fewer fatal and serious incidents at
  * Kamilombe (safety indicator, less is better, the 2023 baseline computed from the safety demo's
- * incidents), and children no longer in child labour (children indicator, more is better, none
- * before the programme's first cases in 2025), with yearly targets over each activity's dates.
+ * incidents), and children receiving support and no longer in child labour (children indicators,
+ * more is better, none before the programme's first cases in 2025), with yearly targets over each
+ * activity's dates. The children count of 2025 no longer in child labour is withheld by the
+ * children module (it would reveal a count under 5 by subtraction): that year has a target only.
  */
 const demoResults: DemoResult[] = [
   {
@@ -52,7 +54,17 @@ const demoResults: DemoResult[] = [
         ascending: true,
         baselineYear: 2024,
         baselineValue: 0,
-        targets: { 2025: 15, 2026: 40 },
+        targets: { 2025: 5, 2026: 30 },
+      },
+      {
+        indicator: 'children.receiving_support',
+        titleEn: 'Children receiving at least one support of their remediation plan',
+        titleFr: 'Enfants recevant au moins un appui de leur plan de remédiation',
+        measure: 1,
+        ascending: true,
+        baselineYear: 2024,
+        baselineValue: 0,
+        targets: { 2025: 20, 2026: 45 },
       },
     ],
   },

@@ -254,5 +254,13 @@ describe('The results of the demo', () => {
     const child = activityElement(xml, 'CHILD-REMEDIATION');
     expect(child).toMatch(/<result type="2">/);
     expect(child).toMatch(/<indicator measure="1" ascending="true">/);
+    // Children receiving support in 2025, as the children indicator computes them.
+    const supported2025 = await directSum(demo.db, 'children.receiving_support', 2025, {}, {});
+    expect(supported2025).toBeGreaterThanOrEqual(5);
+    expect(child).toMatch(new RegExp(`<period-start iso-date="2025-01-01"/>\\s*<period-end iso-date="2025-12-31"/>\\s*<target value="20"/>\\s*<actual value="${supported2025}"/>`));
+    // Those no longer in child labour in 2025 are withheld by the children module (a count under 5 by subtraction): a target, and no actual rather than 0.
+    const withheld = await indicators.find((i) => i.id === 'children.not_in_child_labour')!.compute(demo.db, { period: { from: new Date(Date.UTC(2025, 0, 1)), to: new Date(Date.UTC(2026, 0, 1)) }, filters: {} });
+    expect(withheld).toEqual([]);
+    expect(child).toMatch(/<period-start iso-date="2025-01-01"\/>\s*<period-end iso-date="2025-12-31"\/>\s*<target value="5"\/>\s*<\/period>/);
   });
 });
