@@ -11,3 +11,4 @@ export { loadChildNameKey } from './name-key.ts';
 export type { ChildNameKey } from './name-key.ts';
 export { findCaseByCode } from './queries/cases.ts';
 export { childActivities, householdHeads, identificationSources, riskLevels, visitOutcomes } from './schema.ts';
+export { childrenIndicators } from './indicators.ts';

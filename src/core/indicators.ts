@@ -23,6 +23,12 @@ export type Indicator = {
   filters: readonly string[];
   /** `public` figures carry no personal data and may be shown to anyone. */
   visibility: 'public' | 'restricted';
+  /**
+   * Whether a combination of dimensions with no value counts as zero: true for a count of events,
+   * which leaves empty cells out; otherwise a missing value is unknown or withheld (a children
+   * count under 5), and nothing is computed from it (IATI results publish no actual then).
+   */
+  zeroWhenAbsent?: boolean;
   compute(db: Queryable, query: { period: IndicatorPeriod; filters: Record<string, string> }): Promise<IndicatorValue[]>;
 };
 

@@ -45,7 +45,7 @@ function checkDate(date: string | null | undefined): string | null {
 
 /** What XML 1.0 cannot carry (its Char production): C0 controls but tab and line breaks, lone surrogates, U+FFFE and U+FFFF. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const notXmlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const notXmlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function checkText(text: string, max: number): string {
   const trimmed = text.trim();

@@ -6,6 +6,7 @@ import { createProgrammeArea } from './commands/create-programme-area.ts';
 import { createFinanceDemoOrganisations, loadGrantsDemo } from './grants-demo.ts';
 import { loadLedgerDemo } from './ledger-demo.ts';
 import { loadMembersDemo } from './members-demo.ts';
+import { loadResultsDemo } from './results-demo.ts';
 import { reportingOrg } from './iati/reporting-org.ts';
 import { allianceProgrammeAreas } from './programme-areas.ts';
 import { financeMoneyDays, recordDemoRates } from './rates-demo.ts';
@@ -143,6 +144,7 @@ export async function loadFinanceDemo(ctx: DemoContext): Promise<void> {
   ctx.say(`finance: ${allianceProgrammeAreas.length} programme areas, ${demoActivities.length} IATI activities`);
   await loadGrantsDemo(ctx);
   await loadMembersDemo(ctx);
+  await loadResultsDemo(ctx);
   await loadLedgerDemo(ctx);
   ctx.say(`finance: ${await recordDemoRates(ctx, await financeMoneyDays(ctx))} more exchange rates for the statements`);
 }

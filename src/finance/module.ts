@@ -14,6 +14,7 @@ import { registerGrantsApi } from './routes/grants.ts';
 import { registerLedgerApi } from './routes/ledger.ts';
 import { registerMembersApi } from './routes/members.ts';
 import { registerStatementsApi } from './routes/statements.ts';
+import { registerResultsApi } from './routes/results.ts';
 
 /**
  * The alliance's own programme and finance: its programme areas and their OECD DAC sectors, its
@@ -32,6 +33,7 @@ export const financeModule: OrebookModule = {
     registerGrantsApi(api);
     registerLedgerApi(api);
     registerStatementsApi(api);
+    registerResultsApi(api);
   },
   registerPages(pages) {
     registerIatiPages(pages);

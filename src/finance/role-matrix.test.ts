@@ -4,6 +4,8 @@ import { createTestContext, jsonRequest, system, type TestContext } from '../../
 import { userRoles, type UserRole } from '../core/auth/roles.ts';
 import { grantProps, recordGrant, spendingProps } from './grant-test-support.ts';
 import { runCommand } from '../journal/public.ts';
+import { modules } from '../modules.ts';
+import { defineResult } from './commands/define-result.ts';
 import { createMembership } from './commands/members/create-membership.ts';
 import { issueContributionCalls } from './commands/members/issue-contribution-calls.ts';
 import { setContributionRate } from './commands/members/set-contribution-rate.ts';
@@ -51,6 +53,9 @@ beforeAll(async () => {
   ownCall = calls.find((call) => call.organisation === organisationCodes.get('member'))!.number;
   otherCall = calls.find((call) => call.organisation === otherMember)!.number;
   for (let n = 0; n < 20; n++) candidates.push((await t.buildOrganisation({ kind: 'member' })).code);
+  const { type, titleEn, titleFr, indicators } = resultBody;
+  const result = await runCommand(t.db, system, (ctx) => defineResult(ctx, { activity: 'PUBLISHED', type, titleEn, titleFr, indicators }, modules.flatMap((module) => module.indicators ?? [])));
+  resultIndicatorId = result.indicators[0]!.id;
 });
 afterAll(() => t?.close());
 
@@ -58,10 +63,17 @@ const bearer = (caller: Caller): Record<string, string> => (caller === 'public' 
 const secretariat: readonly Caller[] = ['admin'];
 const area = { labelEn: 'Area', labelFr: 'Domaine', sectors: [{ code: '25040', percentage: 100 }] };
 const { code: _code, ...activity } = activityProps('X', { sites: ['KAM'] });
+const resultBody = {
+  type: 2,
+  titleEn: 'Fewer incidents',
+  titleFr: 'Moins d’incidents',
+  indicators: [{ indicator: 'safety.incidents_by_kind', titleEn: 'Fatal incidents', titleFr: 'Incidents mortels', filters: { site: 'KAM' }, selection: { severity: 'fatal' }, measure: 1, ascending: false, baselineYear: 2023, baselineValue: 1 }],
+};
+let resultIndicatorId = 0;
 
 describe('Finance role matrix: the public API', () => {
   // The statements are aggregate and public (issue 13 part 6); 2023 holds none of the records the other rows add, so it stays convertible.
-  for (const path of ['/finance/areas', '/finance/activities', '/finance/statements?year=2023', '/finance/statements.csv?year=2023', '/finance/statements.xlsx?year=2023']) {
+  for (const path of ['/finance/areas', '/finance/activities', '/finance/activities/PUBLISHED/results', '/finance/statements?year=2023', '/finance/statements.csv?year=2023', '/finance/statements.xlsx?year=2023']) {
     for (const caller of callers) {
       it(`GET ${path} answers ${caller}`, async () => {
         expect((await t.app.request(`/api/v1${path}`, { headers: bearer(caller) })).status).toBe(200);
@@ -76,6 +88,13 @@ const cases: Case[] = [
   { name: 'PUT /finance/areas/{code}', allow: secretariat, request: async () => ({ method: 'PUT', path: '/finance/areas/governance', body: area }) },
   { name: 'POST /finance/activities/{code}', allow: secretariat, request: async () => ({ method: 'POST', path: `/finance/activities/MATRIX-${++sequence}`, body: activity }) },
   { name: 'PUT /finance/activities/{code}', allow: secretariat, request: async () => ({ method: 'PUT', path: '/finance/activities/PUBLISHED', body: activity }) },
+  // Results (issue 13, part 7): anyone reads them (above); the secretariat defines them and sets their targets.
+  { name: 'POST /finance/activities/{code}/results', allow: secretariat, request: async () => ({ method: 'POST', path: '/finance/activities/PUBLISHED/results', body: resultBody }) },
+  {
+    name: 'PUT /finance/activities/{code}/results/indicators/{id}/targets/{year}',
+    allow: secretariat,
+    request: async () => ({ method: 'PUT', path: `/finance/activities/PUBLISHED/results/indicators/${resultIndicatorId}/targets/2025`, body: { value: ++sequence } }),
+  },
   // Members (issue 13): the secretariat keeps them; a member's own users read its record, nobody else does.
   { name: 'GET /finance/members', allow: secretariat, request: async () => ({ method: 'GET', path: '/finance/members', body: undefined }) },
   { name: 'GET /finance/members/{the member caller’s own}', allow: ['admin', 'member'], request: async () => ({ method: 'GET', path: `/finance/members/${organisationCodes.get('member')}`, body: undefined }) },

@@ -246,3 +246,6 @@ export const financeContributionPayments = pgTable(
 
 // The general-ledger import (issue 13, part 4) has its own file.
 export * from './ledger-schema.ts';
+
+// The results of activities, measured by the modules' indicators (issue 13, part 7), have their own file.
+export * from './results-schema.ts';

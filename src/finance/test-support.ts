@@ -64,9 +64,11 @@ const codeAttributes: Record<string, string> = {
   'document-link@format': 'FileFormat',
   'category@code': 'DocumentCategory',
   'language@code': 'Language',
+  'result@type': 'ResultType',
+  'indicator@measure': 'IndicatorMeasure',
 };
 /** Attributes that carry a code in IATI: any of them not in the table above fails the check, so a new element cannot slip by unchecked. */
-const codeLikeAttributes = new Set(['code', 'type', 'role', 'vocabulary', 'version', 'default-currency', 'currency', 'xml:lang', 'status', 'format']);
+const codeLikeAttributes = new Set(['code', 'type', 'role', 'vocabulary', 'version', 'default-currency', 'currency', 'xml:lang', 'status', 'format', 'measure']);
 
 /**
  * Validates an IATI file as an IATI validator does: against the official XSD (with the WebAssembly

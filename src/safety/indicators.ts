@@ -41,6 +41,7 @@ const countsNote = {
 
 export const incidentsByMonth: Indicator = {
   id: 'safety.incidents_by_month',
+  zeroWhenAbsent: true,
   label: { en: 'Safety incidents by month and severity', fr: 'Incidents de sécurité par mois et par gravité' },
   unit: { en: 'incidents', fr: 'incidents' },
   formula: { en: `Number of incidents that occurred in the month, by severity (ICMM classes). ${countsNote.en}`, fr: `Nombre d’incidents survenus dans le mois, par gravité (classes de l’ICMM). ${countsNote.fr}` },
@@ -65,6 +66,7 @@ export const incidentsByMonth: Indicator = {
 
 export const incidentsByKind: Indicator = {
   id: 'safety.incidents_by_kind',
+  zeroWhenAbsent: true,
   label: { en: 'Safety incidents by cause and severity', fr: 'Incidents de sécurité par cause et par gravité' },
   unit: { en: 'incidents', fr: 'incidents' },
   formula: { en: `Number of incidents that occurred in the period, by kind (cause) and severity. ${countsNote.en}`, fr: `Nombre d’incidents survenus dans la période, par type (cause) et par gravité. ${countsNote.fr}` },

@@ -10,3 +10,4 @@ export { safetyText } from './messages/pages.ts';
 export { safetySite } from './queries/summary.ts';
 export { ageGroups, incidentKinds, incidentSeverities, interventionKinds } from './schema.ts';
 export type { AgeGroup, IncidentKind, IncidentSeverity, InterventionKind } from './schema.ts';
+export { safetyIndicators } from './indicators.ts';

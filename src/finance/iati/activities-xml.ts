@@ -1,7 +1,10 @@
 import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import type { Indicator } from '../../core/indicators.ts';
 import type { Queryable } from '../../db/connect.ts';
 import { reportingCurrencyOf } from '../../rates/public.ts';
 import { listPublishedActivities, type PublishedActivity } from '../queries/activities.ts';
+import { loadResults, resultNumber, type PublishedResult } from '../queries/results.ts';
 import { defaultCurrencyOf, loadActivityFinance, type ActivityFinance } from './activity-finance.ts';
 import { iatiIdentifier, recipientCountry, reportingOrg } from './reporting-org.ts';
 import { narratives, periodElements, valueElement } from './xml-parts.ts';
@@ -14,18 +17,46 @@ const activityDates = [
   ['4', 'actualEnd'],
 ] as const;
 
-/** An activity with everything its IATI record holds: the activity, its money and places, and the currency its amounts default to. */
-export type IatiActivity = PublishedActivity & ActivityFinance & { defaultCurrency: string };
+/** An activity with everything its IATI record holds: the activity, its money and places, the currency its amounts default to, and its results. */
+export type IatiActivity = PublishedActivity & ActivityFinance & { defaultCurrency: string; results: PublishedResult[] };
 
-/** Every activity, in code order, ready for the activity file. */
-export async function listIatiActivities(db: Queryable): Promise<IatiActivity[]> {
+/**
+ * Every activity, in code order, ready for the activity file. `indicators` are the ones the app
+ * computes (every module's), from which the results' actuals are computed as of `now`.
+ */
+export async function listIatiActivities(db: Queryable, indicators: readonly Indicator[] = [], now: Date = new Date()): Promise<IatiActivity[]> {
   const activities = await listPublishedActivities(db);
   const finance = await loadActivityFinance(db, activities);
+  const results = await loadResults(db, indicators, now);
   const reportingCurrency = await reportingCurrencyOf(db);
   return activities.map((activity) => {
     const own = finance.get(activity.id)!;
-    return { ...activity, ...own, defaultCurrency: defaultCurrencyOf(own, reportingCurrency) };
+    return { ...activity, ...own, defaultCurrency: defaultCurrencyOf(own, reportingCurrency), results: results.get(activity.id) ?? [] };
   });
+}
+
+/**
+ * A result with its indicators in the schema's order: title, description, then each indicator
+ * (measure, ascending) with its title, description (the formula), baseline, and a period per year
+ * with its target and, once the year has ended, its actual.
+ */
+function resultElement(parent: XMLBuilder, result: PublishedResult): void {
+  const element = parent.ele('result', { type: String(result.type) });
+  narratives(element.ele('title'), result.title);
+  if (result.description) narratives(element.ele('description'), result.description);
+  for (const indicator of result.indicators) {
+    const indicatorElement = element.ele('indicator', { measure: String(indicator.measure), ascending: String(indicator.ascending) });
+    narratives(indicatorElement.ele('title'), indicator.title);
+    if (indicator.formula) narratives(indicatorElement.ele('description'), indicator.formula);
+    const { year, value } = indicator.baseline;
+    indicatorElement.ele('baseline', { year: String(year), 'iso-date': `${year}-12-31`, value: String(resultNumber(value)) });
+    for (const period of indicator.periods) {
+      const periodElement = indicatorElement.ele('period');
+      periodElements(periodElement, `${period.year}-01-01`, `${period.year}-12-31`);
+      periodElement.ele('target', { value: String(resultNumber(period.target)) });
+      if (period.actual !== null) periodElement.ele('actual', { value: String(period.actual) });
+    }
+  }
 }
 
 /**
@@ -36,7 +67,8 @@ export function activitiesXml(activities: readonly IatiActivity[], generatedAt: 
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('iati-activities', { version: '2.03', 'generated-datetime': generatedAt.toISOString() });
   for (const activity of activities) {
     const currency = activity.defaultCurrency;
-    const lastUpdated = activity.lastRecordedAt && activity.lastRecordedAt > activity.updatedAt ? activity.lastRecordedAt : activity.updatedAt;
+    const recorded = [activity.updatedAt, activity.lastRecordedAt, ...activity.results.map((result) => result.recordedAt)].filter((date): date is Date => date !== null);
+    const lastUpdated = new Date(Math.max(...recorded.map((date) => date.getTime())));
     const element = root.ele('iati-activity', { 'last-updated-datetime': lastUpdated.toISOString(), 'xml:lang': 'en', 'default-currency': currency });
     element.ele('iati-identifier').txt(iatiIdentifier(activity.code));
     narratives(element.ele('reporting-org', { ref: reportingOrg.ref, type: reportingOrg.type }), { en: reportingOrg.nameEn, fr: reportingOrg.nameFr });
@@ -73,6 +105,7 @@ export function activitiesXml(activities: readonly IatiActivity[], generatedAt: 
       if (transaction.providerOrg) transactionElement.ele('provider-org').ele('narrative').txt(transaction.providerOrg);
       if (transaction.receiverOrg) transactionElement.ele('receiver-org').ele('narrative').txt(transaction.receiverOrg);
     }
+    for (const result of activity.results) resultElement(element, result);
   }
   return root.end({ prettyPrint: true });
 }
