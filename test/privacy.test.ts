@@ -190,7 +190,7 @@ describe('Privacy of the public side', () => {
         }
         continue;
       }
-      let path = template.replace('/organisations/{code}/', '/organisations/kivu-audit/');
+      let path = template.replace('/organisations/{code}/', '/organisations/kivu-audit/').replace('/finance/activities/{code}/', '/finance/activities/OHS-KAM/');
       for (const [name, value] of Object.entries(values)) path = path.replace(`{${name}}`, value);
       if (path.includes('{id}')) path = path.replace('{id}', await idFor[template]!());
       expect(path, `no value for a parameter of ${template}`).not.toMatch(/\{/);

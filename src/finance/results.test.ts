@@ -12,7 +12,6 @@ import { addPits } from '../sites/public.ts';
 import { defineResult } from './commands/define-result.ts';
 import { setResultTarget } from './commands/set-result-target.ts';
 import type { ResultIndicatorProps, ResultProps } from './result-input.ts';
-import { loadResultsDemo } from './results-demo.ts';
 import { financeResultIndicators, financeResults, financeResultTargets } from './results-schema.ts';
 import { activityProps, iatiActivityFileProblems, recordActivity, withProgrammeAreas } from './test-support.ts';
 
@@ -238,7 +237,6 @@ describe('The results of the demo', () => {
     demo = await createTestContext();
     const needed = new Set(['accounts', 'journal', 'files', 'sites', 'rates', 'safety', 'children', 'finance']);
     await loadDemo(demo.handle, demo.keyring, modules.filter((m) => needed.has(m.name)), { force: true });
-    await loadResultsDemo({ db: demo.db, random: () => 0.5, system, organisations: {}, publicBaseUrl: 'http://localhost', say: () => {} } as unknown as Parameters<typeof loadResultsDemo>[0]);
   }, 900_000);
   afterAll(() => demo?.close());
 
