@@ -2,8 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosignerVerifierKey, requireWitnessPolicy, type CosignerSigner } from '../src/core/cosignature.ts';
 import { openNote, parseCheckpoint } from '../src/core/signed-note.ts';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { signCheckpoint } from '../src/journal/commands.ts';
+import { databaseErrorCode } from '../src/db/transaction.ts';
 import { journalCosignatures } from '../src/journal/schema.ts';
 import { verifyJournal } from '../src/journal/verify.ts';
 import { parseWitnessList, witnessPolicyOf, type WitnessPool, type WitnessProblem } from '../src/journal/witnesses.ts';
@@ -105,12 +106,21 @@ describe('witness cosignatures of the journal’s checkpoints', () => {
     expect(requireWitnessPolicy(await checkpointNote(), { ...witnessPolicyOf(pool), quorum: 3 })).toHaveLength(3);
   });
 
-  it('orebook verify checks every kept cosignature against its witness key and its checkpoint', async () => {
+  it('keeps every cosignature append-only, and orebook verify checks each against its witness key and its checkpoint', async () => {
     expect((await verifyJournal(t.db, t.keyring)).problems).toEqual([]);
     const [kept] = await t.db.select().from(journalCosignatures).orderBy(asc(journalCosignatures.id)).limit(1);
     const bytes = Buffer.from(kept!.line.split(' ')[2]!, 'base64');
     bytes[20]! ^= 0x01;
-    await t.db.update(journalCosignatures).set({ line: `${kept!.line.split(' ').slice(0, 2).join(' ')} ${bytes.toString('base64')}` }).where(eq(journalCosignatures.id, kept!.id));
+    const tampered = `${kept!.line.split(' ').slice(0, 2).join(' ')} ${bytes.toString('base64')}`;
+    // The database refuses to change or remove a kept cosignature, as it does a checkpoint.
+    const refused = (error: unknown) => databaseErrorCode(error) === 'P0001';
+    await expect(t.db.update(journalCosignatures).set({ line: tampered }).where(eq(journalCosignatures.id, kept!.id))).rejects.toSatisfy(refused);
+    await expect(t.db.delete(journalCosignatures).where(eq(journalCosignatures.id, kept!.id))).rejects.toSatisfy(refused);
+    await expect(t.db.execute(sql`truncate journal_cosignatures`)).rejects.toSatisfy(refused);
+    // Someone with a raw connection disables the guard and rewrites one: verify names it.
+    await t.db.execute(sql`alter table journal_cosignatures disable trigger journal_cosignatures_append_only`);
+    await t.db.update(journalCosignatures).set({ line: tampered }).where(eq(journalCosignatures.id, kept!.id));
+    await t.db.execute(sql`alter table journal_cosignatures enable trigger journal_cosignatures_append_only`);
     expect((await verifyJournal(t.db, t.keyring)).problems).toEqual([expect.stringMatching(new RegExp(`^cosignature #${kept!.id} of checkpoint #${kept!.checkpointId} does not verify \\(invalid cosignature`))]);
   });
 });
