@@ -154,12 +154,12 @@ export async function revokeApiToken(ctx: CommandContext, props: { tokenId: numb
   return revoked;
 }
 
-type ManagedUser = { id: number; code: string; role: UserRole; deactivatedAt: Date | null; organisationCode: string; organisationKind: OrganisationKind };
+type ManagedUser = { id: number; code: string; role: UserRole; deactivatedAt: Date | null; organisationId: number; organisationCode: string; organisationKind: OrganisationKind };
 
 /** The user to manage, locked for the rest of the command so that two admins' changes to one user queue up. */
 async function lockUser(ctx: CommandContext, userId: number): Promise<ManagedUser> {
   const [row] = await ctx.tx
-    .select({ id: users.id, code: users.code, role: users.role, deactivatedAt: users.deactivatedAt, organisationCode: organisations.code, organisationKind: organisations.kind })
+    .select({ id: users.id, code: users.code, role: users.role, deactivatedAt: users.deactivatedAt, organisationId: users.organisationId, organisationCode: organisations.code, organisationKind: organisations.kind })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
     .where(eq(users.id, userId))
@@ -220,7 +220,7 @@ export async function reactivateUser(ctx: CommandContext, props: { userId: numbe
   return { code: user.code };
 }
 
-/** Gives a user another role their organisation's kind allows; it applies to their open sessions at once. */
+/** Gives a user another role their organisation's kind allows; it applies to their open sessions and their tokens at once. */
 export async function changeUserRole(ctx: CommandContext, props: { userId: number; role: UserRole }): Promise<{ code: string; role: UserRole }> {
   authorize(ctx.actor, 'user.manage');
   const user = await lockUser(ctx, props.userId);
@@ -230,10 +230,18 @@ export async function changeUserRole(ctx: CommandContext, props: { userId: numbe
   }
   await keepAnActiveAdmin(ctx, user);
   await ctx.tx.update(users).set({ role: props.role }).where(eq(users.id, user.id));
+  // The tokens they made keep the role they were made with: those the new role could not make
+  // (another role, another organisation: an admin's) are revoked, so a demotion takes effect on
+  // every credential at once; a token of the new role in their own organisation stays.
+  const revoked = await ctx.tx
+    .update(apiTokens)
+    .set({ revokedAt: ctx.now })
+    .where(and(eq(apiTokens.createdByUserId, user.id), isNull(apiTokens.revokedAt), sql`not (${apiTokens.organisationId} = ${user.organisationId} and ${apiTokens.role} = ${props.role})`))
+    .returning({ id: apiTokens.id });
   await appendEvent(ctx, {
     type: 'accounts.user_role_changed',
     subject: `user:${user.code}`,
-    payload: { organisation: user.organisationCode, role: props.role, previousRole: user.role },
+    payload: { organisation: user.organisationCode, role: props.role, previousRole: user.role, tokensRevoked: revoked.length },
   });
   return { code: user.code, role: props.role };
 }

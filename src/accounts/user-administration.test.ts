@@ -222,3 +222,23 @@ describe('The create-user form', () => {
     expect(await response.text()).toContain('Choose the user’s role');
   });
 });
+
+describe('Changing a user’s role', () => {
+  it('revokes the tokens they made that their new role could not make, so a demoted admin keeps no admin token', async () => {
+    const formerAdmin = await t.buildUser({ role: 'admin', organisationId: secretariat.id });
+    const session = await t.signIn(formerAdmin.email, formerAdmin.password);
+    const make = async (body: unknown) => ((await (await session.request('/api/v1/tokens', jsonRequest('POST', body))).json()) as { token: string }).token;
+    const adminToken = await make({ name: 'Admin script', organisationId: secretariat.id, role: 'admin' });
+    const fieldToken = await make({ name: 'Field sync', organisationId: secretariat.id, role: 'field' });
+    expect((await t.app.request('/api/v1/users', bearer(adminToken))).status).toBe(200);
+
+    const demoted = await put(`/api/v1/users/${formerAdmin.id}/role`, { role: 'field' });
+    expect(demoted.status).toBe(200);
+    const refused = await t.app.request('/api/v1/users', bearer(adminToken));
+    expect([refused.status, await errorCode(refused)]).toEqual([401, 'token_revoked']);
+    // A token of the role they now have, in their organisation, is one they could still make: it stays.
+    expect((await t.app.request('/api/v1/me', bearer(fieldToken))).status).toBe(200);
+    const changed = (await eventsAbout(formerAdmin.code)).find((event) => event.type === 'accounts.user_role_changed');
+    expect(changed!.payload).toMatchObject({ role: 'field', previousRole: 'admin', tokensRevoked: 1 });
+  });
+});
