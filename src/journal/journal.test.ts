@@ -164,15 +164,15 @@ describe('Journal', () => {
       expect(fromEmpty.proof).toEqual([]);
     });
 
-    it('ends a page of entries before it passes 128 KiB of entry bytes, always with the first entry, and the next page goes on from there', async () => {
-      const large = 'x'.repeat(50 * 1024);
+    it('ends a page of entries before it passes 32 KiB of entry bytes, always with the first entry, and the next page goes on from there', async () => {
+      const large = 'x'.repeat(Math.floor(entriesPageBytes * 0.4));
       const first = await journalSize(t.db);
       for (let i = 0; i < 4; i++) {
         await runCommand(t.db, system, (ctx) => appendEvent(ctx, { type: 'test.large_written', subject: `test:large-${i}`, payload: { text: large } }));
       }
       const page = async (start: number, limit: number) =>
         ((await (await t.app.request(`/api/v1/journal/entries?start=${start}&limit=${limit}`)).json()) as { entries: { index: number; bytes: string }[] }).entries;
-      // Each entry is a little over 50 KiB: two fit in 128 KiB, a third would not.
+      // Each entry is a little over 40 % of a page: two fit in one, a third would not.
       expect((await page(first, 4)).map((entry) => entry.index)).toEqual([first, first + 1]);
       expect((await page(first + 2, 4)).map((entry) => entry.index)).toEqual([first + 2, first + 3]);
       expect((await page(first + 3, 1)).map((entry) => entry.index)).toEqual([first + 3]);

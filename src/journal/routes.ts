@@ -14,9 +14,10 @@ const base64 = z.string().openapi({ description: 'base64 (standard alphabet, pad
 /**
  * The most entry bytes one page of entries carries after its first entry. A page of 100 worker
  * registers would be ~800 KiB; like RFC 6962's get-entries, the log answers fewer entries than
- * asked and the client goes on from the last index it got, so a crawler's page stays small.
+ * asked and the client goes on from the last index it got, so a crawler's page stays small
+ * (~25 KiB gzipped). A mirror of the whole log reads the entry bundles of the tiles instead.
  */
-export const entriesPageBytes = 128 * 1024;
+export const entriesPageBytes = 32 * 1024;
 
 /** The entries that fit one page: the first always, then each while the page stays within `entriesPageBytes`. */
 export function fitPage<T extends { bytes: Buffer }>(rows: readonly T[]): T[] {
@@ -45,7 +46,7 @@ const entriesRoute = createRoute({
   tags: ['Journal'],
   summary: 'Journal entries: the exact canonical JSON bytes of each event, base64',
   description:
-    'Send `Accept: application/x-ndjson` for one JSON object per line. A page holds at most `limit` entries and, after its first, at most 128 KiB of entry bytes: it may hold fewer entries than asked, so go on from the index after the last one received.',
+    'Send `Accept: application/x-ndjson` for one JSON object per line. A page holds at most `limit` entries and, after its first, at most 32 KiB of entry bytes: it may hold fewer entries than asked, so go on from the index after the last one received.',
   request: {
     query: z.object({
       start: z.coerce.number().int().min(0).default(0),
@@ -54,7 +55,7 @@ const entriesRoute = createRoute({
   },
   responses: {
     200: {
-      description: 'Entries from `start`: at most `limit`, and fewer where the page would pass 128 KiB of entry bytes',
+      description: 'Entries from `start`: at most `limit`, and fewer where the page would pass 32 KiB of entry bytes',
       content: {
         'application/json': { schema: z.object({ size: z.number().int(), entries: z.array(z.object({ index: z.number().int(), bytes: base64 })) }) },
         'application/x-ndjson': { schema: z.string() },
