@@ -1,9 +1,10 @@
-import { count } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectApiRefusal, expectCommandRefusal } from '../../test/expect.ts';
 import { insertSite } from '../../test/factories/sites.ts';
 import { createTestContext, jsonRequest, system, type TestContext } from '../../test/harness.ts';
 import type { Indicator } from '../core/indicators.ts';
+import { rowsOf } from '../db/connect.ts';
 import { loadDemo } from '../demo.ts';
 import { journalSize, runCommand } from '../journal/public.ts';
 import { modules } from '../modules.ts';
@@ -260,5 +261,20 @@ describe('The results of the demo', () => {
     const withheld = await indicators.find((i) => i.id === 'children.not_in_child_labour')!.compute(demo.db, { period: { from: new Date(Date.UTC(2025, 0, 1)), to: new Date(Date.UTC(2026, 0, 1)) }, filters: {} });
     expect(withheld).toEqual([]);
     expect(child).toMatch(/<period-start iso-date="2025-01-01"\/>\s*<period-end iso-date="2025-12-31"\/>\s*<target value="5"\/>\s*<\/period>/);
+  });
+
+  it('are on the page of each grant that funds them, for its donor, with the same actuals as the file', async () => {
+    const [lumen] = rowsOf<{ id: number; donor: number }>(await demo.db.execute(sql`select id, donor_organisation_id as donor from finance_grants where reference = 'LFMR-23-04'`));
+    const [eprm] = rowsOf<{ id: number; donor: number }>(await demo.db.execute(sql`select id, donor_organisation_id as donor from finance_grants where reference = 'EPRM-2024-017'`));
+    const donorOf = async (organisationId: number) => ({ headers: { authorization: `Bearer ${(await demo.buildToken({ role: 'member', organisationId })).token}` } });
+    const page = await (await demo.app.request(`/finance/grants/${lumen!.id}`, await donorOf(lumen!.donor))).text();
+    expect(page).toContain('Results of what this grant funds');
+    expect(page).toContain('Fewer fatal and serious incidents at Kamilombe');
+    expect(page).toContain('Children out of child labour and in school or training');
+    const serious2025 = await directSum(demo.db, 'safety.incidents_by_kind', 2025, { site: 'KAM' }, { severity: 'serious_lost_time' });
+    expect(page).toMatch(new RegExp(`<td[^>]*>2025</td><td[^>]*>5</td><td[^>]*>${serious2025}</td>`));
+    // The EPRM grant funds the credit mechanism's digitisation, which has no result yet.
+    const other = await (await demo.app.request(`/finance/grants/${eprm!.id}?lang=fr`, await donorOf(eprm!.donor))).text();
+    expect(other).toContain('Aucun résultat n’est encore enregistré');
   });
 });

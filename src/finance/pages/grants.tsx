@@ -16,6 +16,9 @@ import { reviseGrantBudget, type BudgetLineProps } from '../commands/revise-gran
 import { grantPageText, type GrantPageKey } from '../messages/grant-pages.ts';
 import { budgetAgainstActual } from '../queries/budget-vs-actual.ts';
 import { listSpending, type SpendingRow } from '../queries/expenditures.ts';
+import { activitiesFundedBy, loadResults } from '../queries/results.ts';
+import { resultsPageText } from '../messages/results-pages.ts';
+import { ResultsSection } from './results.tsx';
 import { readableGrant, readableGrants } from '../routes/grants.ts';
 
 export const grantText = (locale: Locale) => (key: GrantPageKey, params?: Record<string, string | number>) => grantPageText.t(locale, key, params);
@@ -116,6 +119,11 @@ async function grantPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErr
   const major = (minor: number) => minor / 100;
   const lineName = (line: { activity: string; category: string; year: number }) => `${line.activity} · ${categoryLabel(locale, line.category)} · ${line.year}`;
   const overspent = comparison.lines.filter((line) => line.overspent).length;
+  // The results of what the grant funds, computed from the indicators of every module the app runs.
+  const funded = await activitiesFundedBy(db, grant.id);
+  const indicators = c.get('modules').flatMap((module) => module.indicators ?? []);
+  const results = [...(await loadResults(db, indicators, new Date(), funded.map((activity) => activity.id))).values()].flat();
+  const activityCode = (id: number) => funded.find((activity) => activity.id === id)?.code ?? '';
   return renderPage(
     c,
     {
@@ -171,6 +179,10 @@ async function grantPage(c: Context<AppEnv>, values: Form = {}, errors: FieldErr
               />
             </>
           )}
+
+          <h2>{resultsPageText.t(locale, 'results_title')}</h2>
+          <p>{resultsPageText.t(locale, 'results_lead')}</p>
+          <ResultsSection locale={locale} results={results} activityCode={activityCode} />
 
           <h2>{t('money_title')}</h2>
           <DataTable

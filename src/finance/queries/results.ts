@@ -1,8 +1,10 @@
-import { asc, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, or } from 'drizzle-orm';
 import type { Localized } from '../../core/i18n/index.ts';
 import type { Indicator, IndicatorValue } from '../../core/indicators.ts';
 import type { Queryable } from '../../db/connect.ts';
+import { financeGrantRestrictions } from '../grants-schema.ts';
 import { financeResultIndicators, financeResults, financeResultTargets } from '../results-schema.ts';
+import { financeActivities } from '../schema.ts';
 
 /** A year of a result's indicator: its target, and its actual once the year has ended (null before, or when the indicator withholds it). */
 export type ResultPeriod = { year: number; target: number; actual: number | null };
@@ -125,4 +127,14 @@ export async function loadResults(db: Queryable, indicators: readonly Indicator[
     byActivity.set(result.activityId, [...(byActivity.get(result.activityId) ?? []), published]);
   }
   return byActivity;
+}
+
+/** The activities a grant funds: those it is restricted to, directly or through their programme area. */
+export async function activitiesFundedBy(db: Queryable, grantId: number): Promise<{ id: number; code: string }[]> {
+  return db
+    .selectDistinct({ id: financeActivities.id, code: financeActivities.code })
+    .from(financeGrantRestrictions)
+    .innerJoin(financeActivities, or(eq(financeActivities.id, financeGrantRestrictions.activityId), eq(financeActivities.areaId, financeGrantRestrictions.areaId)))
+    .where(eq(financeGrantRestrictions.grantId, grantId))
+    .orderBy(asc(financeActivities.code));
 }
