@@ -55,6 +55,9 @@ describe('A field officer in a real browser', () => {
     await page.getByLabel('Gravité').selectOption('serious_lost_time');
     await page.getByLabel('Puits (facultatif)').selectOption('P001');
     await page.getByLabel('Ce qui s’est passé').fill('L’eau a envahi la galerie après l’orage.');
+    // No sex or age is chosen in advance: the field officer says what they know.
+    await page.locator('#people0sex').selectOption('male');
+    await page.locator('#people0age').selectOption('25_54');
     await page.locator('#people0count').fill('2');
     await page.getByRole('button', { name: 'Enregistrer l’incident' }).click();
     expect(await page.locator('.error-summary').innerText()).toContain('est dans le futur');
