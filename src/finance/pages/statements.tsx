@@ -25,6 +25,44 @@ function incomeLabel(locale: Locale, line: FinanceStatement['income']['lines'][n
   return line.source === 'grants' ? t('source_grants', { donor: line.donor ?? '' }) : t(`source_${line.source}`);
 }
 
+/** A total broken down by source, area or category, in the statement's currency: its table, the total as the last row, and its chart where one is asked for. */
+function Breakdown(props: {
+  locale: Locale;
+  statement: FinanceStatement;
+  caption: string;
+  header: string;
+  rows: { label: string; amountMinor: number }[];
+  totalMinor: number;
+  chart?: { title: string; message: string };
+}): Child {
+  const { locale, statement, rows, chart } = props;
+  const t = statementText(locale);
+  const money = (minor: number) => formatMoney(locale, minor, statement.currency);
+  const value = (minor: number) => major(minor, statement.currency);
+  return (
+    <>
+      <DataTable
+        caption={props.caption}
+        rows={[...rows, { label: t('total'), amountMinor: props.totalMinor }]}
+        columns={[
+          { header: props.header, cell: (row) => row.label },
+          { header: t('col_amount'), cell: (row) => money(row.amountMinor), numeric: true },
+        ]}
+      />
+      {chart && (
+        <ChartFrame
+          locale={locale}
+          title={chart.title}
+          message={chart.message}
+          svg={renderBarChart({ locale, categories: rows.map((row) => row.label), series: [{ name: t('col_amount'), values: rows.map((row) => value(row.amountMinor)) }], unit: statement.currency })}
+          table={{ columns: [props.header, statement.currency], rows: rows.map((row) => [row.label, value(row.amountMinor)]) }}
+          source={t('chart_source')}
+        />
+      )}
+    </>
+  );
+}
+
 /** The statement of a year, as the public page and the secretariat's dashboard both show it. */
 function StatementSections({ locale, statement, year }: { locale: Locale; statement: FinanceStatement; year: number }): Child {
   const t = statementText(locale);
@@ -40,50 +78,36 @@ function StatementSections({ locale, statement, year }: { locale: Locale; statem
       </CardGrid>
 
       <h2>{t('income_title')}</h2>
-      <DataTable
-        caption={t('income_caption', { currency: statement.currency })}
-        rows={[...income.lines.map((line) => ({ label: incomeLabel(locale, line), amountMinor: line.amountMinor })), { label: t('total'), amountMinor: income.totalMinor }]}
-        columns={[
-          { header: t('col_source'), cell: (row) => row.label },
-          { header: t('col_amount'), cell: (row) => money(row.amountMinor), numeric: true },
-        ]}
-      />
-      <ChartFrame
+      <Breakdown
         locale={locale}
-        title={t('chart_income_title')}
-        message={t('chart_income_message', { total: money(income.totalMinor), year })}
-        svg={renderBarChart({ locale, categories: income.lines.map((line) => incomeLabel(locale, line)), series: [{ name: t('col_amount'), values: income.lines.map((line) => major(line.amountMinor, statement.currency)) }], unit: statement.currency })}
-        table={{ columns: [t('col_source'), statement.currency], rows: income.lines.map((line) => [incomeLabel(locale, line), major(line.amountMinor, statement.currency)]) }}
-        source={t('chart_source')}
+        statement={statement}
+        caption={t('income_caption', { currency: statement.currency })}
+        header={t('col_source')}
+        rows={income.lines.map((line) => ({ label: incomeLabel(locale, line), amountMinor: line.amountMinor }))}
+        totalMinor={income.totalMinor}
+        chart={{ title: t('chart_income_title'), message: t('chart_income_message', { total: money(income.totalMinor), year }) }}
       />
 
       <h2>{t('expenditure_area_title')}</h2>
-      <DataTable
-        caption={t('expenditure_area_caption', { currency: statement.currency })}
-        rows={[...expenditure.byArea.map((row) => ({ label: row.label[locale], amountMinor: row.amountMinor })), { label: t('total'), amountMinor: expenditure.totalMinor }]}
-        columns={[
-          { header: t('col_area'), cell: (row) => row.label },
-          { header: t('col_amount'), cell: (row) => money(row.amountMinor), numeric: true },
-        ]}
-      />
-      <ChartFrame
+      <Breakdown
         locale={locale}
-        title={t('chart_expenditure_title')}
-        message={t('chart_expenditure_message', { total: money(expenditure.totalMinor), year })}
-        svg={renderBarChart({ locale, categories: expenditure.byArea.map((row) => row.label[locale]), series: [{ name: t('col_amount'), values: expenditure.byArea.map((row) => major(row.amountMinor, statement.currency)) }], unit: statement.currency })}
-        table={{ columns: [t('col_area'), statement.currency], rows: expenditure.byArea.map((row) => [row.label[locale], major(row.amountMinor, statement.currency)]) }}
-        source={t('chart_source')}
+        statement={statement}
+        caption={t('expenditure_area_caption', { currency: statement.currency })}
+        header={t('col_area')}
+        rows={expenditure.byArea.map((row) => ({ label: row.label[locale], amountMinor: row.amountMinor }))}
+        totalMinor={expenditure.totalMinor}
+        chart={{ title: t('chart_expenditure_title'), message: t('chart_expenditure_message', { total: money(expenditure.totalMinor), year }) }}
       />
       <p>{t('expenditure_split', { total: money(expenditure.totalMinor), restricted: money(expenditure.restrictedMinor), unrestricted: money(expenditure.unrestrictedMinor) })}</p>
 
       <h2>{t('expenditure_category_title')}</h2>
-      <DataTable
+      <Breakdown
+        locale={locale}
+        statement={statement}
         caption={t('expenditure_category_caption', { currency: statement.currency })}
-        rows={[...expenditure.byCategory.map((row) => ({ label: categoryLabel(locale, row.category), amountMinor: row.amountMinor })), { label: t('total'), amountMinor: expenditure.totalMinor }]}
-        columns={[
-          { header: t('col_category'), cell: (row) => row.label },
-          { header: t('col_amount'), cell: (row) => money(row.amountMinor), numeric: true },
-        ]}
+        header={t('col_category')}
+        rows={expenditure.byCategory.map((row) => ({ label: categoryLabel(locale, row.category), amountMinor: row.amountMinor }))}
+        totalMinor={expenditure.totalMinor}
       />
 
       <h2>{t('balances_title', { date: formatDate(locale, statement.period.to) })}</h2>
