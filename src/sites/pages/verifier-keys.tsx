@@ -94,31 +94,16 @@ async function KeysPage({ c, errors }: { c: Context<AppEnv>; errors: FieldErrors
           <p id="browser-key-status" role="status"></p>
         </div>
       </form>
-      {custody === 'verifier' ? (
-        <>
-          <h2>{t('use_registry_title')}</h2>
-          <p>{t('use_registry_text')}</p>
-          <form method="post" action="/verifier-keys/custody">
-            <CsrfField token={c.get('csrfToken')} />
-            <input type="hidden" name="custody" value="registry" />
-            <button class="button button-warning" type="submit">
-              {t('use_registry_button')}
-            </button>
-          </form>
-        </>
-      ) : (
-        <>
-          <h2>{t('use_own_title')}</h2>
-          <p>{t('use_own_text')}</p>
-          <form method="post" action="/verifier-keys/custody">
-            <CsrfField token={c.get('csrfToken')} />
-            <input type="hidden" name="custody" value="verifier" />
-            <button class="button button-warning" type="submit">
-              {t('use_own_button')}
-            </button>
-          </form>
-        </>
-      )}
+      {/* The switch to the other custody: back to the registry's key, or to a key the verifier holds. */}
+      <h2>{t(custody === 'verifier' ? 'use_registry_title' : 'use_own_title')}</h2>
+      <p>{t(custody === 'verifier' ? 'use_registry_text' : 'use_own_text')}</p>
+      <form method="post" action="/verifier-keys/custody">
+        <CsrfField token={c.get('csrfToken')} />
+        <input type="hidden" name="custody" value={custody === 'verifier' ? 'registry' : 'verifier'} />
+        <button class="button button-warning" type="submit">
+          {t(custody === 'verifier' ? 'use_registry_button' : 'use_own_button')}
+        </button>
+      </form>
       <script src="/static/verifier-sign.js" defer></script>
     </>
   );
