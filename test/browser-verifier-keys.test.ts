@@ -50,9 +50,9 @@ describe('A verifier signing in the browser with its own key', () => {
 
     await page.goto(`${baseUrl}/verifier-keys`);
     await page.getByRole('button', { name: 'Make a key in this browser and register it' }).click();
-    await page.waitForURL(`${baseUrl}/verifier-keys`);
-    await page.waitForLoadState('load');
-    expect(await page.locator('main').innerText()).toContain('Your organisation signs with a key it holds itself.');
+    // The form posts back to the page it is on, so waiting for that URL would return at once:
+    // wait for what the new page says instead.
+    await page.getByText('Your organisation signs with a key it holds itself.').waitFor();
     const [key] = rowsOf<{ public_key: Buffer; custody: string; private_key_pkcs8: Buffer | null }>(
       await t.db.execute(sql`select public_key, custody, private_key_pkcs8 from organisation_keys where organisation_id = ${verifierOrganisationId} and retired_at is null`),
     );
