@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * `module.ts`. Tests may also use the test harness and the composition root.
  */
 const kernel = ['db', 'core', 'web'];
-const moduleLayers = [['journal'], ['accounts', 'files'], ['rates'], ['sites'], ['registry', 'fund', 'safety', 'children', 'savings'], ['imports', 'finance']];
+const moduleLayers = [['journal'], ['accounts', 'files'], ['rates'], ['sites'], ['registry', 'fund', 'safety', 'children', 'savings'], ['imports', 'finance'], ['report', 'portal', 'community']];
 const modules = moduleLayers.flat();
 const rootFiles = ['app', 'backup', 'cli', 'config', 'demo', 'demo-witnesses', 'home', 'main', 'modules', 'runtime'];
 

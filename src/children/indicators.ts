@@ -2,7 +2,7 @@ import type { Indicator, IndicatorPeriod, IndicatorValue } from '../core/indicat
 import type { Localized } from '../core/i18n/index.ts';
 import type { Queryable } from '../db/connect.ts';
 import { publicChildrenSummary, type PublicChildrenSummary } from './queries/summary.ts';
-import { shown, type PublicCount } from './suppression.ts';
+import { shown, type PublicCount } from '../core/small-numbers.ts';
 
 /**
  * Every figure is computed for whole calendar years (each year the period touches), never for an

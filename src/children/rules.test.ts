@@ -3,7 +3,7 @@ import { latestEighteenthBirthday, overdueVisits, remediationClosureProblem, sch
 import { newChildNameKey, openName, sealName } from './name-key.ts';
 import { publicSummaryOf } from './queries/summary.ts';
 import type { ChildrenFigures } from './queries/figures.ts';
-import { suppressBreakdown, suppressPart } from './suppression.ts';
+import { suppressBreakdown, suppressPart } from '../core/small-numbers.ts';
 
 describe('The closure rule', () => {
   const visit = (dueMonths: number | null, outcome: 'in_school_or_training' | 'working' | 'not_found') => ({ dueMonths, outcome });

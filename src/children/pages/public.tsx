@@ -8,15 +8,9 @@ import { renderPage } from '../../web/layout.tsx';
 import { childrenIndicators } from '../indicators.ts';
 import { childrenText, type ChildrenTextKey } from '../messages/pages.ts';
 import { publicChildrenSummary } from '../queries/summary.ts';
-import type { PublicCount } from '../suppression.ts';
+import { formatPublicCount as formatCount, type PublicCount } from '../../core/small-numbers.ts';
 
 export const textFor = (locale: Locale) => (key: ChildrenTextKey, params?: Record<string, string | number>) => childrenText.t(locale, key, params);
-
-/** A public count as a reader sees it: the number, or "fewer than 5", never the hidden number. */
-export function formatCount(locale: Locale, count: PublicCount): string {
-  if ('value' in count) return formatNumber(locale, count.value);
-  return textFor(locale)(count.suppressed === 'fewer_than_5' ? 'fewer_than_5' : 'secondary');
-}
 
 function BreakdownTable({ locale, caption, cells, label }: { locale: Locale; caption: string; cells: Record<string, PublicCount>; label: (key: string) => string }) {
   const t = textFor(locale);

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/connect.ts';
-import { primary, publicShare, shown, suppressBreakdown, suppressPart, suppressionThreshold, type PublicCount } from '../suppression.ts';
+import { primary, publicShare, shown, suppressBreakdown, suppressPart, suppressionThreshold, type PublicCount } from '../../core/small-numbers.ts';
 import { childrenFigures, type ChildrenFigures } from './figures.ts';
 
 /** A year's figures as the public may see them: aggregates only, every small number suppressed. */

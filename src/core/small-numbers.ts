@@ -1,8 +1,16 @@
+import { defineMessages, type Locale } from './i18n/index.ts';
+import { formatNumber } from './i18n/format.ts';
+
 /**
- * Small-number suppression for everything public about children. A count under 5 is never
+ * The small-number rule, the one helper every public count goes through. A count under 5 is never
  * published ("fewer than 5"); nor is a count from which one could work such a count out by
  * subtraction (the complement of a part in its whole, or the last hidden cell of a breakdown
  * whose total is shown): those are hidden as well, marked `secondary`.
+ *
+ * Zero is a count under 5 too, and is hidden by default: "no child was identified at site X" is
+ * itself a disclosure about people. A count of events rather than of people (incidents, meetings)
+ * may show a true zero with `{ zero: 'shown' }`: a site with no incident says so. The rule applies
+ * to counts, never to averages, shares or amounts of money.
  */
 export const suppressionThreshold = 5;
 
@@ -10,7 +18,8 @@ export type PublicCount = { value: number } | { suppressed: 'fewer_than_5' | 'se
 
 export const shown = (cell: PublicCount): cell is { value: number } => 'value' in cell;
 
-export function primary(value: number): PublicCount {
+export function primary(value: number, options: { zero?: 'hidden' | 'shown' } = {}): PublicCount {
+  if (value === 0 && options.zero === 'shown') return { value };
   return value < suppressionThreshold ? { suppressed: 'fewer_than_5' } : { value };
 }
 
@@ -44,4 +53,14 @@ export function suppressPart(part: number, whole: PublicCount, wholeValue: numbe
 export function publicShare(part: PublicCount, whole: PublicCount): number | null {
   if (!shown(part) || !shown(whole) || whole.value === 0) return null;
   return Math.round((1000 * part.value) / whole.value) / 10;
+}
+
+const smallNumberText = defineMessages({
+  en: { fewer_than_5: 'fewer than 5', secondary: 'not shown (would reveal a figure under 5)' },
+  fr: { fewer_than_5: 'moins de 5', secondary: 'non affiché (révélerait un chiffre inférieur à 5)' },
+});
+
+/** A public count as a reader sees it: the number, or "fewer than 5", never the hidden number. */
+export function formatPublicCount(locale: Locale, count: PublicCount): string {
+  return shown(count) ? formatNumber(locale, count.value) : smallNumberText.t(locale, count.suppressed === 'fewer_than_5' ? 'fewer_than_5' : 'secondary');
 }
